@@ -1,0 +1,99 @@
+# friscy — run riscv64 Linux containers in WebAssembly.
+#
+#   make            the native runner, build/bin/friscy
+#   make demo       build what is needed and run a busybox container
+#   make test       build what is needed and run every test
+#   make bench      CPU-bound benchmarks: native x86-64, qemu-riscv64, friscy
+#
+# Missing Debian packages are installed by mk/deps.sh (as root, apt-get).
+# Slow source builds (musl, busybox) are cached in $(CACHE), outside the
+# tree. Everything else goes under build/.
+
+BUILD ?= build
+CACHE ?= $(HOME)/.cache/friscy
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror=switch -Werror=implicit-function-declaration
+CPPFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Iruntime
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+RUNTIME_SRC := $(filter-out runtime/main_native.c,$(wildcard runtime/*.c))
+NATIVE_OBJ  := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/native/%.o) $(BUILD)/native/main_native.o
+ASAN_OBJ    := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/main_native.o
+HEADERS     := $(wildcard include/*.h runtime/*.h)
+
+.PHONY: all deps demo test test-unit test-disasm test-diff test-busybox \
+	test-badinput bench clean images
+all: $(BUILD)/bin/friscy
+
+# Installs missing Debian packages; a no-op when all are present.
+deps:
+	@sh mk/deps.sh
+
+$(BUILD)/native/%.o: runtime/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(BUILD)/asan/%.o: runtime/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -O1 -g $(SANFLAGS) $(WARN) -c $< -o $@
+
+$(BUILD)/bin/friscy: $(NATIVE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ -lm
+
+# The same runner under AddressSanitizer and UBSan, for the tests.
+$(BUILD)/bin/friscy-asan: $(ASAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -g $(SANFLAGS) -o $@ $^ -lm
+
+include mk/images.mk
+
+# ---- tests ----
+
+UNIT_TESTS := $(BUILD)/tests/fpu_test $(BUILD)/tests/interp_test $(BUILD)/tests/vfs_test
+RUNTIME_LIB_ASAN := $(filter-out $(BUILD)/asan/main_native.o,$(ASAN_OBJ))
+
+$(BUILD)/tests/%: tests/unit/%.c $(RUNTIME_LIB_ASAN)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -O1 -g $(SANFLAGS) $(WARN) -o $@ $^ -lm
+
+$(BUILD)/bin/rvdis: tests/disasm/rvdis.c runtime/decode.c runtime/disasm.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ tests/disasm/rvdis.c runtime/decode.c runtime/disasm.c
+
+test-unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
+
+test-disasm: $(BUILD)/bin/rvdis images
+	sh tests/disasm/check.sh $(BUILD)/images/busybox/bin/busybox \
+		$(BUILD)/images/busybox/lib/ld-musl-riscv64.so.1 \
+		/usr/riscv64-linux-gnu/lib/libc.so.6 /usr/riscv64-linux-gnu/lib/libm.so.6 \
+		/usr/riscv64-linux-gnu/lib/ld-linux-riscv64-lp64d.so.1 \
+		/usr/riscv64-linux-gnu/lib/libstdc++.so.6 /usr/riscv64-linux-gnu/lib/libgcc_s.so.1
+
+test-diff: $(BUILD)/bin/friscy images
+	sh tests/diff/run.sh
+
+test-busybox: $(BUILD)/bin/friscy images
+	sh tests/busybox/run.sh
+
+test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
+	sh tests/badinput/run.sh
+	FRISCY=$(BUILD)/bin/friscy-asan sh tests/badinput/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy
+	sh tests/bench/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy images
+	$(BUILD)/bin/friscy --rootfs $(BUILD)/images/busybox.tar /bin/sh -c \
+		'echo "hello from busybox $$(busybox | head -1 | cut -d" " -f2) on friscy"; uname -sm; ls /'
+
+clean:
+	rm -rf $(BUILD)

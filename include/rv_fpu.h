@@ -1,0 +1,83 @@
+/* RISC-V F and D semantics, written once (DESIGN.md decision 1).
+ *
+ * The interpreter calls these directly; lifted wasm calls them through the
+ * runtime's exports. They take and return raw register bits, so
+ * NaN-boxing is handled here: a single-precision operand whose upper 32 bits
+ * are not all ones reads as the canonical NaN, and single-precision results
+ * come back boxed. `rm` is an already-resolved static rounding mode
+ * (RV_RNE..RV_RMM; the caller maps dyn to frm and rejects 5, 6 and an
+ * invalid frm as an illegal instruction). Exceptions are OR-ed into *fflags
+ * as RV_FFLAG_* bits. No host floating-point environment is used (wasm has
+ * none): flags and directed rounding are computed from exact error terms, so
+ * the native and the wasm build agree bit for bit. */
+#ifndef RV_FPU_H
+#define RV_FPU_H
+
+#include <stdint.h>
+#include "rv_cpu.h"
+
+#define RV_BOX_S(bits32) (0xffffffff00000000ULL | (uint32_t)(bits32))
+
+/* Arithmetic. Names follow the mnemonic: rv_f<op>_<s|d>. */
+uint64_t rv_fadd_s(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fsub_s(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fmul_s(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fdiv_s(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fsqrt_s(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fmin_s(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_fmax_s(uint64_t a, uint64_t b, uint32_t *fflags);
+/* fused: fmadd = a*b+c, fmsub = a*b-c, fnmsub = -(a*b)+c, fnmadd = -(a*b)-c */
+uint64_t rv_fmadd_s(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fmsub_s(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fnmsub_s(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fnmadd_s(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fsgnj_s(uint64_t a, uint64_t b);
+uint64_t rv_fsgnjn_s(uint64_t a, uint64_t b);
+uint64_t rv_fsgnjx_s(uint64_t a, uint64_t b);
+uint64_t rv_feq_s(uint64_t a, uint64_t b, uint32_t *fflags); /* 0 or 1 */
+uint64_t rv_flt_s(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_fle_s(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_fclass_s(uint64_t a);
+
+uint64_t rv_fadd_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fsub_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fmul_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fdiv_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
+uint64_t rv_fsqrt_d(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fmin_d(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_fmax_d(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_fmadd_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fmsub_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fnmsub_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fnmadd_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
+uint64_t rv_fsgnj_d(uint64_t a, uint64_t b);
+uint64_t rv_fsgnjn_d(uint64_t a, uint64_t b);
+uint64_t rv_fsgnjx_d(uint64_t a, uint64_t b);
+uint64_t rv_feq_d(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_flt_d(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_fle_d(uint64_t a, uint64_t b, uint32_t *fflags);
+uint64_t rv_fclass_d(uint64_t a);
+
+/* Conversions. Integer results are returned as the 64-bit register value
+ * (32-bit results sign-extended, as the ISA says even for .wu). Out-of-range
+ * and NaN inputs saturate as the spec's table says and raise NV. */
+uint64_t rv_fcvt_w_s(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_wu_s(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_l_s(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_lu_s(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_s_w(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_s_wu(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_s_l(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_s_lu(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_w_d(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_wu_d(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_l_d(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_lu_d(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_d_w(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_d_wu(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_d_l(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_d_lu(uint64_t x, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_s_d(uint64_t a, int rm, uint32_t *fflags);
+uint64_t rv_fcvt_d_s(uint64_t a, int rm, uint32_t *fflags);
+
+#endif

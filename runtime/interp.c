@@ -1,0 +1,1279 @@
+/* The RV64GC interpreter (see interp.h).
+ *
+ * Decoded-block cache
+ * -------------------
+ * Code is decoded once into basic blocks: a run of pre-decoded internal ops
+ * ("iops") starting at a guest pc and ending at the first control transfer,
+ * ecall/ebreak, fence.i, illegal instruction, a non-executable page, or
+ * BLOCK_MAX instructions. Blocks live in a chained hash table keyed by their
+ * start pc, in m->icache (one cache per address space, so threads share it).
+ *
+ * Why blocks in a hash rather than a per-page predecoded array: guest code is
+ * sparse in a large arena (libc, ld.so, the executable, a JIT's buffers), and
+ * a per-page array costs memory for every page touched plus a second-level
+ * lookup on every jump; a block knows its own successors, so the hash is only
+ * consulted for indirect jumps (returns, calls through pointers) and when a
+ * block is first reached. Because a block's pc is known when it is decoded,
+ * every pc-relative value (auipc results, link addresses, branch and jump
+ * targets) becomes a constant, and the interpreter never maintains a pc while
+ * running a block: the pc of an instruction that stops is block pc + its
+ * offset.
+ *
+ * Chaining: a block ending in a direct branch or jump caches the successor
+ * block for both edges (taken / fall-through) on first use; jalr keeps a
+ * one-entry inline cache of its last target and otherwise looks the target up
+ * in the hash. Successor pointers are only valid while the cache is not
+ * dropped; every drop bumps ic->gen, and a pointer is only stored into a block
+ * when the generation did not change while the successor was being decoded.
+ *
+ * Invalidation (interp_flush, fence.i) drops the whole cache when any cached
+ * block overlaps the range: that is rare (dlopen, a JIT patching code), it
+ * keeps chaining trivially correct, and memory is a bump allocator that is
+ * reset in O(chunks).
+ *
+ * Dispatch: each iop carries a handler index (and, with GCC/clang natively,
+ * the handler's label address for direct threading: `goto *ins->lbl`). Under
+ * Emscripten, and with other compilers, the same handlers are the cases of a
+ * switch in a loop, which becomes a wasm br_table. The translation from
+ * enum rv_op to handler (xlate) is one exhaustive switch with no default, so
+ * an op added to the ISA table and forgotten here fails -Werror=switch.
+ *
+ * Decode-time specialisation: addi rd,x0,imm / lui / auipc become "load
+ * constant", addi rd,rs,0 and add rd,x0,rs become "move", ALU ops writing x0
+ * become nops, jal/jalr without link get their own handlers. Ops that write
+ * x[rd] and have side effects (loads, AMOs, CSR ops, FP compares that set
+ * fflags) are followed by a synthetic op that re-zeroes x0 when rd is x0, so
+ * no handler has to test rd.
+ *
+ * Budget and instret: entering a block charges all its instructions at once
+ * (one compare per block, none per instruction); an instruction that stops
+ * the block early (fault, ecall, illegal) gives back the ones that did not
+ * retire, using its index in the block. When the budget left is smaller than
+ * the block, the block's prefix is copied to a scratch buffer followed by a
+ * synthetic STOP op, so the budget is honoured exactly without a per-op test.
+ * ECALL, EBREAK, an illegal instruction and a faulting access do not retire:
+ * cpu->instret counts only instructions that completed. */
+#include "interp.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rv_fpu.h"
+#include "rv_isa.h"
+
+void (*interp_trace)(const rv_cpu *cpu);
+uint64_t (*interp_time_hook)(void);
+
+#if defined(__GNUC__) && !defined(__EMSCRIPTEN__) && !defined(INTERP_NO_CGOTO)
+#define INTERP_CGOTO 1
+#else
+#define INTERP_CGOTO 0
+#endif
+
+#if defined(__GNUC__)
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#else
+#define likely(x) (x)
+#define unlikely(x) (x)
+#endif
+
+#define BLOCK_MAX 128              /* instructions per block */
+#define CHUNK_SIZE (1u << 20)      /* bump allocator chunk */
+#define CACHE_LIMIT (64u << 20)    /* drop everything beyond this many bytes */
+
+/* Internal handlers. The first group never ends a block; the second group
+ * (from BEQ on) are block terminators. */
+#define INTERP_HANDLERS(H) \
+	H(NOP) H(LI) H(MV) H(FIXX0) \
+	H(ADDI) H(SLTI) H(SLTIU) H(XORI) H(ORI) H(ANDI) \
+	H(SLLI) H(SRLI) H(SRAI) \
+	H(ADD) H(SUB) H(SLL) H(SLT) H(SLTU) H(XOR) H(SRL) H(SRA) H(OR) H(AND) \
+	H(ADDIW) H(SLLIW) H(SRLIW) H(SRAIW) \
+	H(ADDW) H(SUBW) H(SLLW) H(SRLW) H(SRAW) \
+	H(LB) H(LH) H(LW) H(LD) H(LBU) H(LHU) H(LWU) \
+	H(SB) H(SH) H(SW) H(SD) \
+	H(MUL) H(MULH) H(MULHSU) H(MULHU) H(DIV) H(DIVU) H(REM) H(REMU) \
+	H(MULW) H(DIVW) H(DIVUW) H(REMW) H(REMUW) \
+	H(LR_W) H(SC_W) H(AMOSWAP_W) H(AMOADD_W) H(AMOXOR_W) H(AMOAND_W) \
+	H(AMOOR_W) H(AMOMIN_W) H(AMOMAX_W) H(AMOMINU_W) H(AMOMAXU_W) \
+	H(LR_D) H(SC_D) H(AMOSWAP_D) H(AMOADD_D) H(AMOXOR_D) H(AMOAND_D) \
+	H(AMOOR_D) H(AMOMIN_D) H(AMOMAX_D) H(AMOMINU_D) H(AMOMAXU_D) \
+	H(CSRRW) H(CSRRS) H(CSRRC) H(CSRRWI) H(CSRRSI) H(CSRRCI) \
+	H(FLW) H(FSW) H(FLD) H(FSD) \
+	H(FMADD_S) H(FMSUB_S) H(FNMSUB_S) H(FNMADD_S) \
+	H(FADD_S) H(FSUB_S) H(FMUL_S) H(FDIV_S) H(FSQRT_S) \
+	H(FSGNJ_S) H(FSGNJN_S) H(FSGNJX_S) H(FMIN_S) H(FMAX_S) \
+	H(FCVT_W_S) H(FCVT_WU_S) H(FCVT_L_S) H(FCVT_LU_S) \
+	H(FMV_X_W) H(FCLASS_S) H(FEQ_S) H(FLT_S) H(FLE_S) \
+	H(FCVT_S_W) H(FCVT_S_WU) H(FCVT_S_L) H(FCVT_S_LU) H(FMV_W_X) \
+	H(FMADD_D) H(FMSUB_D) H(FNMSUB_D) H(FNMADD_D) \
+	H(FADD_D) H(FSUB_D) H(FMUL_D) H(FDIV_D) H(FSQRT_D) \
+	H(FSGNJ_D) H(FSGNJN_D) H(FSGNJX_D) H(FMIN_D) H(FMAX_D) \
+	H(FCVT_S_D) H(FCVT_D_S) H(FEQ_D) H(FLT_D) H(FLE_D) H(FCLASS_D) \
+	H(FCVT_W_D) H(FCVT_WU_D) H(FCVT_L_D) H(FCVT_LU_D) \
+	H(FCVT_D_W) H(FCVT_D_WU) H(FCVT_D_L) H(FCVT_D_LU) \
+	H(FMV_X_D) H(FMV_D_X) \
+	/* terminators */ \
+	H(BEQ) H(BNE) H(BLT) H(BGE) H(BLTU) H(BGEU) \
+	H(JAL) H(J) H(JALR) H(JR) \
+	H(FALL) H(STOP) H(ECALL) H(EBREAK) H(ILL) H(FENCE_I)
+
+enum interp_handler {
+#define H(n) H_##n,
+	INTERP_HANDLERS(H)
+#undef H
+};
+#define H(n) + 1
+enum { H_COUNT = 0 INTERP_HANDLERS(H) };
+#undef H
+
+/* One pre-decoded instruction. */
+typedef struct iop {
+#if INTERP_CGOTO
+	const void *lbl;        /* handler label (direct threading) */
+#endif
+	int64_t imm;            /* immediate, or a pc-relative constant */
+	uint16_t h;             /* enum interp_handler */
+	uint16_t off;           /* byte offset of the instruction in its block */
+	uint16_t idx;           /* instruction index in its block */
+	uint8_t rd, rs1, rs2, rs3;
+	uint8_t rm;             /* static rounding mode (7 = dyn) */
+} iop;
+
+typedef struct iblock {
+	uint64_t pc, end;          /* guest bytes [pc, end) */
+	uint64_t tgt[2];           /* [0] taken / jump target, [1] fall-through
+				      (also the link value of jal/jalr) */
+	struct iblock *next[2];    /* cached successor blocks for tgt[] */
+	struct iblock *hnext;      /* hash chain */
+	uint64_t ind_pc;           /* jalr inline cache */
+	struct iblock *ind_blk;
+	uint32_t n;                /* guest instructions in the block */
+	uint32_t nops;             /* iops, including synthetic ones */
+	iop ops[];
+} iblock;
+
+typedef struct ichunk {
+	struct ichunk *next;
+	size_t used;
+	unsigned char data[];
+} ichunk;
+
+typedef struct icache {
+	iblock **tab;
+	uint32_t mask;             /* table size - 1 */
+	uint32_t count;            /* blocks */
+	uint32_t gen;              /* bumped by every drop */
+	ichunk *chunks;            /* newest first */
+	size_t bytes;              /* allocated in chunks */
+	uint64_t lo, hi;           /* guest range covered by cached blocks */
+	/* a block has at most BLOCK_MAX ops, as many FIXX0s, and a FALL */
+	iop build[2 * BLOCK_MAX + 2];   /* block under construction */
+	iop scratch[2 * BLOCK_MAX + 2]; /* budget-truncated copy of a block */
+} icache;
+
+/* ------------------------------------------------------------------------
+ * The cache */
+
+static void ic_free(void *p)
+{
+	icache *ic = p;
+	if (!ic)
+		return;
+	while (ic->chunks) {
+		ichunk *c = ic->chunks;
+		ic->chunks = c->next;
+		free(c);
+	}
+	free(ic->tab);
+	free(ic);
+}
+
+static icache *ic_get(rv_mem *m)
+{
+	icache *ic = m->icache;
+	if (likely(ic != NULL))
+		return ic;
+	ic = calloc(1, sizeof *ic);
+	if (!ic)
+		return NULL;
+	ic->mask = 4095;
+	ic->tab = calloc(ic->mask + 1, sizeof *ic->tab);
+	if (!ic->tab) {
+		free(ic);
+		return NULL;
+	}
+	ic->lo = UINT64_MAX;
+	m->icache = ic;
+	m->icache_free = ic_free;
+	return ic;
+}
+
+static void ic_drop(icache *ic)
+{
+	/* Keep the newest chunk for reuse, free the rest. */
+	if (ic->chunks) {
+		ichunk *keep = ic->chunks, *c = keep->next;
+		while (c) {
+			ichunk *n = c->next;
+			free(c);
+			c = n;
+		}
+		keep->next = NULL;
+		keep->used = 0;
+		ic->bytes = CHUNK_SIZE;
+	}
+	memset(ic->tab, 0, (size_t)(ic->mask + 1) * sizeof *ic->tab);
+	ic->count = 0;
+	ic->gen++;
+	ic->lo = UINT64_MAX;
+	ic->hi = 0;
+}
+
+static inline uint32_t ic_hash(uint64_t pc)
+{
+	return (uint32_t)((pc >> 1) ^ (pc >> 13));
+}
+
+static inline iblock *ic_lookup(const icache *ic, uint64_t pc)
+{
+	iblock *b = ic->tab[ic_hash(pc) & ic->mask];
+	while (b && b->pc != pc)
+		b = b->hnext;
+	return b;
+}
+
+static void *ic_alloc(icache *ic, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	ichunk *c = ic->chunks;
+	if (!c || c->used + n > CHUNK_SIZE - sizeof *c) {
+		if (ic->bytes + CHUNK_SIZE > CACHE_LIMIT) {
+			ic_drop(ic);
+			c = ic->chunks;
+		} else {
+			c = NULL;
+		}
+		if (!c) {
+			c = malloc(CHUNK_SIZE);
+			if (!c)
+				return NULL;
+			c->next = ic->chunks;
+			c->used = 0;
+			ic->chunks = c;
+			ic->bytes += CHUNK_SIZE;
+		}
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static void ic_insert(icache *ic, iblock *b)
+{
+	if (ic->count >= ic->mask + 1) {
+		uint32_t nmask = ic->mask * 2 + 1;
+		iblock **nt = calloc((size_t)nmask + 1, sizeof *nt);
+		if (nt) {
+			for (uint32_t i = 0; i <= ic->mask; i++) {
+				iblock *x = ic->tab[i];
+				while (x) {
+					iblock *nx = x->hnext;
+					uint32_t h = ic_hash(x->pc) & nmask;
+					x->hnext = nt[h];
+					nt[h] = x;
+					x = nx;
+				}
+			}
+			free(ic->tab);
+			ic->tab = nt;
+			ic->mask = nmask;
+		}
+	}
+	uint32_t h = ic_hash(b->pc) & ic->mask;
+	b->hnext = ic->tab[h];
+	ic->tab[h] = b;
+	ic->count++;
+	if (b->pc < ic->lo)
+		ic->lo = b->pc;
+	if (b->end > ic->hi)
+		ic->hi = b->end;
+}
+
+void interp_flush(rv_mem *m, uint64_t start, uint64_t len)
+{
+	icache *ic = m->icache;
+	if (!ic || !ic->count || len == 0)
+		return;
+	uint64_t end = start + len < start ? UINT64_MAX : start + len;
+	if (end <= ic->lo || start >= ic->hi)
+		return;
+	for (uint32_t i = 0; i <= ic->mask; i++)
+		for (iblock *b = ic->tab[i]; b; b = b->hnext)
+			if (b->pc < end && start < b->end) {
+				ic_drop(ic);
+				return;
+			}
+}
+
+/* ------------------------------------------------------------------------
+ * Translation: rv_insn -> iop */
+
+enum {
+	K_PLAIN = 0,   /* writes no x register, or already safe for rd = x0 */
+	K_XPURE,       /* writes x[rd], no other effect: a nop when rd = x0 */
+	K_XSIDE,       /* writes x[rd] and has effects: re-zero x0 after it */
+	K_FPRM,        /* uses a rounding mode; writes f[rd] */
+	K_FPRM_X,      /* uses a rounding mode; writes x[rd] (fcvt to int) */
+	K_TERM,        /* ends the block */
+};
+
+enum { CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003,
+       CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02 };
+
+/* Fill *o for instruction *in at pc; returns its K_* kind. For terminators,
+ * also sets *b's targets. Must name every enum rv_op (-Werror=switch). */
+static int xlate(const rv_insn *in, uint64_t pc, iop *o, iblock *b)
+{
+	int h = H_ILL, kind = K_XPURE;
+	uint64_t next = pc + in->len;
+
+	o->rd = in->rd;
+	o->rs1 = in->rs1;
+	o->rs2 = in->rs2;
+	o->rs3 = in->rs3;
+	o->rm = in->rm;
+	o->imm = in->imm;
+
+	switch ((enum rv_op)in->op) {
+	case RV_OP_ILLEGAL: h = H_ILL; kind = K_TERM; break;
+	case RV_OP_LUI: h = H_LI; break;
+	case RV_OP_AUIPC: h = H_LI; o->imm = (int64_t)(pc + (uint64_t)(int64_t)in->imm); break;
+	case RV_OP_JAL:
+		h = in->rd ? H_JAL : H_J;
+		kind = K_TERM;
+		b->tgt[0] = pc + (uint64_t)(int64_t)in->imm;
+		b->tgt[1] = next;
+		break;
+	case RV_OP_JALR:
+		h = in->rd ? H_JALR : H_JR;
+		kind = K_TERM;
+		b->tgt[0] = 0;
+		b->tgt[1] = next;
+		break;
+	case RV_OP_BEQ: h = H_BEQ; goto branch;
+	case RV_OP_BNE: h = H_BNE; goto branch;
+	case RV_OP_BLT: h = H_BLT; goto branch;
+	case RV_OP_BGE: h = H_BGE; goto branch;
+	case RV_OP_BLTU: h = H_BLTU; goto branch;
+	case RV_OP_BGEU: h = H_BGEU; goto branch;
+	branch:
+		kind = K_TERM;
+		b->tgt[0] = pc + (uint64_t)(int64_t)in->imm;
+		b->tgt[1] = next;
+		break;
+	case RV_OP_LB: h = H_LB; kind = K_XSIDE; break;
+	case RV_OP_LH: h = H_LH; kind = K_XSIDE; break;
+	case RV_OP_LW: h = H_LW; kind = K_XSIDE; break;
+	case RV_OP_LD: h = H_LD; kind = K_XSIDE; break;
+	case RV_OP_LBU: h = H_LBU; kind = K_XSIDE; break;
+	case RV_OP_LHU: h = H_LHU; kind = K_XSIDE; break;
+	case RV_OP_LWU: h = H_LWU; kind = K_XSIDE; break;
+	case RV_OP_SB: h = H_SB; kind = K_PLAIN; break;
+	case RV_OP_SH: h = H_SH; kind = K_PLAIN; break;
+	case RV_OP_SW: h = H_SW; kind = K_PLAIN; break;
+	case RV_OP_SD: h = H_SD; kind = K_PLAIN; break;
+	case RV_OP_ADDI:
+		h = in->rs1 == 0 ? H_LI : in->imm == 0 ? H_MV : H_ADDI;
+		break;
+	case RV_OP_SLTI: h = H_SLTI; break;
+	case RV_OP_SLTIU: h = H_SLTIU; break;
+	case RV_OP_XORI: h = H_XORI; break;
+	case RV_OP_ORI: h = H_ORI; break;
+	case RV_OP_ANDI: h = H_ANDI; break;
+	case RV_OP_SLLI: h = H_SLLI; goto shift64;
+	case RV_OP_SRLI: h = H_SRLI; goto shift64;
+	case RV_OP_SRAI: h = H_SRAI; goto shift64;
+	shift64:
+		if ((uint32_t)in->imm > 63)
+			h = H_ILL, kind = K_TERM;
+		break;
+	case RV_OP_ADD:
+		if (in->rs1 == 0) {
+			h = H_MV;
+			o->rs1 = in->rs2;
+			o->imm = 0;
+		} else if (in->rs2 == 0) {
+			h = H_MV;
+			o->imm = 0;
+		} else {
+			h = H_ADD;
+		}
+		break;
+	case RV_OP_SUB: h = H_SUB; break;
+	case RV_OP_SLL: h = H_SLL; break;
+	case RV_OP_SLT: h = H_SLT; break;
+	case RV_OP_SLTU: h = H_SLTU; break;
+	case RV_OP_XOR: h = H_XOR; break;
+	case RV_OP_SRL: h = H_SRL; break;
+	case RV_OP_SRA: h = H_SRA; break;
+	case RV_OP_OR: h = H_OR; break;
+	case RV_OP_AND: h = H_AND; break;
+	case RV_OP_ADDIW: h = H_ADDIW; break;
+	case RV_OP_SLLIW: h = H_SLLIW; goto shift32;
+	case RV_OP_SRLIW: h = H_SRLIW; goto shift32;
+	case RV_OP_SRAIW: h = H_SRAIW; goto shift32;
+	shift32:
+		if ((uint32_t)in->imm > 31)
+			h = H_ILL, kind = K_TERM;
+		break;
+	case RV_OP_ADDW: h = H_ADDW; break;
+	case RV_OP_SUBW: h = H_SUBW; break;
+	case RV_OP_SLLW: h = H_SLLW; break;
+	case RV_OP_SRLW: h = H_SRLW; break;
+	case RV_OP_SRAW: h = H_SRAW; break;
+	case RV_OP_FENCE:
+	case RV_OP_FENCE_TSO:
+		h = H_NOP; kind = K_PLAIN; break;
+	case RV_OP_FENCE_I:
+		h = H_FENCE_I; kind = K_TERM;
+		b->tgt[1] = next;
+		break;
+	case RV_OP_ECALL: h = H_ECALL; kind = K_TERM; break;
+	case RV_OP_EBREAK: h = H_EBREAK; kind = K_TERM; break;
+	case RV_OP_CSRRW: h = H_CSRRW; goto csr;
+	case RV_OP_CSRRS: h = H_CSRRS; goto csr;
+	case RV_OP_CSRRC: h = H_CSRRC; goto csr;
+	case RV_OP_CSRRWI: h = H_CSRRWI; goto csr;
+	case RV_OP_CSRRSI: h = H_CSRRSI; goto csr;
+	case RV_OP_CSRRCI: h = H_CSRRCI; goto csr;
+	csr: {
+		int writes = h == H_CSRRW || h == H_CSRRWI || in->rs1 != 0;
+		uint32_t csr = (uint32_t)in->imm & 0xfff;
+		kind = K_XSIDE;
+		o->imm = csr;
+		switch (csr) {
+		case CSR_FFLAGS: case CSR_FRM: case CSR_FCSR:
+			break;
+		case CSR_CYCLE: case CSR_TIME: case CSR_INSTRET:
+			if (writes)
+				h = H_ILL, kind = K_TERM;
+			break;
+		default:
+			h = H_ILL, kind = K_TERM;
+			break;
+		}
+		break;
+	}
+	case RV_OP_MUL: h = H_MUL; break;
+	case RV_OP_MULH: h = H_MULH; break;
+	case RV_OP_MULHSU: h = H_MULHSU; break;
+	case RV_OP_MULHU: h = H_MULHU; break;
+	case RV_OP_DIV: h = H_DIV; break;
+	case RV_OP_DIVU: h = H_DIVU; break;
+	case RV_OP_REM: h = H_REM; break;
+	case RV_OP_REMU: h = H_REMU; break;
+	case RV_OP_MULW: h = H_MULW; break;
+	case RV_OP_DIVW: h = H_DIVW; break;
+	case RV_OP_DIVUW: h = H_DIVUW; break;
+	case RV_OP_REMW: h = H_REMW; break;
+	case RV_OP_REMUW: h = H_REMUW; break;
+	case RV_OP_LR_W: h = H_LR_W; kind = K_XSIDE; break;
+	case RV_OP_SC_W: h = H_SC_W; kind = K_XSIDE; break;
+	case RV_OP_AMOSWAP_W: h = H_AMOSWAP_W; kind = K_XSIDE; break;
+	case RV_OP_AMOADD_W: h = H_AMOADD_W; kind = K_XSIDE; break;
+	case RV_OP_AMOXOR_W: h = H_AMOXOR_W; kind = K_XSIDE; break;
+	case RV_OP_AMOAND_W: h = H_AMOAND_W; kind = K_XSIDE; break;
+	case RV_OP_AMOOR_W: h = H_AMOOR_W; kind = K_XSIDE; break;
+	case RV_OP_AMOMIN_W: h = H_AMOMIN_W; kind = K_XSIDE; break;
+	case RV_OP_AMOMAX_W: h = H_AMOMAX_W; kind = K_XSIDE; break;
+	case RV_OP_AMOMINU_W: h = H_AMOMINU_W; kind = K_XSIDE; break;
+	case RV_OP_AMOMAXU_W: h = H_AMOMAXU_W; kind = K_XSIDE; break;
+	case RV_OP_LR_D: h = H_LR_D; kind = K_XSIDE; break;
+	case RV_OP_SC_D: h = H_SC_D; kind = K_XSIDE; break;
+	case RV_OP_AMOSWAP_D: h = H_AMOSWAP_D; kind = K_XSIDE; break;
+	case RV_OP_AMOADD_D: h = H_AMOADD_D; kind = K_XSIDE; break;
+	case RV_OP_AMOXOR_D: h = H_AMOXOR_D; kind = K_XSIDE; break;
+	case RV_OP_AMOAND_D: h = H_AMOAND_D; kind = K_XSIDE; break;
+	case RV_OP_AMOOR_D: h = H_AMOOR_D; kind = K_XSIDE; break;
+	case RV_OP_AMOMIN_D: h = H_AMOMIN_D; kind = K_XSIDE; break;
+	case RV_OP_AMOMAX_D: h = H_AMOMAX_D; kind = K_XSIDE; break;
+	case RV_OP_AMOMINU_D: h = H_AMOMINU_D; kind = K_XSIDE; break;
+	case RV_OP_AMOMAXU_D: h = H_AMOMAXU_D; kind = K_XSIDE; break;
+	case RV_OP_FLW: h = H_FLW; kind = K_PLAIN; break;
+	case RV_OP_FSW: h = H_FSW; kind = K_PLAIN; break;
+	case RV_OP_FLD: h = H_FLD; kind = K_PLAIN; break;
+	case RV_OP_FSD: h = H_FSD; kind = K_PLAIN; break;
+	case RV_OP_FMADD_S: h = H_FMADD_S; kind = K_FPRM; break;
+	case RV_OP_FMSUB_S: h = H_FMSUB_S; kind = K_FPRM; break;
+	case RV_OP_FNMSUB_S: h = H_FNMSUB_S; kind = K_FPRM; break;
+	case RV_OP_FNMADD_S: h = H_FNMADD_S; kind = K_FPRM; break;
+	case RV_OP_FADD_S: h = H_FADD_S; kind = K_FPRM; break;
+	case RV_OP_FSUB_S: h = H_FSUB_S; kind = K_FPRM; break;
+	case RV_OP_FMUL_S: h = H_FMUL_S; kind = K_FPRM; break;
+	case RV_OP_FDIV_S: h = H_FDIV_S; kind = K_FPRM; break;
+	case RV_OP_FSQRT_S: h = H_FSQRT_S; kind = K_FPRM; break;
+	case RV_OP_FSGNJ_S: h = H_FSGNJ_S; kind = K_PLAIN; break;
+	case RV_OP_FSGNJN_S: h = H_FSGNJN_S; kind = K_PLAIN; break;
+	case RV_OP_FSGNJX_S: h = H_FSGNJX_S; kind = K_PLAIN; break;
+	case RV_OP_FMIN_S: h = H_FMIN_S; kind = K_PLAIN; break;
+	case RV_OP_FMAX_S: h = H_FMAX_S; kind = K_PLAIN; break;
+	case RV_OP_FCVT_W_S: h = H_FCVT_W_S; kind = K_FPRM_X; break;
+	case RV_OP_FCVT_WU_S: h = H_FCVT_WU_S; kind = K_FPRM_X; break;
+	case RV_OP_FCVT_L_S: h = H_FCVT_L_S; kind = K_FPRM_X; break;
+	case RV_OP_FCVT_LU_S: h = H_FCVT_LU_S; kind = K_FPRM_X; break;
+	case RV_OP_FMV_X_W: h = H_FMV_X_W; break;
+	case RV_OP_FCLASS_S: h = H_FCLASS_S; break;
+	case RV_OP_FEQ_S: h = H_FEQ_S; kind = K_XSIDE; break;
+	case RV_OP_FLT_S: h = H_FLT_S; kind = K_XSIDE; break;
+	case RV_OP_FLE_S: h = H_FLE_S; kind = K_XSIDE; break;
+	case RV_OP_FCVT_S_W: h = H_FCVT_S_W; kind = K_FPRM; break;
+	case RV_OP_FCVT_S_WU: h = H_FCVT_S_WU; kind = K_FPRM; break;
+	case RV_OP_FCVT_S_L: h = H_FCVT_S_L; kind = K_FPRM; break;
+	case RV_OP_FCVT_S_LU: h = H_FCVT_S_LU; kind = K_FPRM; break;
+	case RV_OP_FMV_W_X: h = H_FMV_W_X; kind = K_PLAIN; break;
+	case RV_OP_FMADD_D: h = H_FMADD_D; kind = K_FPRM; break;
+	case RV_OP_FMSUB_D: h = H_FMSUB_D; kind = K_FPRM; break;
+	case RV_OP_FNMSUB_D: h = H_FNMSUB_D; kind = K_FPRM; break;
+	case RV_OP_FNMADD_D: h = H_FNMADD_D; kind = K_FPRM; break;
+	case RV_OP_FADD_D: h = H_FADD_D; kind = K_FPRM; break;
+	case RV_OP_FSUB_D: h = H_FSUB_D; kind = K_FPRM; break;
+	case RV_OP_FMUL_D: h = H_FMUL_D; kind = K_FPRM; break;
+	case RV_OP_FDIV_D: h = H_FDIV_D; kind = K_FPRM; break;
+	case RV_OP_FSQRT_D: h = H_FSQRT_D; kind = K_FPRM; break;
+	case RV_OP_FSGNJ_D: h = H_FSGNJ_D; kind = K_PLAIN; break;
+	case RV_OP_FSGNJN_D: h = H_FSGNJN_D; kind = K_PLAIN; break;
+	case RV_OP_FSGNJX_D: h = H_FSGNJX_D; kind = K_PLAIN; break;
+	case RV_OP_FMIN_D: h = H_FMIN_D; kind = K_PLAIN; break;
+	case RV_OP_FMAX_D: h = H_FMAX_D; kind = K_PLAIN; break;
+	case RV_OP_FCVT_S_D: h = H_FCVT_S_D; kind = K_FPRM; break;
+	case RV_OP_FCVT_D_S: h = H_FCVT_D_S; kind = K_FPRM; break;
+	case RV_OP_FEQ_D: h = H_FEQ_D; kind = K_XSIDE; break;
+	case RV_OP_FLT_D: h = H_FLT_D; kind = K_XSIDE; break;
+	case RV_OP_FLE_D: h = H_FLE_D; kind = K_XSIDE; break;
+	case RV_OP_FCLASS_D: h = H_FCLASS_D; break;
+	case RV_OP_FCVT_W_D: h = H_FCVT_W_D; kind = K_FPRM_X; break;
+	case RV_OP_FCVT_WU_D: h = H_FCVT_WU_D; kind = K_FPRM_X; break;
+	case RV_OP_FCVT_L_D: h = H_FCVT_L_D; kind = K_FPRM_X; break;
+	case RV_OP_FCVT_LU_D: h = H_FCVT_LU_D; kind = K_FPRM_X; break;
+	case RV_OP_FCVT_D_W: h = H_FCVT_D_W; kind = K_FPRM; break;
+	case RV_OP_FCVT_D_WU: h = H_FCVT_D_WU; kind = K_FPRM; break;
+	case RV_OP_FCVT_D_L: h = H_FCVT_D_L; kind = K_FPRM; break;
+	case RV_OP_FCVT_D_LU: h = H_FCVT_D_LU; kind = K_FPRM; break;
+	case RV_OP_FMV_X_D: h = H_FMV_X_D; break;
+	case RV_OP_FMV_D_X: h = H_FMV_D_X; kind = K_PLAIN; break;
+	case RV_OP_COUNT: h = H_ILL; kind = K_TERM; break;
+	}
+
+	if (kind == K_FPRM || kind == K_FPRM_X) {
+		/* Reserved static rounding modes are illegal at decode time;
+		 * dyn is resolved (and checked) when the op runs. */
+		if (in->rm == 5 || in->rm == 6) {
+			h = H_ILL;
+			kind = K_TERM;
+		} else {
+			kind = kind == K_FPRM_X ? K_XSIDE : K_PLAIN;
+		}
+	}
+	if (kind == K_XPURE && in->rd == 0)
+		h = H_NOP;
+	o->h = (uint16_t)h;
+	return kind;
+}
+
+/* Decode the block starting at pc. NULL if pc itself cannot be fetched: then
+ * *fault is the first inaccessible byte (pc, or the end of the executable
+ * range for a 4-byte instruction straddling it). */
+static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
+			 const void *const *labels)
+{
+	iblock hdr;
+	iop *ops = ic->build;
+	uint32_t n = 0, nops = 0;
+	uint64_t cur = pc, xend;
+	int kind = K_PLAIN;
+
+	memset(&hdr, 0, sizeof hdr);
+	hdr.pc = pc;
+	hdr.ind_pc = UINT64_MAX;
+	const mem_vma *v = mem_find(m, pc);
+	if (!v || !(v->prot & MEM_X) || !mem_at(m, pc, 2)) {
+		*fault = pc;
+		return NULL;
+	}
+	xend = v->end;
+
+	for (;;) {
+		if (n == BLOCK_MAX)
+			break;
+		if (cur >= xend) {
+			v = mem_find(m, cur);
+			if (!v || !(v->prot & MEM_X))
+				break;
+			xend = v->end;
+		}
+		const uint8_t *p = mem_at(m, cur, 2);
+		if (!p)
+			break;
+		uint16_t lo;
+		memcpy(&lo, p, 2);
+		uint32_t raw = lo;
+		if ((lo & 3) == 3) {
+			if (cur + 4 > xend) {
+				v = mem_find(m, xend);
+				if (!v || !(v->prot & MEM_X) || v->start != xend) {
+					if (n == 0) {
+						*fault = xend;
+						return NULL;
+					}
+					break;
+				}
+				xend = v->end;
+			}
+			p = mem_at(m, cur, 4);
+			if (!p) {
+				if (n == 0) {
+					*fault = cur + 2;
+					return NULL;
+				}
+				break;
+			}
+			uint32_t w;
+			memcpy(&w, p, 4);
+			raw = w;
+		}
+		rv_insn in;
+		rv_decode(raw, &in);
+		if (in.len != 2 && in.len != 4)
+			in.len = (lo & 3) == 3 ? 4 : 2;
+		iop *o = &ops[nops];
+		kind = xlate(&in, cur, o, &hdr);
+		o->off = (uint16_t)(cur - pc);
+		o->idx = (uint16_t)n;
+		nops++;
+		n++;
+		cur += in.len;
+		if (kind == K_XSIDE && in.rd == 0) {
+			iop *z = &ops[nops++];
+			memset(z, 0, sizeof *z);
+			z->h = H_FIXX0;
+			z->off = o->off;
+			z->idx = o->idx;
+		}
+		if (kind == K_TERM)
+			break;
+	}
+	if (kind != K_TERM) {
+		/* Fall through into the next block (not an instruction). */
+		iop *z = &ops[nops++];
+		memset(z, 0, sizeof *z);
+		z->h = H_FALL;
+		z->off = (uint16_t)(cur - pc);
+		z->idx = (uint16_t)n;
+		hdr.tgt[1] = cur;
+	}
+	hdr.end = cur;
+	hdr.n = n;
+	hdr.nops = nops;
+
+	iblock *b = ic_alloc(ic, sizeof *b + nops * sizeof(iop));
+	if (!b) {
+		*fault = pc;
+		return NULL;
+	}
+	*b = hdr;
+	memcpy(b->ops, ops, nops * sizeof(iop));
+#if INTERP_CGOTO
+	for (uint32_t i = 0; i < nops; i++)
+		b->ops[i].lbl = labels[b->ops[i].h];
+#else
+	(void)labels;
+#endif
+	ic_insert(ic, b);
+	return b;
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers */
+
+static inline uint64_t sext32(uint64_t x)
+{
+	return (uint64_t)(int64_t)(int32_t)(uint32_t)x;
+}
+
+static inline uint64_t mulhu64(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#else
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+	return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+#endif
+}
+
+static inline uint64_t mulh64(uint64_t a, uint64_t b)
+{
+	uint64_t r = mulhu64(a, b);
+	if ((int64_t)a < 0)
+		r -= b;
+	if ((int64_t)b < 0)
+		r -= a;
+	return r;
+}
+
+static inline uint64_t mulhsu64(uint64_t a, uint64_t b)
+{
+	uint64_t r = mulhu64(a, b);
+	if ((int64_t)a < 0)
+		r -= b;
+	return r;
+}
+
+/* CSR read-modify-write. The legality (known CSR, no write to a read-only
+ * one) was settled at decode time. op: 0 write, 1 set, 2 clear. */
+static uint64_t csr_rmw(rv_cpu *cpu, uint32_t csr, int op, int writes,
+			uint64_t src, uint64_t instret)
+{
+	uint64_t old;
+	switch (csr) {
+	case CSR_FFLAGS: old = cpu->fcsr & 0x1f; break;
+	case CSR_FRM: old = (cpu->fcsr >> 5) & 7; break;
+	case CSR_FCSR: old = cpu->fcsr & 0xff; break;
+	case CSR_TIME: old = interp_time_hook ? interp_time_hook() : instret; break;
+	default: old = instret; break; /* cycle, instret */
+	}
+	if (!writes)
+		return old;
+	uint64_t nv = op == 0 ? src : op == 1 ? old | src : old & ~src;
+	switch (csr) {
+	case CSR_FFLAGS:
+		cpu->fcsr = (cpu->fcsr & ~0x1fu) | (uint32_t)(nv & 0x1f);
+		break;
+	case CSR_FRM:
+		cpu->fcsr = (cpu->fcsr & 0x1fu) | (uint32_t)((nv & 7) << 5);
+		break;
+	case CSR_FCSR:
+		cpu->fcsr = (uint32_t)(nv & 0xff);
+		break;
+	default:
+		break;
+	}
+	return old;
+}
+
+static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
+		     int write, int exec, int bus)
+{
+	s->why = why;
+	s->addr = addr;
+	s->write = write;
+	s->exec = exec;
+	s->bus = bus;
+}
+
+/* ------------------------------------------------------------------------
+ * The run loop */
+
+#if INTERP_CGOTO
+#define OP(name) L_##name:
+#define DISPATCH() goto *ins->lbl
+#else
+#define OP(name) case H_##name:
+#define DISPATCH() goto dispatch
+#endif
+#define NEXT() do { ins++; DISPATCH(); } while (0)
+
+#define RD X[ins->rd]
+#define R1 X[ins->rs1]
+#define R2 X[ins->rs2]
+#define IMM ((uint64_t)ins->imm)
+#define FD F[ins->rd]
+#define F1 F[ins->rs1]
+#define F2 F[ins->rs2]
+#define F3 F[ins->rs3]
+
+/* Host pointer for n guest bytes at a, or stop with a fault. */
+#define MEMP(p, a, n, w) do { \
+		(p) = mem_at(&mm, (a), (n)); \
+		if (unlikely(!(p))) { fa = (a); fw = (w); goto fault; } \
+	} while (0)
+#define ALIGNED(a, n, w) do { \
+		if (unlikely((a) & ((n) - 1))) { fa = (a); fw = (w); goto bus_fault; } \
+	} while (0)
+
+/* Resolve the rounding mode into r, or stop as illegal. */
+#define FRM() \
+	int r = ins->rm; \
+	if (r == RV_DYN) { \
+		r = (cpu->fcsr >> 5) & 7; \
+		if (unlikely(r > RV_RMM)) \
+			goto illegal; \
+	}
+
+#define LOAD(name, T, n) OP(name) { \
+		uint64_t a = R1 + IMM; const uint8_t *p; T v; \
+		MEMP(p, a, n, 0); memcpy(&v, p, n); \
+		RD = (uint64_t)(int64_t)v; NEXT(); }
+#define STORE(name, n) OP(name) { \
+		uint64_t a = R1 + IMM; uint8_t *p; uint64_t v = R2; \
+		MEMP(p, a, n, 1); memcpy(p, &v, n); NEXT(); }
+#define ALU(name, expr) OP(name) { uint64_t a = R1, b = R2; (void)b; RD = (expr); NEXT(); }
+#define ALUI(name, expr) OP(name) { uint64_t a = R1, b = IMM; RD = (expr); NEXT(); }
+#define AMO_W(name, expr) OP(name) { \
+		uint64_t a = R1; uint8_t *p; int32_t old, s = (int32_t)R2, nv; \
+		ALIGNED(a, 4, 1); MEMP(p, a, 4, 1); memcpy(&old, p, 4); \
+		nv = (expr); memcpy(p, &nv, 4); RD = (uint64_t)(int64_t)old; NEXT(); }
+#define AMO_D(name, expr) OP(name) { \
+		uint64_t a = R1; uint8_t *p; uint64_t old, s = R2, nv; \
+		ALIGNED(a, 8, 1); MEMP(p, a, 8, 1); memcpy(&old, p, 8); \
+		nv = (expr); memcpy(p, &nv, 8); RD = old; NEXT(); }
+#define FP2(name, fn) OP(name) { FRM(); FD = fn(F1, F2, r, &cpu->fcsr); NEXT(); }
+#define FP3(name, fn) OP(name) { FRM(); FD = fn(F1, F2, F3, r, &cpu->fcsr); NEXT(); }
+#define FP1(name, fn) OP(name) { FRM(); FD = fn(F1, r, &cpu->fcsr); NEXT(); }
+#define FCVT_X(name, fn) OP(name) { FRM(); RD = fn(F1, r, &cpu->fcsr); NEXT(); }
+#define FCVT_F(name, fn) OP(name) { FRM(); FD = fn(R1, r, &cpu->fcsr); NEXT(); }
+#define FSGN(name, fn) OP(name) { FD = fn(F1, F2); NEXT(); }
+#define FMM(name, fn) OP(name) { FD = fn(F1, F2, &cpu->fcsr); NEXT(); }
+#define FCMP(name, fn) OP(name) { RD = fn(F1, F2, &cpu->fcsr); NEXT(); }
+#define BR(name, cond) OP(name) { uint64_t a = R1, b = R2; k = (cond) ? 0 : 1; goto chain; }
+#define CSR(name, opk, immform) OP(name) { \
+		uint64_t src = (immform) ? ins->rs1 : R1; \
+		int wr = (opk) == 0 || ins->rs1 != 0; \
+		RD = csr_rmw(cpu, (uint32_t)ins->imm, opk, wr, src, \
+			     cpu->instret - (cnt - ins->idx)); \
+		NEXT(); }
+
+void interp_run(rv_cpu *cpu, rv_mem *m, uint64_t budget, interp_stop *stop)
+{
+#if INTERP_CGOTO
+	static const void *const labels[H_COUNT] = {
+#define H(n) [H_##n] = &&L_##n,
+		INTERP_HANDLERS(H)
+#undef H
+	};
+#else
+	static const void *const *const labels = NULL;
+#endif
+	uint64_t *const X = cpu->x;
+	uint64_t *const F = cpu->f;
+	const rv_mem mm = *m;   /* base and size do not change while we run */
+	void (*const trace)(const rv_cpu *) = interp_trace;
+	icache *ic = ic_get(m);
+	iblock *blk, *nb;
+	const iop *ins;
+	uint64_t left = budget ? budget : 1, cnt = 0, fa = 0, t;
+	int fw = 0, k = 0;
+	uint32_t gen;
+
+	X[0] = 0;
+	if (unlikely(!ic)) {
+		set_stop(stop, INTERP_FAULT, cpu->pc, 0, 1, 0);
+		return;
+	}
+	nb = ic_lookup(ic, cpu->pc);
+	if (!nb) {
+		nb = translate(m, ic, cpu->pc, &fa, labels);
+		if (!nb) {
+			set_stop(stop, INTERP_FAULT, fa, 0, 1, 0);
+			return;
+		}
+	}
+
+enter:
+	blk = nb;
+	if (unlikely(trace != NULL)) {
+		cpu->pc = blk->pc;
+		trace(cpu);
+	}
+	if (likely(blk->n <= left)) {
+		cnt = blk->n;
+		ins = blk->ops;
+	} else {
+		/* Run only the first `left` instructions, then stop. */
+		iop *s = ic->scratch;
+		uint32_t i = 0;
+		while (blk->ops[i].idx < left) {
+			s[i] = blk->ops[i];
+			i++;
+		}
+		s[i] = blk->ops[i];
+		s[i].h = H_STOP;
+#if INTERP_CGOTO
+		s[i].lbl = labels[H_STOP];
+#endif
+		cnt = left;
+		ins = s;
+	}
+	left -= cnt;
+	cpu->instret += cnt;
+
+#if INTERP_CGOTO
+	DISPATCH();
+#else
+dispatch:
+	switch ((enum interp_handler)ins->h) {
+#endif
+
+	OP(NOP) NEXT();
+	OP(LI) { RD = IMM; NEXT(); }
+	OP(MV) { RD = R1; NEXT(); }
+	OP(FIXX0) { X[0] = 0; NEXT(); }
+
+	ALUI(ADDI, a + b)
+	ALUI(SLTI, (int64_t)a < (int64_t)b)
+	ALUI(SLTIU, a < b)
+	ALUI(XORI, a ^ b)
+	ALUI(ORI, a | b)
+	ALUI(ANDI, a & b)
+	ALUI(SLLI, a << b)
+	ALUI(SRLI, a >> b)
+	ALUI(SRAI, (uint64_t)((int64_t)a >> b))
+	ALU(ADD, a + b)
+	ALU(SUB, a - b)
+	ALU(SLL, a << (b & 63))
+	ALU(SLT, (int64_t)a < (int64_t)b)
+	ALU(SLTU, a < b)
+	ALU(XOR, a ^ b)
+	ALU(SRL, a >> (b & 63))
+	ALU(SRA, (uint64_t)((int64_t)a >> (b & 63)))
+	ALU(OR, a | b)
+	ALU(AND, a & b)
+	ALUI(ADDIW, sext32(a + b))
+	ALUI(SLLIW, sext32((uint32_t)a << b))
+	ALUI(SRLIW, sext32((uint32_t)a >> b))
+	ALUI(SRAIW, (uint64_t)(int64_t)((int32_t)(uint32_t)a >> b))
+	ALU(ADDW, sext32(a + b))
+	ALU(SUBW, sext32(a - b))
+	ALU(SLLW, sext32((uint32_t)a << (b & 31)))
+	ALU(SRLW, sext32((uint32_t)a >> (b & 31)))
+	ALU(SRAW, (uint64_t)(int64_t)((int32_t)(uint32_t)a >> (b & 31)))
+
+	LOAD(LB, int8_t, 1)
+	LOAD(LH, int16_t, 2)
+	LOAD(LW, int32_t, 4)
+	LOAD(LD, int64_t, 8)
+	LOAD(LBU, uint8_t, 1)
+	LOAD(LHU, uint16_t, 2)
+	LOAD(LWU, uint32_t, 4)
+	STORE(SB, 1)
+	STORE(SH, 2)
+	STORE(SW, 4)
+	STORE(SD, 8)
+
+	ALU(MUL, a * b)
+	ALU(MULH, mulh64(a, b))
+	ALU(MULHSU, mulhsu64(a, b))
+	ALU(MULHU, mulhu64(a, b))
+	ALU(DIV, b == 0 ? UINT64_MAX
+		 : ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? a
+		 : (uint64_t)((int64_t)a / (int64_t)b))
+	ALU(DIVU, b == 0 ? UINT64_MAX : a / b)
+	ALU(REM, b == 0 ? a
+		 : ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? 0
+		 : (uint64_t)((int64_t)a % (int64_t)b))
+	ALU(REMU, b == 0 ? a : a % b)
+	ALU(MULW, sext32(a * b))
+	ALU(DIVW, (int32_t)b == 0 ? UINT64_MAX
+		  : ((int32_t)a == INT32_MIN && (int32_t)b == -1) ? sext32(a)
+		  : (uint64_t)(int64_t)((int32_t)a / (int32_t)b))
+	ALU(DIVUW, (uint32_t)b == 0 ? UINT64_MAX
+		   : sext32((uint32_t)a / (uint32_t)b))
+	ALU(REMW, (int32_t)b == 0 ? sext32(a)
+		  : ((int32_t)a == INT32_MIN && (int32_t)b == -1) ? 0
+		  : (uint64_t)(int64_t)((int32_t)a % (int32_t)b))
+	ALU(REMUW, (uint32_t)b == 0 ? sext32(a)
+		   : sext32((uint32_t)a % (uint32_t)b))
+
+	OP(LR_W) {
+		uint64_t a = R1; const uint8_t *p; int32_t v;
+		ALIGNED(a, 4, 0);
+		MEMP(p, a, 4, 0);
+		memcpy(&v, p, 4);
+		cpu->lr_addr = a;
+		cpu->lr_value = (uint64_t)(int64_t)v;
+		RD = (uint64_t)(int64_t)v;
+		NEXT();
+	}
+	OP(SC_W) {
+		uint64_t a = R1; uint8_t *p; uint32_t cur, v = (uint32_t)R2;
+		ALIGNED(a, 4, 1);
+		MEMP(p, a, 4, 1);
+		memcpy(&cur, p, 4);
+		if (cpu->lr_addr == a && cur == (uint32_t)cpu->lr_value) {
+			memcpy(p, &v, 4);
+			RD = 0;
+		} else {
+			RD = 1;
+		}
+		cpu->lr_addr = RV_NO_RESERVATION;
+		NEXT();
+	}
+	AMO_W(AMOSWAP_W, s)
+	AMO_W(AMOADD_W, (int32_t)((uint32_t)old + (uint32_t)s))
+	AMO_W(AMOXOR_W, old ^ s)
+	AMO_W(AMOAND_W, old & s)
+	AMO_W(AMOOR_W, old | s)
+	AMO_W(AMOMIN_W, old < s ? old : s)
+	AMO_W(AMOMAX_W, old > s ? old : s)
+	AMO_W(AMOMINU_W, (uint32_t)old < (uint32_t)s ? old : s)
+	AMO_W(AMOMAXU_W, (uint32_t)old > (uint32_t)s ? old : s)
+	OP(LR_D) {
+		uint64_t a = R1, v; const uint8_t *p;
+		ALIGNED(a, 8, 0);
+		MEMP(p, a, 8, 0);
+		memcpy(&v, p, 8);
+		cpu->lr_addr = a;
+		cpu->lr_value = v;
+		RD = v;
+		NEXT();
+	}
+	OP(SC_D) {
+		uint64_t a = R1, cur, v = R2; uint8_t *p;
+		ALIGNED(a, 8, 1);
+		MEMP(p, a, 8, 1);
+		memcpy(&cur, p, 8);
+		if (cpu->lr_addr == a && cur == cpu->lr_value) {
+			memcpy(p, &v, 8);
+			RD = 0;
+		} else {
+			RD = 1;
+		}
+		cpu->lr_addr = RV_NO_RESERVATION;
+		NEXT();
+	}
+	AMO_D(AMOSWAP_D, s)
+	AMO_D(AMOADD_D, old + s)
+	AMO_D(AMOXOR_D, old ^ s)
+	AMO_D(AMOAND_D, old & s)
+	AMO_D(AMOOR_D, old | s)
+	AMO_D(AMOMIN_D, (int64_t)old < (int64_t)s ? old : s)
+	AMO_D(AMOMAX_D, (int64_t)old > (int64_t)s ? old : s)
+	AMO_D(AMOMINU_D, old < s ? old : s)
+	AMO_D(AMOMAXU_D, old > s ? old : s)
+
+	CSR(CSRRW, 0, 0)
+	CSR(CSRRS, 1, 0)
+	CSR(CSRRC, 2, 0)
+	CSR(CSRRWI, 0, 1)
+	CSR(CSRRSI, 1, 1)
+	CSR(CSRRCI, 2, 1)
+
+	OP(FLW) {
+		uint64_t a = R1 + IMM; const uint8_t *p; uint32_t v;
+		MEMP(p, a, 4, 0);
+		memcpy(&v, p, 4);
+		FD = RV_BOX_S(v);
+		NEXT();
+	}
+	OP(FSW) {
+		uint64_t a = R1 + IMM; uint8_t *p; uint32_t v = (uint32_t)F2;
+		MEMP(p, a, 4, 1);
+		memcpy(p, &v, 4);
+		NEXT();
+	}
+	OP(FLD) {
+		uint64_t a = R1 + IMM; const uint8_t *p; uint64_t v;
+		MEMP(p, a, 8, 0);
+		memcpy(&v, p, 8);
+		FD = v;
+		NEXT();
+	}
+	OP(FSD) {
+		uint64_t a = R1 + IMM; uint8_t *p; uint64_t v = F2;
+		MEMP(p, a, 8, 1);
+		memcpy(p, &v, 8);
+		NEXT();
+	}
+
+	FP3(FMADD_S, rv_fmadd_s)
+	FP3(FMSUB_S, rv_fmsub_s)
+	FP3(FNMSUB_S, rv_fnmsub_s)
+	FP3(FNMADD_S, rv_fnmadd_s)
+	FP2(FADD_S, rv_fadd_s)
+	FP2(FSUB_S, rv_fsub_s)
+	FP2(FMUL_S, rv_fmul_s)
+	FP2(FDIV_S, rv_fdiv_s)
+	FP1(FSQRT_S, rv_fsqrt_s)
+	FSGN(FSGNJ_S, rv_fsgnj_s)
+	FSGN(FSGNJN_S, rv_fsgnjn_s)
+	FSGN(FSGNJX_S, rv_fsgnjx_s)
+	FMM(FMIN_S, rv_fmin_s)
+	FMM(FMAX_S, rv_fmax_s)
+	FCVT_X(FCVT_W_S, rv_fcvt_w_s)
+	FCVT_X(FCVT_WU_S, rv_fcvt_wu_s)
+	FCVT_X(FCVT_L_S, rv_fcvt_l_s)
+	FCVT_X(FCVT_LU_S, rv_fcvt_lu_s)
+	OP(FMV_X_W) { RD = sext32(F1); NEXT(); }
+	OP(FCLASS_S) { RD = rv_fclass_s(F1); NEXT(); }
+	FCMP(FEQ_S, rv_feq_s)
+	FCMP(FLT_S, rv_flt_s)
+	FCMP(FLE_S, rv_fle_s)
+	FCVT_F(FCVT_S_W, rv_fcvt_s_w)
+	FCVT_F(FCVT_S_WU, rv_fcvt_s_wu)
+	FCVT_F(FCVT_S_L, rv_fcvt_s_l)
+	FCVT_F(FCVT_S_LU, rv_fcvt_s_lu)
+	OP(FMV_W_X) { FD = RV_BOX_S(R1); NEXT(); }
+
+	FP3(FMADD_D, rv_fmadd_d)
+	FP3(FMSUB_D, rv_fmsub_d)
+	FP3(FNMSUB_D, rv_fnmsub_d)
+	FP3(FNMADD_D, rv_fnmadd_d)
+	FP2(FADD_D, rv_fadd_d)
+	FP2(FSUB_D, rv_fsub_d)
+	FP2(FMUL_D, rv_fmul_d)
+	FP2(FDIV_D, rv_fdiv_d)
+	FP1(FSQRT_D, rv_fsqrt_d)
+	FSGN(FSGNJ_D, rv_fsgnj_d)
+	FSGN(FSGNJN_D, rv_fsgnjn_d)
+	FSGN(FSGNJX_D, rv_fsgnjx_d)
+	FMM(FMIN_D, rv_fmin_d)
+	FMM(FMAX_D, rv_fmax_d)
+	FP1(FCVT_S_D, rv_fcvt_s_d)
+	FP1(FCVT_D_S, rv_fcvt_d_s)
+	FCMP(FEQ_D, rv_feq_d)
+	FCMP(FLT_D, rv_flt_d)
+	FCMP(FLE_D, rv_fle_d)
+	OP(FCLASS_D) { RD = rv_fclass_d(F1); NEXT(); }
+	FCVT_X(FCVT_W_D, rv_fcvt_w_d)
+	FCVT_X(FCVT_WU_D, rv_fcvt_wu_d)
+	FCVT_X(FCVT_L_D, rv_fcvt_l_d)
+	FCVT_X(FCVT_LU_D, rv_fcvt_lu_d)
+	FCVT_F(FCVT_D_W, rv_fcvt_d_w)
+	FCVT_F(FCVT_D_WU, rv_fcvt_d_wu)
+	FCVT_F(FCVT_D_L, rv_fcvt_d_l)
+	FCVT_F(FCVT_D_LU, rv_fcvt_d_lu)
+	OP(FMV_X_D) { RD = F1; NEXT(); }
+	OP(FMV_D_X) { FD = R1; NEXT(); }
+
+	/* Terminators. */
+	BR(BEQ, a == b)
+	BR(BNE, a != b)
+	BR(BLT, (int64_t)a < (int64_t)b)
+	BR(BGE, (int64_t)a >= (int64_t)b)
+	BR(BLTU, a < b)
+	BR(BGEU, a >= b)
+	OP(JAL) { RD = blk->tgt[1]; k = 0; goto chain; }
+	OP(J) { k = 0; goto chain; }
+	OP(FALL) { k = 1; goto chain; }
+	OP(JALR) {
+		t = (R1 + IMM) & ~(uint64_t)1;
+		RD = blk->tgt[1];
+		goto indirect;
+	}
+	OP(JR) { t = (R1 + IMM) & ~(uint64_t)1; goto indirect; }
+	OP(STOP) {
+		cpu->pc = blk->pc + ins->off;
+		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
+		return;
+	}
+	OP(ECALL) {
+		cpu->instret -= cnt - ins->idx;
+		cpu->pc = blk->pc + ins->off;
+		set_stop(stop, INTERP_ECALL, 0, 0, 0, 0);
+		return;
+	}
+	OP(EBREAK) {
+		cpu->instret -= cnt - ins->idx;
+		cpu->pc = blk->pc + ins->off;
+		set_stop(stop, INTERP_EBREAK, 0, 0, 0, 0);
+		return;
+	}
+	OP(ILL) goto illegal;
+	OP(FENCE_I) {
+		t = blk->tgt[1];
+		ic_drop(ic);
+		goto indirect_nocache;
+	}
+
+#if !INTERP_CGOTO
+	}
+#endif
+
+	/* Not reached: every handler ends in NEXT(), a goto or a return. */
+
+chain:
+	/* Direct successor k of blk. */
+	if (unlikely(left == 0)) {
+		cpu->pc = blk->tgt[k];
+		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
+		return;
+	}
+	nb = blk->next[k];
+	if (likely(nb != NULL))
+		goto enter;
+	t = blk->tgt[k];
+	gen = ic->gen;
+	nb = ic_lookup(ic, t);
+	if (!nb) {
+		nb = translate(m, ic, t, &fa, labels);
+		if (!nb)
+			goto exec_fault;
+	}
+	if (gen == ic->gen)
+		blk->next[k] = nb;
+	goto enter;
+
+indirect:
+	if (unlikely(left == 0)) {
+		cpu->pc = t;
+		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
+		return;
+	}
+	if (blk->ind_pc == t) {
+		nb = blk->ind_blk;
+		goto enter;
+	}
+	gen = ic->gen;
+	nb = ic_lookup(ic, t);
+	if (!nb) {
+		nb = translate(m, ic, t, &fa, labels);
+		if (!nb)
+			goto exec_fault;
+	}
+	if (gen == ic->gen) {
+		blk->ind_pc = t;
+		blk->ind_blk = nb;
+	}
+	goto enter;
+
+indirect_nocache:
+	/* blk is gone (the cache was dropped): only t is valid. */
+	if (left == 0) {
+		cpu->pc = t;
+		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
+		return;
+	}
+	nb = translate(m, ic, t, &fa, labels);
+	if (!nb)
+		goto exec_fault;
+	goto enter;
+
+exec_fault:
+	/* The next block could not be fetched; t is its pc, fa the first
+	 * byte that is not executable. Everything before it retired. */
+	cpu->pc = t;
+	set_stop(stop, INTERP_FAULT, fa, 0, 1, 0);
+	return;
+
+fault:
+	cpu->instret -= cnt - ins->idx;
+	cpu->pc = blk->pc + ins->off;
+	set_stop(stop, INTERP_FAULT, fa, fw, 0, 0);
+	return;
+
+bus_fault:
+	cpu->instret -= cnt - ins->idx;
+	cpu->pc = blk->pc + ins->off;
+	set_stop(stop, INTERP_FAULT, fa, fw, 0, 1);
+	return;
+
+illegal:
+	cpu->instret -= cnt - ins->idx;
+	cpu->pc = blk->pc + ins->off;
+	set_stop(stop, INTERP_ILLEGAL, 0, 0, 0, 0);
+	return;
+}

@@ -1,0 +1,351 @@
+/* Guest arenas and their mappings. See mem.h. */
+#include "mem.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef __EMSCRIPTEN__
+#include <sys/mman.h>
+#endif
+
+static uint64_t page_down(uint64_t a) { return a & ~(MEM_PAGE - 1); }
+static uint64_t page_up(uint64_t a) { return (a + MEM_PAGE - 1) & ~(MEM_PAGE - 1); }
+
+/* Natively the arena is reserved address space the kernel fills lazily, so a
+ * 1 GiB arena costs only what the guest touches. In wasm it comes from the
+ * heap; memory.grow hands out zeroed pages, and calloc keeps that promise. */
+static uint8_t *arena_alloc(uint64_t size)
+{
+#ifdef __EMSCRIPTEN__
+	return calloc(1, size);
+#else
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+#endif
+}
+
+static void arena_release(uint8_t *base, uint64_t size)
+{
+#ifdef __EMSCRIPTEN__
+	(void)size;
+	free(base);
+#else
+	munmap(base, size);
+#endif
+}
+
+/* Give pages back and make them read as zero. */
+static void arena_zero(rv_mem *m, uint64_t start, uint64_t end)
+{
+#ifndef __EMSCRIPTEN__
+	if (end - start >= 16 * MEM_PAGE) {
+		madvise(m->base + start, end - start, MADV_DONTNEED);
+		return;
+	}
+#endif
+	memset(m->base + start, 0, end - start);
+}
+
+rv_mem *mem_new(uint64_t size)
+{
+	rv_mem *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->base = arena_alloc(size);
+	if (!m->base) {
+		free(m);
+		return NULL;
+	}
+	m->size = size;
+	m->refs = 1;
+	return m;
+}
+
+void mem_free(rv_mem *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nvma; i++)
+		free(m->vma[i].name);
+	free(m->vma);
+	arena_release(m->base, m->size);
+	if (m->icache && m->icache_free)
+		m->icache_free(m->icache);
+	free(m);
+}
+
+rv_mem *mem_clone(const rv_mem *m)
+{
+	rv_mem *c = mem_new(m->size);
+	if (!c)
+		return NULL;
+	c->vma = malloc(m->nvma * sizeof *c->vma + 1);
+	if (!c->vma) {
+		mem_free(c);
+		return NULL;
+	}
+	c->cap = m->nvma;
+	for (size_t i = 0; i < m->nvma; i++) {
+		mem_vma v = m->vma[i];
+		v.name = v.name ? strdup(v.name) : NULL;
+		c->vma[c->nvma++] = v;
+		memcpy(c->base + v.start, m->base + v.start, v.end - v.start);
+	}
+	c->brk_start = m->brk_start;
+	c->brk = m->brk;
+	c->mmap_base = m->mmap_base;
+	c->stack_top = m->stack_top;
+	return c;
+}
+
+/* Index of the first VMA whose end is above g. */
+static size_t vma_search(const rv_mem *m, uint64_t g)
+{
+	size_t lo = 0, hi = m->nvma;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->vma[mid].end <= g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const mem_vma *mem_find(const rv_mem *m, uint64_t g)
+{
+	size_t i = vma_search(m, g);
+	if (i < m->nvma && m->vma[i].start <= g)
+		return &m->vma[i];
+	return NULL;
+}
+
+uint8_t *mem_check(const rv_mem *m, uint64_t g, uint64_t n, uint32_t prot)
+{
+	if (n == 0)
+		return g < m->size ? m->base + g : NULL;
+	if (g < MEM_LOW || g >= m->size || n > m->size - g)
+		return NULL;
+	uint64_t end = g + n;
+	size_t i = vma_search(m, g);
+	/* Walk adjacent VMAs: a buffer may span several mappings. */
+	for (uint64_t at = g; at < end; i++) {
+		if (i >= m->nvma || m->vma[i].start > at ||
+		    (m->vma[i].prot & prot) != prot)
+			return NULL;
+		at = m->vma[i].end;
+	}
+	return m->base + g;
+}
+
+int mem_read(const rv_mem *m, uint64_t g, void *dst, size_t n)
+{
+	uint8_t *p = mem_check(m, g, n, MEM_R);
+	if (!p)
+		return -EFAULT;
+	memcpy(dst, p, n);
+	return 0;
+}
+
+int mem_write(rv_mem *m, uint64_t g, const void *src, size_t n)
+{
+	uint8_t *p = mem_check(m, g, n, MEM_W);
+	if (!p)
+		return -EFAULT;
+	memcpy(p, src, n);
+	return 0;
+}
+
+long mem_read_str(const rv_mem *m, uint64_t g, char *buf, size_t cap)
+{
+	for (size_t i = 0; i < cap; i++) {
+		/* Check page by page so a string ending just before an unmapped
+		 * page is fine. */
+		if (i == 0 || ((g + i) & (MEM_PAGE - 1)) == 0) {
+			uint64_t left = MEM_PAGE - ((g + i) & (MEM_PAGE - 1));
+			if (!mem_check(m, g + i, 1, MEM_R))
+				return -EFAULT;
+			(void)left;
+		}
+		char c = (char)m->base[g + i];
+		buf[i] = c;
+		if (!c)
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}
+
+static int vma_reserve(rv_mem *m, size_t extra)
+{
+	if (m->nvma + extra <= m->cap)
+		return 0;
+	size_t cap = m->cap ? m->cap * 2 : 16;
+	while (cap < m->nvma + extra)
+		cap *= 2;
+	mem_vma *v = realloc(m->vma, cap * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	m->vma = v;
+	m->cap = cap;
+	return 0;
+}
+
+/* Cut the VMAs so that no VMA straddles a or b; then [a, b) is covered by
+ * whole VMAs only. */
+static int vma_split_at(rv_mem *m, uint64_t a)
+{
+	size_t i = vma_search(m, a);
+	if (i >= m->nvma || m->vma[i].start >= a)
+		return 0;
+	if (vma_reserve(m, 1))
+		return -ENOMEM;
+	mem_vma *v = &m->vma[i];
+	mem_vma hi = *v;
+	hi.start = a;
+	if (!(hi.flags & VMA_ANON) || hi.name)
+		hi.offset += a - v->start;
+	hi.name = v->name ? strdup(v->name) : NULL;
+	v->end = a;
+	memmove(&m->vma[i + 2], &m->vma[i + 1], (m->nvma - i - 1) * sizeof *v);
+	m->vma[i + 1] = hi;
+	m->nvma++;
+	return 0;
+}
+
+/* Remove the VMAs within [a, b) (after splitting) without zeroing. */
+static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
+{
+	if (vma_split_at(m, a) || vma_split_at(m, b))
+		return -ENOMEM;
+	size_t i = vma_search(m, a), j = i;
+	while (j < m->nvma && m->vma[j].end <= b) {
+		free(m->vma[j].name);
+		j++;
+	}
+	memmove(&m->vma[i], &m->vma[j], (m->nvma - j) * sizeof *m->vma);
+	m->nvma -= j - i;
+	return 0;
+}
+
+static int same_kind(const mem_vma *a, const mem_vma *b)
+{
+	if (a->prot != b->prot || a->flags != b->flags)
+		return 0;
+	if (!a->name != !b->name || (a->name && strcmp(a->name, b->name)))
+		return 0;
+	/* file mappings must continue the same file offset */
+	return !a->name || a->name[0] == '[' ||
+	       a->offset + (a->end - a->start) == b->offset;
+}
+
+/* Merge neighbours around index i that are the same kind of mapping, as
+ * Linux does, so /proc/self/maps and the VMA count stay small. */
+static void vma_merge_around(rv_mem *m, size_t i)
+{
+	if (i + 1 < m->nvma && m->vma[i].end == m->vma[i + 1].start &&
+	    same_kind(&m->vma[i], &m->vma[i + 1])) {
+		m->vma[i].end = m->vma[i + 1].end;
+		free(m->vma[i + 1].name);
+		memmove(&m->vma[i + 1], &m->vma[i + 2],
+			(m->nvma - i - 2) * sizeof *m->vma);
+		m->nvma--;
+	}
+	if (i > 0 && m->vma[i - 1].end == m->vma[i].start &&
+	    same_kind(&m->vma[i - 1], &m->vma[i])) {
+		m->vma[i - 1].end = m->vma[i].end;
+		free(m->vma[i].name);
+		memmove(&m->vma[i], &m->vma[i + 1],
+			(m->nvma - i - 1) * sizeof *m->vma);
+		m->nvma--;
+	}
+}
+
+int mem_map(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
+	    uint32_t flags, const char *name, uint64_t offset)
+{
+	uint64_t a = page_down(start), b = page_up(start + len);
+	if (a < MEM_LOW || b > m->size || b <= a)
+		return -ENOMEM;
+	if (vma_remove(m, a, b) || vma_reserve(m, 1))
+		return -ENOMEM;
+	arena_zero(m, a, b);
+	size_t i = vma_search(m, a);
+	memmove(&m->vma[i + 1], &m->vma[i], (m->nvma - i) * sizeof *m->vma);
+	m->vma[i] = (mem_vma){ a, b, prot, flags, offset,
+			       name ? strdup(name) : NULL };
+	m->nvma++;
+	vma_merge_around(m, i);
+	return 0;
+}
+
+int mem_unmap(rv_mem *m, uint64_t start, uint64_t len)
+{
+	uint64_t a = page_down(start), b = page_up(start + len);
+	if (b > m->size)
+		b = m->size;
+	if (b <= a)
+		return 0;
+	if (vma_remove(m, a, b))
+		return -ENOMEM;
+	arena_zero(m, a, b);
+	return 0;
+}
+
+int mem_protect(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot)
+{
+	uint64_t a = page_down(start), b = page_up(start + len);
+	if (b > m->size)
+		return -ENOMEM;
+	/* Linux fails with ENOMEM if any page in the range is unmapped. */
+	for (uint64_t at = a; at < b;) {
+		const mem_vma *v = mem_find(m, at);
+		if (!v)
+			return -ENOMEM;
+		at = v->end;
+	}
+	if (vma_split_at(m, a) || vma_split_at(m, b))
+		return -ENOMEM;
+	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start < b; i++)
+		m->vma[i].prot = prot;
+	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start <= b; i++) {
+		size_t n = m->nvma;
+		vma_merge_around(m, i);
+		if (m->nvma < n && i > 0)
+			i--;
+	}
+	return 0;
+}
+
+uint64_t mem_find_free(const rv_mem *m, uint64_t hint, uint64_t len)
+{
+	len = page_up(len);
+	if (len == 0 || len > m->mmap_base)
+		return 0;
+	if (hint) {
+		hint = page_down(hint);
+		if (hint >= MEM_LOW && hint + len <= m->mmap_base && hint + len > hint) {
+			size_t i = vma_search(m, hint);
+			if (i >= m->nvma || m->vma[i].start >= hint + len)
+				return hint;
+		}
+	}
+	/* Top-down first fit below mmap_base, as Linux's default layout. */
+	uint64_t top = m->mmap_base;
+	size_t i = vma_search(m, top);
+	while (1) {
+		uint64_t floor = i > 0 ? m->vma[i - 1].end : MEM_LOW;
+		if (i > 0 && floor > top) { /* VMA straddles top */
+			top = m->vma[i - 1].start;
+			i--;
+			continue;
+		}
+		if (top >= floor + len)
+			return top - len;
+		if (i == 0)
+			return 0;
+		top = m->vma[i - 1].start;
+		i--;
+	}
+}

@@ -1,0 +1,87 @@
+/* Guest address space: one flat arena per process (DESIGN.md decision 4).
+ *
+ * Guest virtual address g lives at base + g. Every access the runtime makes
+ * on the guest's behalf goes through these helpers, which confine it to the
+ * arena; the interpreter uses mem_at() on its fast path. Pages below
+ * MEM_LOW are never mapped, so a NULL dereference faults. Mappings are kept
+ * as a sorted array of VMAs (what /proc/self/maps prints, what mprotect
+ * splits, what the interpreter checks for execute permission). */
+#ifndef MEM_H
+#define MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MEM_PAGE 4096ULL
+#define MEM_LOW 0x10000ULL /* nothing is ever mapped below this */
+
+enum { MEM_R = 1, MEM_W = 2, MEM_X = 4 }; /* = PROT_READ/WRITE/EXEC */
+
+enum {
+	VMA_ANON = 1 << 0,
+	VMA_SHARED = 1 << 1,
+	VMA_STACK = 1 << 2,
+	VMA_HEAP = 1 << 3,
+	VMA_GUARD = 1 << 4, /* reserved by PROT_NONE, still counts as mapped */
+};
+
+typedef struct mem_vma {
+	uint64_t start, end; /* [start, end), page aligned */
+	uint32_t prot;       /* MEM_R | MEM_W | MEM_X */
+	uint32_t flags;      /* VMA_* */
+	uint64_t offset;     /* file offset, for /proc/self/maps */
+	char *name;          /* file path, "[heap]", "[stack]", or NULL (owned) */
+} mem_vma;
+
+typedef struct rv_mem {
+	uint8_t *base;       /* host address of guest address 0 */
+	uint64_t size;       /* arena size; guest addresses are < size */
+	mem_vma *vma;        /* sorted by start, non-overlapping */
+	size_t nvma, cap;
+	uint64_t brk_start, brk;  /* program break (heap VMA grows from brk_start) */
+	uint64_t mmap_base;  /* mmap allocates top-down below this */
+	uint64_t stack_top;
+	int refs;            /* threads share one rv_mem */
+	void *icache;        /* the interpreter's decoded-code cache (interp.c) */
+	void (*icache_free)(void *icache); /* set by interp.c, called by mem_free */
+} rv_mem;
+
+/* Create an arena of `size` bytes (power of two). NULL on failure. */
+rv_mem *mem_new(uint64_t size);
+void mem_free(rv_mem *m);
+rv_mem *mem_clone(const rv_mem *m); /* for fork: copies mapped pages */
+
+/* Host pointer for [g, g+n) if it lies inside the arena, else NULL.
+ * Does not look at VMAs: this is the interpreter's fast path, and is what
+ * keeps guest code from reaching outside the arena. */
+static inline uint8_t *mem_at(const rv_mem *m, uint64_t g, uint64_t n)
+{
+	if (g < MEM_LOW || g > m->size - n)
+		return NULL;
+	return m->base + g;
+}
+
+/* Like mem_at, but also requires [g, g+n) to be mapped with `prot`.
+ * For syscalls: returns NULL where Linux would return EFAULT. n may be 0. */
+uint8_t *mem_check(const rv_mem *m, uint64_t g, uint64_t n, uint32_t prot);
+
+/* Copy to/from guest memory; 0 or -EFAULT. */
+int mem_read(const rv_mem *m, uint64_t g, void *dst, size_t n);
+int mem_write(rv_mem *m, uint64_t g, const void *src, size_t n);
+/* Copy a NUL-terminated guest string into buf (cap bytes, incl. NUL).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG if it does not fit. */
+long mem_read_str(const rv_mem *m, uint64_t g, char *buf, size_t cap);
+
+/* VMA bookkeeping. mem_map replaces whatever was in [start, end) (like
+ * MAP_FIXED) and zero-fills it; mem_unmap removes and zero-fills; mem_protect
+ * changes permissions, splitting VMAs. All return 0 or a negative errno. */
+int mem_map(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
+	    uint32_t flags, const char *name, uint64_t offset);
+int mem_unmap(rv_mem *m, uint64_t start, uint64_t len);
+int mem_protect(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot);
+const mem_vma *mem_find(const rv_mem *m, uint64_t g); /* VMA holding g, or NULL */
+/* Find a free range of len bytes (top-down from mmap_base, or at hint if
+ * it is free). 0 if none. */
+uint64_t mem_find_free(const rv_mem *m, uint64_t hint, uint64_t len);
+
+#endif

@@ -1,0 +1,423 @@
+/* Processes, threads and the step-function run loop (DESIGN.md 3 and 7). */
+#include "rt.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf_load.h"
+#include "fd.h"
+#include "interp.h"
+#include "signal_abi.h"
+#include "syscall.h"
+#include "vfs.h"
+
+#define SLICE 200000 /* instructions a thread runs before others get a turn */
+#define NS 1000000000ULL
+
+void rt_logf(rt *r, const char *fmt, ...)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof line, "friscy: ");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	va_end(ap);
+	r->host.log(line);
+}
+
+rt_thread *rt_current(rt *r)
+{
+	return r->current < r->nthreads ? r->threads[r->current] : NULL;
+}
+
+static rt *trace_rt; /* interp_trace has no context argument */
+
+static void trace_block(const rv_cpu *c)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof line, "pc=%llx", (unsigned long long)c->pc);
+	for (int i = 1; i < 32 && n < (int)sizeof line - 40; i++)
+		n += snprintf(line + n, sizeof line - (size_t)n, " %s=%llx",
+			      rv_xreg_name[i], (unsigned long long)c->x[i]);
+	trace_rt->host.log(line);
+}
+
+static uint64_t time_ticks(void)
+{
+	/* rdtime counts at 10 MHz, as on common riscv64 boards and in qemu. */
+	return trace_rt ? trace_rt->host.monotonic_ns() / 100 : 0;
+}
+
+rt *rt_new(const rt_options *opt, const rt_host *host, const uint8_t *tar,
+	   size_t tar_len, const char *tar_name, char *err, size_t errcap)
+{
+	rt *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errcap, "out of memory");
+		return NULL;
+	}
+	r->opt = *opt;
+	if (!r->opt.arena_size)
+		r->opt.arena_size = 1ULL << 30;
+	r->host = *host;
+	r->vfs = vfs_new(tar, tar_len, tar_name, err, errcap);
+	if (!r->vfs) {
+		free(r);
+		return NULL;
+	}
+	r->next_pid = 1;
+	r->boot_realtime_ns = host->realtime_ns();
+	r->boot_monotonic_ns = host->monotonic_ns();
+	snprintf(r->hostname, sizeof r->hostname, "friscy");
+	trace_rt = r;
+	interp_time_hook = time_ticks;
+	interp_trace = opt->trace ? trace_block : NULL;
+	return r;
+}
+
+static void proc_free(rt_proc *p)
+{
+	if (p->mem && --p->mem->refs == 0)
+		mem_free(p->mem);
+	if (p->fds)
+		fd_table_unref(p->fds);
+	if (p->cwd)
+		vfs_node_unref(p->cwd);
+	free(p->exe);
+	free(p->cmdline);
+	free(p->environ);
+	free(p);
+}
+
+void rt_free(rt *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nthreads; i++)
+		free(r->threads[i]);
+	for (size_t i = 0; i < r->nprocs; i++)
+		proc_free(r->procs[i]);
+	free(r->threads);
+	free(r->procs);
+	vfs_free(r->vfs);
+	if (trace_rt == r)
+		trace_rt = NULL;
+	free(r);
+}
+
+static int add_thread(rt *r, rt_thread *t)
+{
+	if (r->nthreads == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		rt_thread **v = realloc(r->threads, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		r->threads = v;
+		r->cap = cap;
+	}
+	r->threads[r->nthreads++] = t;
+	return 0;
+}
+
+static int add_proc(rt *r, rt_proc *p)
+{
+	if (r->nprocs == r->pcap) {
+		size_t cap = r->pcap ? r->pcap * 2 : 8;
+		rt_proc **v = realloc(r->procs, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		r->procs = v;
+		r->pcap = cap;
+	}
+	r->procs[r->nprocs++] = p;
+	return 0;
+}
+
+/* Linux's defaults for a container's first process. */
+static void default_rlimits(rt_proc *p)
+{
+	for (int i = 0; i < 16; i++)
+		p->rlimit[i].cur = p->rlimit[i].max = UINT64_MAX;
+	p->rlimit[3].cur = 8ULL << 20;          /* STACK */
+	p->rlimit[4].cur = 0;                   /* CORE */
+	p->rlimit[7].cur = p->rlimit[7].max = 1024; /* NOFILE */
+	p->rlimit[8].cur = p->rlimit[8].max = 8ULL << 20; /* MEMLOCK */
+	p->rlimit[11].cur = p->rlimit[11].max = 63704; /* SIGPENDING */
+	p->rlimit[12].cur = p->rlimit[12].max = 819200; /* MSGQUEUE */
+	p->rlimit[13].cur = p->rlimit[13].max = 0; /* NICE */
+	p->rlimit[14].cur = p->rlimit[14].max = 0; /* RTPRIO */
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
+	     char *const argv[], char *const envp[], const char *cwd,
+	     char *err, size_t errcap)
+{
+	rt_proc *p = calloc(1, sizeof *p);
+	rt_thread *t = calloc(1, sizeof *t);
+	if (!p || !t) {
+		free(p);
+		free(t);
+		snprintf(err, errcap, "out of memory");
+		return -ENOMEM;
+	}
+	p->rt = r;
+	p->pid = p->pgid = p->sid = r->next_pid++;
+	p->ppid = 0;
+	p->umask = 022;
+	p->ngroups = 1; /* root's own group, as `docker run` gives it */
+	default_rlimits(p);
+	p->start_ns = r->host.monotonic_ns();
+	p->cwd = vfs_root(r->vfs);
+	vfs_node_ref(p->cwd);
+	p->fds = fd_table_new_stdio(r);
+	t->proc = p;
+	t->tid = p->pid;
+	if (!p->fds || add_proc(r, p) || add_thread(r, t)) {
+		snprintf(err, errcap, "out of memory");
+		return -ENOMEM;
+	}
+	r->current = r->nthreads - 1;
+	if (cwd) {
+		int e = vfs_chdir(p, cwd);
+		if (e) {
+			snprintf(err, errcap, "working directory %s: %s", cwd, strerror(-e));
+			return e;
+		}
+	}
+	char *abspath = NULL;
+	if (!data) {
+		int e = vfs_load_file(p, path, &data, &len, &abspath);
+		if (e) {
+			snprintf(err, errcap, "%s: %s", path,
+				 e == -EACCES ? "not an executable file (or permission denied)"
+					      : strerror(-e));
+			return e;
+		}
+	}
+	int e = elf_exec(t, path, data, len, argv, envp, err, errcap);
+	free(abspath);
+	if (e)
+		return e;
+	snprintf(p->comm, sizeof p->comm, "%s", base_name(path));
+	return 0;
+}
+
+void rt_proc_exit(rt_proc *p, int wait_status)
+{
+	rt *r = p->rt;
+	if (p->exited)
+		return;
+	p->exited = 1;
+	p->exit_status = wait_status;
+	for (size_t i = 0; i < r->nthreads; i++)
+		if (r->threads[i]->proc == p) {
+			r->threads[i]->exited = 1;
+			r->threads[i]->wait = RT_WAIT_NONE;
+		}
+	/* Descriptors close now, so pipe peers see EOF or EPIPE. */
+	if (p->fds) {
+		fd_table_unref(p->fds);
+		p->fds = NULL;
+	}
+	if (p->pid == 1)
+		r->exit_status = wait_status;
+}
+
+int rt_exit_code(const rt *r)
+{
+	int s = r->exit_status;
+	if ((s & 0x7f) == 0)
+		return (s >> 8) & 0xff;
+	return 128 + (s & 0x7f);
+}
+
+static int init_exited(const rt *r)
+{
+	return r->nprocs == 0 || r->procs[0]->exited;
+}
+
+/* A signal arrived for a thread blocked in a syscall: the call returns
+ * EINTR, or runs again after the handler if SA_RESTART allows it. */
+static void interrupt(rt_thread *t, int sig)
+{
+	rv_cpu *c = &t->cpu;
+	rt *r = t->proc->rt;
+	int restartable = t->wait == RT_WAIT_FD || t->wait == RT_WAIT_CHILD ||
+			  t->wait == RT_WAIT_FUTEX;
+	if (!(restartable && (t->proc->sigact[sig].flags & SA_RESTART_F))) {
+		if (t->wait == RT_WAIT_TIMER && t->wait_rem) {
+			uint64_t now = r->host.monotonic_ns();
+			uint64_t left = t->wait_deadline > now ? t->wait_deadline - now : 0;
+			int64_t ts[2] = { (int64_t)(left / NS), (int64_t)(left % NS) };
+			mem_write(t->proc->mem, t->wait_rem, ts, sizeof ts);
+		}
+		c->x[10] = (uint64_t)-EINTR;
+		c->pc += 4;
+		if (r->opt.strace)
+			rt_logf(r, "[%d] ... interrupted by signal %d = -1 EINTR", t->tid, sig);
+	}
+	t->wait = RT_WAIT_NONE;
+	t->wait_deadline = 0;
+	t->wait_rem = 0;
+}
+
+/* Give blocked threads whose condition may hold a chance to go on. */
+static void wake_threads(rt *r)
+{
+	uint64_t now = r->host.monotonic_ns();
+	for (size_t i = 0; i < r->nthreads; i++) {
+		rt_thread *t = r->threads[i];
+		if (t->exited || t->wait == RT_WAIT_NONE)
+			continue;
+		int sig = rt_signal_pending_action(t);
+		if (sig) {
+			interrupt(t, sig);
+			continue;
+		}
+		int retry = 0;
+		switch (t->wait) {
+		case RT_WAIT_NONE:
+			break;
+		case RT_WAIT_TIMER:
+			if (now >= t->wait_deadline) {
+				t->wait = RT_WAIT_NONE;
+				t->wait_deadline = 0;
+				t->cpu.x[10] = 0;
+				t->cpu.pc += 4;
+			}
+			break;
+		case RT_WAIT_FUTEX:
+			if (t->wait_deadline && now >= t->wait_deadline) {
+				t->wait = RT_WAIT_NONE;
+				t->wait_deadline = 0;
+				t->cpu.x[10] = (uint64_t)-ETIMEDOUT;
+				t->cpu.pc += 4;
+			}
+			break;
+		case RT_WAIT_FD:
+			retry = fd_poll_ready(t->proc, t->wait_fd, t->wait_events) != 0;
+			break;
+		case RT_WAIT_POLL:
+		case RT_WAIT_CHILD:
+			retry = 1;
+			break;
+		case RT_WAIT_SIGNAL:
+			retry = (t->sigpending | t->proc->sigpending) != 0 ||
+				(t->wait_deadline && now >= t->wait_deadline);
+			break;
+		}
+		if (retry) {
+			size_t cur = r->current;
+			r->current = i;
+			t->wait = RT_WAIT_NONE;
+			t->restarting = 1;
+			syscall_dispatch(t);
+			if (t->wait == RT_WAIT_NONE)
+				r->steps++;
+			r->current = cur;
+		}
+	}
+}
+
+static int runnable(const rt_thread *t)
+{
+	return !t->exited && t->wait == RT_WAIT_NONE;
+}
+
+/* Deliver every deliverable signal (each nests a frame, as Linux does). */
+static void deliver_signals(rt_thread *t)
+{
+	for (int guard = 0; guard <= RT_NSIG && !t->exited; guard++)
+		if (!rt_signal_deliver(t))
+			break;
+}
+
+static void handle_stop(rt_thread *t, const interp_stop *st)
+{
+	switch (st->why) {
+	case INTERP_BUDGET:
+		break;
+	case INTERP_ECALL:
+		syscall_dispatch(t);
+		break;
+	case INTERP_EBREAK:
+		rt_signal_fault(t, SIG_TRAP, TRAP_BRKPT_CODE, t->cpu.pc);
+		break;
+	case INTERP_ILLEGAL:
+		rt_signal_fault(t, SIG_ILL, ILL_ILLOPC_CODE, t->cpu.pc);
+		break;
+	case INTERP_FAULT: {
+		const mem_vma *v = mem_find(t->proc->mem, st->addr);
+		if (st->bus)
+			rt_signal_fault(t, SIG_BUS, BUS_ADRALN_CODE, st->addr);
+		else
+			rt_signal_fault(t, SIG_SEGV, v ? SEGV_ACCERR_CODE : SEGV_MAPERR_CODE,
+					st->addr);
+		break;
+	}
+	}
+}
+
+int rt_run(rt *r, uint64_t budget)
+{
+	uint64_t used = 0;
+	for (;;) {
+		if (init_exited(r))
+			return RT_EXITED;
+		wake_threads(r);
+		if (init_exited(r))
+			return RT_EXITED;
+		/* Round robin from the thread after the current one. */
+		rt_thread *t = NULL;
+		for (size_t k = 1; k <= r->nthreads; k++) {
+			size_t i = (r->current + k) % r->nthreads;
+			if (runnable(r->threads[i])) {
+				r->current = i;
+				t = r->threads[i];
+				break;
+			}
+		}
+		if (!t)
+			return RT_BLOCKED;
+		if (used >= budget)
+			return RT_YIELD;
+		deliver_signals(t);
+		if (!runnable(t))
+			continue;
+		uint64_t slice = budget - used < SLICE ? budget - used : SLICE;
+		uint64_t before = t->cpu.instret;
+		interp_stop st;
+		interp_run(&t->cpu, t->proc->mem, slice, &st);
+		used += t->cpu.instret - before;
+		if (st.why == INTERP_ECALL || t->cpu.instret == before)
+			used++; /* a syscall counts, so a loop of them yields */
+		r->steps += t->cpu.instret - before + 1;
+		handle_stop(t, &st);
+		if (!t->exited && t->wait == RT_WAIT_NONE)
+			deliver_signals(t);
+	}
+}
+
+void rt_wait_info(rt *r, uint64_t *deadline, int *host_io)
+{
+	*deadline = UINT64_MAX;
+	*host_io = 0;
+	for (size_t i = 0; i < r->nthreads; i++) {
+		const rt_thread *t = r->threads[i];
+		if (t->exited || t->wait == RT_WAIT_NONE)
+			continue;
+		if (t->wait_deadline && t->wait_deadline < *deadline)
+			*deadline = t->wait_deadline;
+		if (t->wait == RT_WAIT_FD || t->wait == RT_WAIT_POLL)
+			*host_io = 1;
+	}
+}
