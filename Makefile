@@ -67,7 +67,7 @@ test-unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
 
 test-disasm: $(BUILD)/bin/rvdis images
-	sh tests/disasm/check.sh $(BUILD)/images/busybox/bin/busybox \
+	RVDIS=$(BUILD)/bin/rvdis sh tests/disasm/check.sh $(BUILD)/images/busybox/bin/busybox \
 		$(BUILD)/images/busybox/lib/ld-musl-riscv64.so.1 \
 		/usr/riscv64-linux-gnu/lib/libc.so.6 /usr/riscv64-linux-gnu/lib/libm.so.6 \
 		/usr/riscv64-linux-gnu/lib/ld-linux-riscv64-lp64d.so.1 \

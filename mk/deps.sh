@@ -41,7 +41,7 @@ want_src=0
 for arg in "$@"; do
     case "$arg" in
         --src) want_src=1 ;;
-        --list) echo $PACKAGES; exit 0 ;;
+        --list) echo "$PACKAGES" | tr '\n' ' ' | sed 's/ $/\n/'; exit 0 ;;
         -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$arg' (try --help)" ;;
     esac
@@ -95,6 +95,7 @@ ensure_src() {
     if ! have_deb_src; then
         # Same suites as the binary archive; the codename comes from the
         # running system so the file stays right if the box is upgraded.
+        # shellcheck disable=SC1091
         codename=$( . /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}" )
         [ -n "$codename" ] || die "cannot tell the Debian codename from /etc/os-release"
         say "adding deb-src entry $SRC_LIST ($codename)"

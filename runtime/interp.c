@@ -796,10 +796,13 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 #define F2 F[ins->rs2]
 #define F3 F[ins->rs3]
 
-/* Host pointer for n guest bytes at a, or stop with a fault. */
+/* Host pointer for n guest bytes at a, or stop with a fault. This is
+ * mem_at() with the arena's base and size held in locals and its two
+ * compares folded into one: a < MEM_LOW wraps a - MEM_LOW above any
+ * limit. (mlim = size - MEM_LOW; the arena is far larger than 8 bytes.) */
 #define MEMP(p, a, n, w) do { \
-		(p) = mem_at(&mm, (a), (n)); \
-		if (unlikely(!(p))) { fa = (a); fw = (w); goto fault; } \
+		if (unlikely((a) - MEM_LOW > mlim - (n))) { fa = (a); fw = (w); goto fault; } \
+		(p) = mbase + (a); \
 	} while (0)
 #define ALIGNED(a, n, w) do { \
 		if (unlikely((a) & ((n) - 1))) { fa = (a); fw = (w); goto bus_fault; } \
@@ -839,13 +842,39 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 #define FSGN(name, fn) OP(name) { FD = fn(F1, F2); NEXT(); }
 #define FMM(name, fn) OP(name) { FD = fn(F1, F2, &cpu->fcsr); NEXT(); }
 #define FCMP(name, fn) OP(name) { RD = fn(F1, F2, &cpu->fcsr); NEXT(); }
-#define BR(name, cond) OP(name) { uint64_t a = R1, b = R2; k = (cond) ? 0 : 1; goto chain; }
 #define CSR(name, opk, immform) OP(name) { \
 		uint64_t src = (immform) ? ins->rs1 : R1; \
 		int wr = (opk) == 0 || ins->rs1 != 0; \
 		RD = csr_rmw(cpu, (uint32_t)ins->imm, opk, wr, src, \
-			     cpu->instret - (cnt - ins->idx)); \
+			     cpu->instret + RETIRED_BEFORE_INS()); \
 		NEXT(); }
+
+/* Block transitions. The budget check is one compare per block: a block
+ * that does not fit in `left` (or any block while tracing, which keeps
+ * left at 0 and the real budget in tleft) takes the slow path. */
+#define ENTER() do { \
+		blk = nb; \
+		if (unlikely(nb->n > left)) \
+			goto slow_enter; \
+		left -= nb->n; \
+		ins = nb->ops; \
+		DISPATCH(); \
+	} while (0)
+#define CHAIN(kk) do { \
+		k = (kk); \
+		nb = blk->next[k]; \
+		if (likely(nb != NULL)) \
+			ENTER(); \
+		goto chain_miss; \
+	} while (0)
+#define BR(name, cond) OP(name) { uint64_t a = R1, b = R2; CHAIN((cond) ? 0 : 1); }
+
+/* Instructions charged for the current block: all of it, or `trunc` when it
+ * runs from the budget-truncated scratch copy. */
+#define CHARGED() ((uintptr_t)ins - (uintptr_t)ic->scratch < sizeof ic->scratch \
+		   ? trunc : blk->n)
+/* Instructions retired in this call before the one at ins. */
+#define RETIRED_BEFORE_INS() (budget - left - tleft - (CHARGED() - ins->idx))
 
 void interp_run(rv_cpu *cpu, rv_mem *m, uint64_t budget, interp_stop *stop)
 {
@@ -860,60 +889,76 @@ void interp_run(rv_cpu *cpu, rv_mem *m, uint64_t budget, interp_stop *stop)
 #endif
 	uint64_t *const X = cpu->x;
 	uint64_t *const F = cpu->f;
-	const rv_mem mm = *m;   /* base and size do not change while we run */
+	uint8_t *const mbase = m->base;     /* constant while we run */
+	const uint64_t mlim = m->size - MEM_LOW;
 	void (*const trace)(const rv_cpu *) = interp_trace;
 	icache *ic = ic_get(m);
-	iblock *blk, *nb;
-	const iop *ins;
-	uint64_t left = budget ? budget : 1, cnt = 0, fa = 0, t;
+	iblock *blk = NULL, *nb;
+	const iop *ins = NULL;
+	uint64_t left, tleft, trunc = 0, avail, fa = 0, t;
 	int fw = 0, k = 0;
 	uint32_t gen;
 
+	if (!budget)
+		budget = 1;
+	left = trace ? 0 : budget;
+	tleft = trace ? budget : 0;
 	X[0] = 0;
 	if (unlikely(!ic)) {
 		set_stop(stop, INTERP_FAULT, cpu->pc, 0, 1, 0);
 		return;
 	}
-	nb = ic_lookup(ic, cpu->pc);
+	t = cpu->pc;
+	nb = ic_lookup(ic, t);
 	if (!nb) {
-		nb = translate(m, ic, cpu->pc, &fa, labels);
-		if (!nb) {
-			set_stop(stop, INTERP_FAULT, fa, 0, 1, 0);
-			return;
-		}
+		nb = translate(m, ic, t, &fa, labels);
+		if (!nb)
+			goto exec_fault;
 	}
 
-enter:
+slow_enter:
+	/* nb does not fit in `left`, or we are tracing, or this is the first
+	 * block of the call. */
 	blk = nb;
-	if (unlikely(trace != NULL)) {
+	avail = trace ? tleft : left;
+	if (avail == 0) {
+		cpu->instret += budget;
+		cpu->pc = blk->pc;
+		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
+		return;
+	}
+	if (trace) {
 		cpu->pc = blk->pc;
 		trace(cpu);
 	}
-	if (likely(blk->n <= left)) {
-		cnt = blk->n;
+	if (blk->n <= avail) {
+		if (trace)
+			tleft -= blk->n;
+		else
+			left -= blk->n;
 		ins = blk->ops;
-	} else {
-		/* Run only the first `left` instructions, then stop. */
-		iop *s = ic->scratch;
+		DISPATCH();
+	}
+	{
+		/* Run only the first `avail` instructions, then stop. */
+		iop *sc = ic->scratch;
 		uint32_t i = 0;
-		while (blk->ops[i].idx < left) {
-			s[i] = blk->ops[i];
+		while (blk->ops[i].idx < avail) {
+			sc[i] = blk->ops[i];
 			i++;
 		}
-		s[i] = blk->ops[i];
-		s[i].h = H_STOP;
+		sc[i] = blk->ops[i];
+		sc[i].h = H_STOP;
 #if INTERP_CGOTO
-		s[i].lbl = labels[H_STOP];
+		sc[i].lbl = labels[H_STOP];
 #endif
-		cnt = left;
-		ins = s;
+		trunc = avail;
+		left = tleft = 0;
+		ins = sc;
+		DISPATCH();
 	}
-	left -= cnt;
-	cpu->instret += cnt;
 
-#if INTERP_CGOTO
-	DISPATCH();
-#else
+#if !INTERP_CGOTO
 dispatch:
 	switch ((enum interp_handler)ins->h) {
 #endif
@@ -1156,9 +1201,9 @@ dispatch:
 	BR(BGE, (int64_t)a >= (int64_t)b)
 	BR(BLTU, a < b)
 	BR(BGEU, a >= b)
-	OP(JAL) { RD = blk->tgt[1]; k = 0; goto chain; }
-	OP(J) { k = 0; goto chain; }
-	OP(FALL) { k = 1; goto chain; }
+	OP(JAL) { RD = blk->tgt[1]; CHAIN(0); }
+	OP(J) CHAIN(0);
+	OP(FALL) CHAIN(1);
 	OP(JALR) {
 		t = (R1 + IMM) & ~(uint64_t)1;
 		RD = blk->tgt[1];
@@ -1166,27 +1211,32 @@ dispatch:
 	}
 	OP(JR) { t = (R1 + IMM) & ~(uint64_t)1; goto indirect; }
 	OP(STOP) {
+		cpu->instret += budget;
 		cpu->pc = blk->pc + ins->off;
 		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
 		return;
 	}
 	OP(ECALL) {
-		cpu->instret -= cnt - ins->idx;
+		cpu->instret += RETIRED_BEFORE_INS();
 		cpu->pc = blk->pc + ins->off;
 		set_stop(stop, INTERP_ECALL, 0, 0, 0, 0);
 		return;
 	}
 	OP(EBREAK) {
-		cpu->instret -= cnt - ins->idx;
+		cpu->instret += RETIRED_BEFORE_INS();
 		cpu->pc = blk->pc + ins->off;
 		set_stop(stop, INTERP_EBREAK, 0, 0, 0, 0);
 		return;
 	}
 	OP(ILL) goto illegal;
 	OP(FENCE_I) {
+		/* blk is freed by the drop: only t survives. */
 		t = blk->tgt[1];
 		ic_drop(ic);
-		goto indirect_nocache;
+		nb = translate(m, ic, t, &fa, labels);
+		if (!nb)
+			goto exec_fault;
+		ENTER();
 	}
 
 #if !INTERP_CGOTO
@@ -1195,16 +1245,8 @@ dispatch:
 
 	/* Not reached: every handler ends in NEXT(), a goto or a return. */
 
-chain:
-	/* Direct successor k of blk. */
-	if (unlikely(left == 0)) {
-		cpu->pc = blk->tgt[k];
-		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
-		return;
-	}
-	nb = blk->next[k];
-	if (likely(nb != NULL))
-		goto enter;
+chain_miss:
+	/* First use of edge k of blk. */
 	t = blk->tgt[k];
 	gen = ic->gen;
 	nb = ic_lookup(ic, t);
@@ -1215,17 +1257,12 @@ chain:
 	}
 	if (gen == ic->gen)
 		blk->next[k] = nb;
-	goto enter;
+	ENTER();
 
 indirect:
-	if (unlikely(left == 0)) {
-		cpu->pc = t;
-		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
-		return;
-	}
-	if (blk->ind_pc == t) {
+	if (likely(blk->ind_pc == t)) {
 		nb = blk->ind_blk;
-		goto enter;
+		ENTER();
 	}
 	gen = ic->gen;
 	nb = ic_lookup(ic, t);
@@ -1238,41 +1275,30 @@ indirect:
 		blk->ind_pc = t;
 		blk->ind_blk = nb;
 	}
-	goto enter;
-
-indirect_nocache:
-	/* blk is gone (the cache was dropped): only t is valid. */
-	if (left == 0) {
-		cpu->pc = t;
-		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
-		return;
-	}
-	nb = translate(m, ic, t, &fa, labels);
-	if (!nb)
-		goto exec_fault;
-	goto enter;
+	ENTER();
 
 exec_fault:
-	/* The next block could not be fetched; t is its pc, fa the first
-	 * byte that is not executable. Everything before it retired. */
+	/* The block at t could not be fetched; fa is the first byte that is
+	 * not executable. Everything charged so far retired. */
+	cpu->instret += budget - left - tleft;
 	cpu->pc = t;
 	set_stop(stop, INTERP_FAULT, fa, 0, 1, 0);
 	return;
 
 fault:
-	cpu->instret -= cnt - ins->idx;
+	cpu->instret += RETIRED_BEFORE_INS();
 	cpu->pc = blk->pc + ins->off;
 	set_stop(stop, INTERP_FAULT, fa, fw, 0, 0);
 	return;
 
 bus_fault:
-	cpu->instret -= cnt - ins->idx;
+	cpu->instret += RETIRED_BEFORE_INS();
 	cpu->pc = blk->pc + ins->off;
 	set_stop(stop, INTERP_FAULT, fa, fw, 0, 1);
 	return;
 
 illegal:
-	cpu->instret -= cnt - ins->idx;
+	cpu->instret += RETIRED_BEFORE_INS();
 	cpu->pc = blk->pc + ins->off;
 	set_stop(stop, INTERP_ILLEGAL, 0, 0, 0, 0);
 	return;

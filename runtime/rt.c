@@ -71,7 +71,6 @@ rt *rt_new(const rt_options *opt, const rt_host *host, const uint8_t *tar,
 	r->next_pid = 1;
 	r->boot_realtime_ns = host->realtime_ns();
 	r->boot_monotonic_ns = host->monotonic_ns();
-	snprintf(r->hostname, sizeof r->hostname, "friscy");
 	trace_rt = r;
 	interp_time_hook = time_ticks;
 	interp_trace = opt->trace ? trace_block : NULL;
@@ -157,6 +156,24 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+static int set_cwd(rt_proc *p, const char *path)
+{
+	struct vfs_path lp;
+	int e = vfs_lookup(p, p->cwd, path, VFS_FOLLOW | VFS_EXIST, &lp);
+	if (e)
+		return e;
+	struct vfs_node *n = lp.node ? lp.node : lp.dir;
+	if (!n || (n->mode & 0170000) != 0040000) {
+		vfs_path_put(&lp);
+		return -ENOTDIR;
+	}
+	vfs_node_ref(n);
+	vfs_node_unref(p->cwd);
+	p->cwd = n;
+	vfs_path_put(&lp);
+	return 0;
+}
+
 int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
 	     char *const argv[], char *const envp[], const char *cwd,
 	     char *err, size_t errcap)
@@ -187,7 +204,7 @@ int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
 	}
 	r->current = r->nthreads - 1;
 	if (cwd) {
-		int e = vfs_chdir(p, cwd);
+		int e = set_cwd(p, cwd);
 		if (e) {
 			snprintf(err, errcap, "working directory %s: %s", cwd, strerror(-e));
 			return e;

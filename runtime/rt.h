@@ -145,7 +145,6 @@ typedef struct rt {
 	uint64_t boot_realtime_ns;
 	uint64_t boot_monotonic_ns;
 	uint64_t steps;           /* instructions and syscalls run so far */
-	char hostname[65];
 } rt;
 
 /* Negated by syscalls that would block; never reaches the guest. */

@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "interp.h"
+#include "vfs.h"
 #include "rt.h"
 #include "syscall.h"
 
@@ -471,7 +474,7 @@ long sys_uname(rt_thread *t, const uint64_t a[6])
 	char u[6][65];
 	memset(u, 0, sizeof u);
 	strcpy(u[0], "Linux");
-	memcpy(u[1], t->proc->rt->hostname, 64);
+	snprintf(u[1], sizeof u[1], "%s", vfs_hostname(t->proc->rt->vfs));
 	strcpy(u[2], "6.1.0-friscy");
 	strcpy(u[3], "#1 SMP PREEMPT friscy");
 	strcpy(u[4], "riscv64");
@@ -490,7 +493,7 @@ long sys_sethostname(rt_thread *t, const uint64_t a[6])
 	char name[65] = { 0 };
 	if (mem_read(p->mem, a[0], name, len))
 		return -EFAULT;
-	memcpy(p->rt->hostname, name, sizeof name);
+	vfs_set_hostname(p->rt->vfs, name);
 	return 0;
 }
 

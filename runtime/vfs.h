@@ -66,10 +66,12 @@ typedef struct vfs_node {
 	int dead;                /* removed directory: nothing can be created in it */
 
 	/* Where the node lives, for getcwd and /proc/self/fd: a directory's
-	 * parent and name, or a file's most recent link. When the last link
+	 * parent and name, or a file's first remaining link. When the last link
 	 * goes, name becomes the old path plus " (deleted)" and parent NULL. */
 	struct vfs_node *parent;
 	char *name;
+	int parent_ref;          /* holds a reference on parent (/proc nodes) */
+	int mountpoint;          /* /proc, /dev...: rmdir and rename say EBUSY */
 
 	struct fd_pipe *pipe;    /* FIFO (named or anonymous): its buffer */
 	int host_fd;             /* -1, or the host stdio fd this node stands for */
@@ -112,6 +114,7 @@ struct vfs {
 	size_t hcap, hcount;
 	struct vfs_node *all;    /* list of every node */
 	unsigned layer;          /* current tar layer while loading */
+	int64_t load_time;       /* newest tar mtime: times of made-up nodes */
 	struct vfs_console con;
 	char hostname[65];
 };
