@@ -9,7 +9,24 @@
  * invalid frm as an illegal instruction). Exceptions are OR-ed into *fflags
  * as RV_FFLAG_* bits. No host floating-point environment is used (wasm has
  * none): flags and directed rounding are computed from exact error terms, so
- * the native and the wasm build agree bit for bit. */
+ * the native and the wasm build agree bit for bit.
+ *
+ * What the helpers do, as a RISC-V hart (and qemu-riscv64) does:
+ *  - every NaN result is the canonical NaN (0x7fc00000 / 0x7ff8000000000000),
+ *    payloads are never propagated; a signalling NaN operand raises NV;
+ *  - underflow (UF) is raised for a tiny inexact result, tininess being
+ *    detected after rounding;
+ *  - fmin/fmax follow IEEE 754-2019 minimumNumber/maximumNumber: -0 < +0, a
+ *    quiet NaN operand loses to a number, NV only for signalling NaNs;
+ *  - feq is quiet (NV only for sNaN), flt/fle signal (NV for any NaN);
+ *  - fma with inf*0 raises NV even when the addend is a quiet NaN;
+ *  - fsgnj* never raise, and keep NaN payloads (of a boxed single or a
+ *    double), but a badly boxed single reads as the canonical NaN there too;
+ *  - float to integer saturates: NaN and +inf give the largest value, -inf
+ *    the smallest; a value out of range after rounding gives the nearest
+ *    bound with NV only (no NX); a negative value that rounds to 0 is fine
+ *    for .wu/.lu (NX only).
+ * These need -lm when linked natively (runtime/fpu.c). */
 #ifndef RV_FPU_H
 #define RV_FPU_H
 
@@ -17,6 +34,19 @@
 #include "rv_cpu.h"
 
 #define RV_BOX_S(bits32) (0xffffffff00000000ULL | (uint32_t)(bits32))
+
+/* The single held in a register: its low half when properly NaN-boxed, the
+ * canonical NaN otherwise (what every F instruction that reads it sees). */
+static inline uint32_t rv_unbox_s(uint64_t f)
+{
+	return (f >> 32) == 0xffffffffu ? (uint32_t)f : 0x7fc00000u;
+}
+
+/* fmv.x.w moves the raw low 32 bits, sign-extended, with no box check;
+ * fmv.w.x and flw box. (fmv.x.d / fmv.d.x / fld / fsd move raw bits, and
+ * fsw stores the raw low 32 bits.) */
+static inline uint64_t rv_fmv_x_w(uint64_t f) { return (uint64_t)(int64_t)(int32_t)(uint32_t)f; }
+static inline uint64_t rv_fmv_w_x(uint64_t x) { return RV_BOX_S(x); }
 
 /* Arithmetic. Names follow the mnemonic: rv_f<op>_<s|d>. */
 uint64_t rv_fadd_s(uint64_t a, uint64_t b, int rm, uint32_t *fflags);

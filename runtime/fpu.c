@@ -14,15 +14,18 @@
  *    with -DRV_FPU_SLOW_ONLY (the tests build it both ways).
  *
  *  - Fast paths, taken when operands and result are well inside the normal
- *    range. A double operation is done by the host in round-to-nearest-even
- *    and its exact error is computed with error-free transformations: TwoSum
- *    for add, Dekker's TwoProduct (no fma: wasm has none) for mul, the
- *    residual a - q*b for div and a - r*r for sqrt. A zero error means the
- *    result is exact in every mode; otherwise NX, and a directed mode steps
- *    the result one ulp (in the bit pattern) when the error's sign asks for
- *    it. RMM differs from RNE only on an exact tie, which can only happen for
- *    add and mul (a quotient or a square root of normal numbers is never a
- *    midpoint). A single-precision operation is done in double, where it is
+ *    range (so no overflow or underflow can happen). A double operation is
+ *    done by the host in round-to-nearest-even and its exact error is
+ *    computed with error-free transformations: TwoSum for add, Dekker's
+ *    TwoProduct (no fma: wasm has none) for mul, the residual a - q*b for
+ *    div and a - r*r for sqrt, both for fma (see fma_d). A zero error means
+ *    the result is exact in every mode; otherwise NX, and a directed mode
+ *    steps the result one ulp (in the bit pattern) when the error's sign asks
+ *    for it. RMM differs from RNE only on an exact tie, which can only happen
+ *    for add and mul (a quotient or a square root of normal numbers is never
+ *    a midpoint; fma_d leaves ties to the core). Anything the fast path
+ *    cannot settle goes to the integer core, so the fast paths only decide
+ *    how fast, never what. A single-precision operation is done in double, where it is
  *    exact (mul), exact or exact up to a known error term (add, fma: TwoSum),
  *    or close enough that no double rounding can occur (div, sqrt: a quotient
  *    or root of 24-bit numbers is either exact or at least 2^-49 relatively
@@ -31,11 +34,16 @@
  *
  * Everything here depends on the host being in round-to-nearest mode with
  * no excess precision (FLT_EVAL_METHOD 0) and no contraction of a*b+c into
- * an fma (the error terms rely on each operation being rounded). */
+ * an fma (the error terms rely on each operation being rounded): true of
+ * wasm, and of x86-64 SSE2 with gcc -std=c11 (which does not contract).
+ * Native links need -lm (sqrt); unsigned __int128 needs gcc or clang (wasm32
+ * gets it from compiler-rt). Tested by tests/unit/fpu_test.c against the
+ * host FPU and, instruction by instruction, against qemu-riscv64. */
 #include "rv_fpu.h"
 
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #if FLT_EVAL_METHOD != 0
@@ -80,10 +88,7 @@ static inline uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static inline unsigned exp_d(uint64_t u) { return (u >> 52) & 0x7ff; }
 static inline unsigned exp_s(uint32_t u) { return (u >> 23) & 0xff; }
 
-static inline uint32_t unbox(uint64_t a)
-{
-	return (a >> 32) == 0xffffffffu ? (uint32_t)a : CNAN_S;
-}
+static inline uint32_t unbox(uint64_t a) { return rv_unbox_s(a); }
 
 static inline int clz64(uint64_t x) { return __builtin_clzll(x); } /* x != 0 */
 static inline int msb64(uint64_t x) { return 63 - clz64(x); }
@@ -661,12 +666,14 @@ static inline int half_ulp_away(uint64_t u, double e)
 	return fabs(e) * 2 == u2d(m + 1) - u2d(m);
 }
 
-/* r (bits u, normal, biased exponent in [2, 0x7fd]) is the round-to-nearest
- * result; the exact result is r plus something of sign err (nonzero), equal
- * to half an ulp when tie. Give the result in rm. */
-static inline uint64_t d_step(uint64_t u, int err, int tie, int rm, uint32_t *fflags)
+/* r (bits u of a float of either width; negative when neg) is the
+ * round-to-nearest result, normal with an exponent at least one binade away
+ * from both ends of the range. The exact result is r plus something of sign
+ * err (nonzero) and of magnitude at most half the gap to the neighbour on
+ * that side, exactly that when tie. Give the result in rm. Stepping the bit
+ * pattern by one moves one ulp in magnitude, across binades too. */
+static inline uint64_t step(uint64_t u, int neg, int err, int tie, int rm, uint32_t *fflags)
 {
-	int neg = u >> 63;
 	int away = (err > 0) != neg;   /* exact is farther from zero than r */
 
 	*fflags |= NX;
@@ -677,6 +684,11 @@ static inline uint64_t d_step(uint64_t u, int err, int tie, int rm, uint32_t *ff
 	case RV_RMM: return away && tie ? u + 1 : u;
 	default:     return u;
 	}
+}
+
+static inline uint64_t d_step(uint64_t u, int err, int tie, int rm, uint32_t *fflags)
+{
+	return step(u, (int)(u >> 63), err, tie, rm, fflags);
 }
 
 uint64_t rv_fadd_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)
@@ -730,7 +742,7 @@ uint64_t rv_fdiv_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)
 	if (FAST) {
 		double x = u2d(a), y = u2d(b), q = x / y;
 		uint64_t u = d2u(q);
-		if (likely(exp_d(a) - 64 < 0x7ff - 64u && exp_d(b) - 1 < 2017u &&
+		if (likely(exp_d(a) - 64 < 0x7fd - 64u && exp_d(b) - 1 < 2017u &&
 			   exp_d(u) - 2 < 2016u)) {
 			/* x - q*y is exact: q*y = ph + pl, x - ph by Sterbenz */
 			double ph = q * y, pl = two_prod_err(q, y, ph);
@@ -749,7 +761,9 @@ uint64_t rv_fdiv_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)
 
 uint64_t rv_fsqrt_d(uint64_t a, int rm, uint32_t *fflags)
 {
-	if (FAST && likely(exp_d(a) - 64 < 0x7ff - 64u)) { /* positive, normal */
+	/* a positive normal, away from both ends of the range (a >> 52 keeps
+	 * the sign bit, so negative numbers fail the test) */
+	if (FAST && likely((a >> 52) - 64 < 0x7fd - 64u)) {
 		double x = u2d(a), r = sqrt(x);
 		uint64_t u = d2u(r);
 		double ph = r * r, pl = two_prod_err(r, r, ph);
@@ -765,24 +779,93 @@ uint64_t rv_fsqrt_d(uint64_t a, int rm, uint32_t *fflags)
 	return sqrt_core(&F64, a, rm, fflags);
 }
 
+/* Half the gap between the normal double u (exponent field 2..0x7fd) and
+ * its neighbour on the side of sign err. */
+static inline double half_gap(uint64_t u, int err)
+{
+	uint64_t m = u & ~SIGN_D;
+	int away = (err > 0) != (int)(u >> 63);
+	return (away ? u2d(m + 1) - u2d(m) : u2d(m) - u2d(m - 1)) * 0.5;
+}
+
+/* a*b + c with the signs applied. Fast path, for operands and result well
+ * inside the normal range: TwoProduct and TwoSum give, exactly,
+ *   a*b + c = sh + sl + pl,  sh = RN(a*b + c),
+ * and th = RN(sl + pl) = sl + pl - tl with |tl| <= ulp(th)/2.
+ *  - th = 0: sh is exact.
+ *  - |th| < half the gap from sh to its neighbour on th's side: so is
+ *    |th + tl| (the half gap is a power of two above th), so sh is the
+ *    correctly rounded result and th's sign the error's; no tie.
+ *  - otherwise, if |th| <= |sh| (in exponent): r = RN(sh + th) = sh + th - e1.
+ *    The exact result is r + e1 + tl. If e1 = 0 the error is tl; if not,
+ *    e1 is a nonzero multiple of ulp(th) (which is <= ulp(sh)), so
+ *    |e1| > |tl| and the error has e1's sign; and when |e1| is below half
+ *    the gap (then a power of two and a multiple of ulp(th)) so is
+ *    |e1 + tl|. Then r is the result.
+ * Everything else (deep cancellation, ties, range ends, NaN, inf, zero)
+ * goes to the integer core. */
+static uint64_t fma_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)
+{
+	if (FAST) {
+		double x = u2d(a), y = u2d(b), z = u2d(c), ph = x * y;
+		if (likely(exp_d(a) - 1 < 2017u && exp_d(b) - 1 < 2017u &&
+			   exp_d(d2u(ph)) - 64 < 0x7fe - 64u && exp_d(c) < 0x7feu)) {
+			double pl = two_prod_err(x, y, ph);
+			double sh = ph + z, sl = two_sum_err(ph, z, sh);
+			uint64_t u = d2u(sh);
+			if (likely(exp_d(u) - 2 < 0x7fcu)) {
+				double th = sl + pl, e;
+				if (th == 0)           /* then sl + pl == 0 */
+					return u;
+				int err = th > 0 ? 1 : -1;
+				if (fabs(th) < half_gap(u, err))
+					goto inexact;
+				if (exp_d(d2u(th)) > exp_d(u))
+					goto slow;
+				double tl = two_sum_err(sl, pl, th), r = sh + th;
+				e = two_sum_err(sh, th, r);
+				u = d2u(r);
+				if (exp_d(u) - 2 >= 0x7fcu)
+					goto slow;
+				if (e == 0) {
+					if (tl == 0)
+						return u;
+					e = tl;
+				}
+				err = e > 0 ? 1 : -1;
+				if (fabs(e) >= half_gap(u, err))
+					goto slow;
+inexact:
+				if (rm == RV_RNE) {
+					*fflags |= NX;
+					return u;
+				}
+				return d_step(u, err, 0, rm, fflags);
+			}
+		}
+	}
+slow:
+	return fma_core(&F64, a, b, c, rm, fflags);
+}
+
 uint64_t rv_fmadd_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)
 {
-	return fma_core(&F64, a, b, c, rm, fflags);
+	return fma_d(a, b, c, rm, fflags);
 }
 
 uint64_t rv_fmsub_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)
 {
-	return fma_core(&F64, a, b, c ^ SIGN_D, rm, fflags);
+	return fma_d(a, b, c ^ SIGN_D, rm, fflags);
 }
 
 uint64_t rv_fnmsub_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)
 {
-	return fma_core(&F64, a ^ SIGN_D, b, c, rm, fflags);
+	return fma_d(a ^ SIGN_D, b, c, rm, fflags);
 }
 
 uint64_t rv_fnmadd_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)
 {
-	return fma_core(&F64, a ^ SIGN_D, b, c ^ SIGN_D, rm, fflags);
+	return fma_d(a ^ SIGN_D, b, c ^ SIGN_D, rm, fflags);
 }
 
 /* ---- single precision, computed in double -------------------------------- */
@@ -797,11 +880,19 @@ static uint32_t d2s(double q, int dir, int rm, uint32_t *fflags)
 	if (FAST && !dir) {
 		float f = (float)q;
 		uint32_t uf = f2u(f);
-		if ((double)f == q)
+		double fd = f;
+		if (fd == q)
 			return uf;
-		if (rm == RV_RNE && exp_s(uf) - 2 < 253u) {
-			*fflags |= NX;
-			return uf;
+		if (likely(exp_s(uf) - 2 < 252u)) {   /* no overflow, no underflow */
+			if (rm == RV_RNE) {
+				*fflags |= NX;
+				return uf;
+			}
+			double e = q - fd;                /* exact (Sterbenz) */
+			uint32_t m = uf & ~SIGN_S;
+			int tie = rm == RV_RMM &&
+				  fabs(e) * 2 == (double)u2f(m + 1) - (double)u2f(m);
+			return (uint32_t)step(uf, (int)(uf >> 31), e > 0 ? 1 : -1, tie, rm, fflags);
 		}
 	}
 	fp d = unpack(&F64, d2u(q));

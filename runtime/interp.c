@@ -117,17 +117,69 @@ uint64_t (*interp_time_hook)(void);
 	H(FMV_X_D) H(FMV_D_X) \
 	/* terminators */ \
 	H(BEQ) H(BNE) H(BLT) H(BGE) H(BLTU) H(BGEU) \
+	H(BEQZ) H(BNEZ) H(BLTZ) H(BGEZ) \
 	H(JAL) H(J) H(JALR) H(JR) \
 	H(FALL) H(STOP) H(ECALL) H(EBREAK) H(ILL) H(FENCE_I)
 
+/* Fused terminators: an ALU op followed by the conditional branch that ends
+ * its block (the usual tail of a loop: `addi a5,a5,1; bne a5,a4,loop`) run
+ * as one op, ALU_BR. The branch's operands go in rs3 and rm. */
+#define FUSE_ROW(P, a) P(a, BEQ) P(a, BNE) P(a, BLT) P(a, BGE) P(a, BLTU) \
+	P(a, BGEU) P(a, BEQZ) P(a, BNEZ) P(a, BLTZ) P(a, BGEZ)
+/* The first halves: simple ALU ops and loads (a fused op keeps the first
+ * half's offset and index, so a faulting load still stops exactly). */
+#define FUSE_FIRST(A, P) A(P, ADDI) A(P, ADD) A(P, MV) A(P, ADDIW) A(P, ADDW) \
+	A(P, LI) A(P, SUB) A(P, ANDI) A(P, SLLI) A(P, LBU) A(P, LW) A(P, LD)
+#define FUSE_NFIRST 12
+#define FUSE_NBR 10
+#define FUSE_PAIRS(P) FUSE_FIRST(FUSE_ROW, P)
+
 enum interp_handler {
 #define H(n) H_##n,
+#define HF(a, b) H_##a##_##b,
 	INTERP_HANDLERS(H)
+	FUSE_PAIRS(HF)
 #undef H
+#undef HF
 };
 #define H(n) + 1
-enum { H_COUNT = 0 INTERP_HANDLERS(H) };
+#define HF(a, b) + 1
+enum { H_COUNT = 0 INTERP_HANDLERS(H) FUSE_PAIRS(HF) };
 #undef H
+#undef HF
+
+/* Fusion tables: the fused handler for (ALU handler, branch handler), and
+ * back from a fused handler to its ALU half. */
+#define FIRST_H(P, a) H_##a,
+static const uint16_t fused_alu[FUSE_NFIRST] = { FUSE_FIRST(FIRST_H, _) };
+#undef FIRST_H
+
+static int fuse_alu_index(int h)
+{
+	for (int i = 0; i < FUSE_NFIRST; i++)
+		if (fused_alu[i] == h)
+			return i;
+	return -1;
+}
+
+static int fuse_br_index(int h)
+{
+	return h >= H_BEQ && h <= H_BGEZ ? h - H_BEQ : -1;
+}
+
+#define HF(a, b) H_##a##_##b,
+#define ROW(P, a) { FUSE_ROW(HF, a) },
+static const uint16_t fused_handler[FUSE_NFIRST][FUSE_NBR] = { FUSE_FIRST(ROW, _) };
+#undef ROW
+#undef HF
+
+/* The ALU half of a fused handler, or -1. */
+static int unfused(int h)
+{
+	int first = H_ADDI_BEQ;
+	return h >= first && h < first + FUSE_NFIRST * FUSE_NBR
+		? fused_alu[(h - first) / FUSE_NBR] : -1;
+}
 
 /* One pre-decoded instruction. */
 typedef struct iop {
@@ -140,6 +192,7 @@ typedef struct iop {
 	uint16_t idx;           /* instruction index in its block */
 	uint8_t rd, rs1, rs2, rs3;
 	uint8_t rm;             /* static rounding mode (7 = dyn) */
+	uint8_t len;            /* instruction length (of the ALU half, fused) */
 } iop;
 
 typedef struct iblock {
@@ -150,10 +203,15 @@ typedef struct iblock {
 	struct iblock *hnext;      /* hash chain */
 	uint64_t ind_pc;           /* jalr inline cache */
 	struct iblock *ind_blk;
-	uint32_t n;                /* guest instructions in the block */
+	uint64_t n;                /* guest instructions in the block */
 	uint32_t nops;             /* iops, including synthetic ones */
 	iop ops[];
 } iblock;
+
+/* Successor pointers are never NULL: an edge not followed yet points at one
+ * of these, whose n is larger than any budget, so the budget check in ENTER
+ * also catches it and slow_enter resolves the edge. */
+static iblock miss0 = { .n = UINT64_MAX }, miss1 = { .n = UINT64_MAX };
 
 typedef struct ichunk {
 	struct ichunk *next;
@@ -363,10 +421,10 @@ static int xlate(const rv_insn *in, uint64_t pc, iop *o, iblock *b)
 		b->tgt[0] = 0;
 		b->tgt[1] = next;
 		break;
-	case RV_OP_BEQ: h = H_BEQ; goto branch;
-	case RV_OP_BNE: h = H_BNE; goto branch;
-	case RV_OP_BLT: h = H_BLT; goto branch;
-	case RV_OP_BGE: h = H_BGE; goto branch;
+	case RV_OP_BEQ: h = in->rs2 ? H_BEQ : H_BEQZ; goto branch;
+	case RV_OP_BNE: h = in->rs2 ? H_BNE : H_BNEZ; goto branch;
+	case RV_OP_BLT: h = in->rs2 ? H_BLT : H_BLTZ; goto branch;
+	case RV_OP_BGE: h = in->rs2 ? H_BGE : H_BGEZ; goto branch;
 	case RV_OP_BLTU: h = H_BLTU; goto branch;
 	case RV_OP_BGEU: h = H_BGEU; goto branch;
 	branch:
@@ -374,17 +432,17 @@ static int xlate(const rv_insn *in, uint64_t pc, iop *o, iblock *b)
 		b->tgt[0] = pc + (uint64_t)(int64_t)in->imm;
 		b->tgt[1] = next;
 		break;
-	case RV_OP_LB: h = H_LB; kind = K_XSIDE; break;
-	case RV_OP_LH: h = H_LH; kind = K_XSIDE; break;
-	case RV_OP_LW: h = H_LW; kind = K_XSIDE; break;
-	case RV_OP_LD: h = H_LD; kind = K_XSIDE; break;
-	case RV_OP_LBU: h = H_LBU; kind = K_XSIDE; break;
-	case RV_OP_LHU: h = H_LHU; kind = K_XSIDE; break;
-	case RV_OP_LWU: h = H_LWU; kind = K_XSIDE; break;
-	case RV_OP_SB: h = H_SB; kind = K_PLAIN; break;
-	case RV_OP_SH: h = H_SH; kind = K_PLAIN; break;
-	case RV_OP_SW: h = H_SW; kind = K_PLAIN; break;
-	case RV_OP_SD: h = H_SD; kind = K_PLAIN; break;
+	case RV_OP_LB: h = H_LB; kind = K_XSIDE; o->imm -= MEM_LOW; break;
+	case RV_OP_LH: h = H_LH; kind = K_XSIDE; o->imm -= MEM_LOW; break;
+	case RV_OP_LW: h = H_LW; kind = K_XSIDE; o->imm -= MEM_LOW; break;
+	case RV_OP_LD: h = H_LD; kind = K_XSIDE; o->imm -= MEM_LOW; break;
+	case RV_OP_LBU: h = H_LBU; kind = K_XSIDE; o->imm -= MEM_LOW; break;
+	case RV_OP_LHU: h = H_LHU; kind = K_XSIDE; o->imm -= MEM_LOW; break;
+	case RV_OP_LWU: h = H_LWU; kind = K_XSIDE; o->imm -= MEM_LOW; break;
+	case RV_OP_SB: h = H_SB; kind = K_PLAIN; o->imm -= MEM_LOW; break;
+	case RV_OP_SH: h = H_SH; kind = K_PLAIN; o->imm -= MEM_LOW; break;
+	case RV_OP_SW: h = H_SW; kind = K_PLAIN; o->imm -= MEM_LOW; break;
+	case RV_OP_SD: h = H_SD; kind = K_PLAIN; o->imm -= MEM_LOW; break;
 	case RV_OP_ADDI:
 		h = in->rs1 == 0 ? H_LI : in->imm == 0 ? H_MV : H_ADDI;
 		break;
@@ -502,10 +560,10 @@ static int xlate(const rv_insn *in, uint64_t pc, iop *o, iblock *b)
 	case RV_OP_AMOMAX_D: h = H_AMOMAX_D; kind = K_XSIDE; break;
 	case RV_OP_AMOMINU_D: h = H_AMOMINU_D; kind = K_XSIDE; break;
 	case RV_OP_AMOMAXU_D: h = H_AMOMAXU_D; kind = K_XSIDE; break;
-	case RV_OP_FLW: h = H_FLW; kind = K_PLAIN; break;
-	case RV_OP_FSW: h = H_FSW; kind = K_PLAIN; break;
-	case RV_OP_FLD: h = H_FLD; kind = K_PLAIN; break;
-	case RV_OP_FSD: h = H_FSD; kind = K_PLAIN; break;
+	case RV_OP_FLW: h = H_FLW; kind = K_PLAIN; o->imm -= MEM_LOW; break;
+	case RV_OP_FSW: h = H_FSW; kind = K_PLAIN; o->imm -= MEM_LOW; break;
+	case RV_OP_FLD: h = H_FLD; kind = K_PLAIN; o->imm -= MEM_LOW; break;
+	case RV_OP_FSD: h = H_FSD; kind = K_PLAIN; o->imm -= MEM_LOW; break;
 	case RV_OP_FMADD_S: h = H_FMADD_S; kind = K_FPRM; break;
 	case RV_OP_FMSUB_S: h = H_FMSUB_S; kind = K_FPRM; break;
 	case RV_OP_FNMSUB_S: h = H_FNMSUB_S; kind = K_FPRM; break;
@@ -597,7 +655,9 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 
 	memset(&hdr, 0, sizeof hdr);
 	hdr.pc = pc;
-	hdr.ind_pc = UINT64_MAX;
+	hdr.ind_pc = UINT64_MAX;   /* odd: never a jalr target */
+	hdr.next[0] = &miss0;
+	hdr.next[1] = &miss1;
 	const mem_vma *v = mem_find(m, pc);
 	if (!v || !(v->prot & MEM_X) || !mem_at(m, pc, 2)) {
 		*fault = pc;
@@ -652,6 +712,7 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 		kind = xlate(&in, cur, o, &hdr);
 		o->off = (uint16_t)(cur - pc);
 		o->idx = (uint16_t)n;
+		o->len = in.len;
 		nops++;
 		n++;
 		cur += in.len;
@@ -664,6 +725,17 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 		}
 		if (kind == K_TERM)
 			break;
+	}
+	if (kind == K_TERM && nops >= 2) {
+		/* Fuse an ALU op with the conditional branch after it. */
+		iop *br = &ops[nops - 1], *al = &ops[nops - 2];
+		int ai = fuse_alu_index(al->h), bi = fuse_br_index(br->h);
+		if (ai >= 0 && bi >= 0) {
+			al->h = fused_handler[ai][bi];
+			al->rs3 = br->rs1;
+			al->rm = br->rs2;
+			nops--;
+		}
 	}
 	if (kind != K_TERM) {
 		/* Fall through into the next block (not an instruction). */
@@ -796,16 +868,21 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 #define F2 F[ins->rs2]
 #define F3 F[ins->rs3]
 
-/* Host pointer for n guest bytes at a, or stop with a fault. This is
- * mem_at() with the arena's base and size held in locals and its two
- * compares folded into one: a < MEM_LOW wraps a - MEM_LOW above any
- * limit. (mlim = size - MEM_LOW; the arena is far larger than 8 bytes.) */
-#define MEMP(p, a, n, w) do { \
-		if (unlikely((a) - MEM_LOW > mlim - (n))) { fa = (a); fw = (w); goto fault; } \
-		(p) = mbase + (a); \
+/* Host pointer for the n guest bytes at ab + MEM_LOW, or stop with a fault.
+ * Load and store immediates are stored biased by -MEM_LOW at decode time,
+ * so ab = rs1 + imm is the guest address minus MEM_LOW, and mem_at()'s two
+ * compares (g < MEM_LOW || g > size - n) become one: an address below
+ * MEM_LOW wraps ab above any limit. mlim = size - MEM_LOW, mbase_b = base +
+ * MEM_LOW, both constant while we run. */
+#define MEMB(p, ab, n, w) do { \
+		if (unlikely((ab) > mlim - (n))) { \
+			rs.fa = (ab) + MEM_LOW; rs.fw = (w); goto fault; } \
+		(p) = mbase_b + (ab); \
 	} while (0)
+/* The same for an unbiased address (AMOs, LR/SC). */
+#define MEMP(p, a, n, w) MEMB(p, (a) - MEM_LOW, n, w)
 #define ALIGNED(a, n, w) do { \
-		if (unlikely((a) & ((n) - 1))) { fa = (a); fw = (w); goto bus_fault; } \
+		if (unlikely((a) & ((n) - 1))) { rs.fa = (a); rs.fw = (w); goto bus_fault; } \
 	} while (0)
 
 /* Resolve the rounding mode into r, or stop as illegal. */
@@ -819,11 +896,11 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 
 #define LOAD(name, T, n) OP(name) { \
 		uint64_t a = R1 + IMM; const uint8_t *p; T v; \
-		MEMP(p, a, n, 0); memcpy(&v, p, n); \
+		MEMB(p, a, n, 0); memcpy(&v, p, n); \
 		RD = (uint64_t)(int64_t)v; NEXT(); }
 #define STORE(name, n) OP(name) { \
 		uint64_t a = R1 + IMM; uint8_t *p; uint64_t v = R2; \
-		MEMP(p, a, n, 1); memcpy(p, &v, n); NEXT(); }
+		MEMB(p, a, n, 1); memcpy(p, &v, n); NEXT(); }
 #define ALU(name, expr) OP(name) { uint64_t a = R1, b = R2; (void)b; RD = (expr); NEXT(); }
 #define ALUI(name, expr) OP(name) { uint64_t a = R1, b = IMM; RD = (expr); NEXT(); }
 #define AMO_W(name, expr) OP(name) { \
@@ -851,112 +928,234 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 
 /* Block transitions. The budget check is one compare per block: a block
  * that does not fit in `left` (or any block while tracing, which keeps
- * left at 0 and the real budget in tleft) takes the slow path. */
+ * left at 0 and the real budget in rs.tleft) takes the slow path. */
+/* left -= n, true if that wrapped (n > left). */
+#if defined(__GNUC__)
+#define SUB_WRAPS(l, n) __builtin_sub_overflow(l, n, &(l))
+#else
+#define SUB_WRAPS(l, n) ((l) < (n) ? ((l) -= (n), 1) : ((l) -= (n), 0))
+#endif
 #define ENTER() do { \
-		blk = nb; \
-		if (unlikely(nb->n > left)) \
+		if (unlikely(SUB_WRAPS(left, nb->n))) \
 			goto slow_enter; \
-		left -= nb->n; \
+		blk = nb; \
 		ins = nb->ops; \
 		DISPATCH(); \
 	} while (0)
+/* Follow edge kk (0 taken, 1 fall-through) of blk. */
 #define CHAIN(kk) do { \
-		k = (kk); \
-		nb = blk->next[k]; \
-		if (likely(nb != NULL)) \
-			ENTER(); \
-		goto chain_miss; \
+		nb = blk->next[kk]; \
+		ENTER(); \
 	} while (0)
-#define BR(name, cond) OP(name) { uint64_t a = R1, b = R2; CHAIN((cond) ? 0 : 1); }
+#define BR(name, cond) OP(name) { \
+		uint64_t a = R1, b = R2; \
+		if (cond) \
+			CHAIN(0); \
+		CHAIN(1); }
+/* Fused ALU op + conditional branch (see FUSE_PAIRS). */
+#define ALU_ADDI RD = R1 + IMM
+#define ALU_ADD RD = R1 + R2
+#define ALU_MV RD = R1
+#define ALU_ADDIW RD = sext32(R1 + IMM)
+#define ALU_ADDW RD = sext32(R1 + R2)
+#define ALU_LI RD = IMM
+#define ALU_SUB RD = R1 - R2
+#define ALU_ANDI RD = R1 & IMM
+#define ALU_SLLI RD = R1 << IMM
+#define ALU_LOAD(T, n) do { \
+		uint64_t a_ = R1 + IMM; const uint8_t *p_; T v_; \
+		MEMB(p_, a_, n, 0); memcpy(&v_, p_, n); \
+		RD = (uint64_t)(int64_t)v_; \
+	} while (0)
+#define ALU_LBU ALU_LOAD(uint8_t, 1)
+#define ALU_LW ALU_LOAD(int32_t, 4)
+#define ALU_LD ALU_LOAD(int64_t, 8)
+#define BC_BEQ(a, b) ((a) == (b))
+#define BC_BNE(a, b) ((a) != (b))
+#define BC_BLT(a, b) ((int64_t)(a) < (int64_t)(b))
+#define BC_BGE(a, b) ((int64_t)(a) >= (int64_t)(b))
+#define BC_BLTU(a, b) ((a) < (b))
+#define BC_BGEU(a, b) ((a) >= (b))
+#define BC_BEQZ(a, b) ((a) == 0)
+#define BC_BNEZ(a, b) ((a) != 0)
+#define BC_BLTZ(a, b) ((int64_t)(a) < 0)
+#define BC_BGEZ(a, b) ((int64_t)(a) >= 0)
+#define FUSED(al, br) OP(al##_##br) { \
+		ALU_##al; \
+		uint64_t a = X[ins->rs3], b = X[ins->rm]; \
+		(void)b; \
+		if (BC_##br(a, b)) \
+			CHAIN(0); \
+		CHAIN(1); }
+#define BRZ(name, cond) OP(name) { \
+		uint64_t a = R1; \
+		if (cond) \
+			CHAIN(0); \
+		CHAIN(1); }
 
-/* Instructions charged for the current block: all of it, or `trunc` when it
- * runs from the budget-truncated scratch copy. */
-#define CHARGED() ((uintptr_t)ins - (uintptr_t)ic->scratch < sizeof ic->scratch \
-		   ? trunc : blk->n)
+/* Instructions charged for the current block: all of it, or rs.trunc when
+ * it runs from the budget-truncated scratch copy. */
+#define CHARGED() ((uintptr_t)ins - (uintptr_t)IC->scratch < sizeof IC->scratch \
+		   ? rs.trunc : blk->n)
 /* Instructions retired in this call before the one at ins. */
-#define RETIRED_BEFORE_INS() (budget - left - tleft - (CHARGED() - ins->idx))
+#define RETIRED_BEFORE_INS() (rs.budget - left - rs.tleft - (CHARGED() - ins->idx))
 
-void interp_run(rv_cpu *cpu, rv_mem *m, uint64_t budget, interp_stop *stop)
+/* Cold state of one interp_run call. Its address escapes into the slow-path
+ * helpers, so it stays in memory and the registers go to the hot values
+ * (X, ins, blk, left, mbase, mlim). */
+typedef struct run_state {
+	rv_mem *m;
+	interp_stop *stop;
+	void (*trace)(const rv_cpu *);
+	const void *const *labels;
+	uint64_t budget;   /* instructions this call may run (< 2^63) */
+	uint64_t tleft;    /* budget left while tracing (left is 0 then) */
+	uint64_t trunc;    /* instructions charged for a truncated block */
+	uint64_t left;     /* slow_enter's result */
+	uint64_t fa;       /* faulting address */
+	uint64_t t;        /* pc of an indirect target or a missing block */
+	int fw;            /* the fault was a write */
+} run_state;
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* The block at pc, decoding it if needed; NULL (with rs->fa) if pc cannot
+ * be fetched. */
+static NOINLINE iblock *resolve(run_state *rs, uint64_t pc)
+{
+	icache *c = rs->m->icache;
+	iblock *b = ic_lookup(c, pc);
+	if (!b)
+		b = translate(rs->m, c, pc, &rs->fa, rs->labels);
+	return b;
+}
+
+/* Entering blk with `left` (0 while tracing) too small for it: trace, then
+ * run it whole from rs->tleft, or a truncated copy ending in STOP. Returns
+ * the first op to run and sets rs->left; NULL if the budget is spent. */
+static NOINLINE const iop *enter_slow(run_state *rs, rv_cpu *cpu, iblock *blk,
+				      uint64_t left)
+{
+	uint64_t avail = rs->trace ? rs->tleft : left;
+	if (avail == 0)
+		return NULL;
+	if (rs->trace) {
+		cpu->pc = blk->pc;
+		rs->trace(cpu);
+	}
+	rs->left = 0;
+	if (blk->n <= avail) {
+		if (rs->trace)
+			rs->tleft -= blk->n;
+		else
+			rs->left = left - blk->n;
+		return blk->ops;
+	}
+	/* Run only the first `avail` instructions, then stop. A fused op is a
+	 * terminator: when only its ALU half fits, run that half alone. */
+	iop *sc = ((icache *)rs->m->icache)->scratch;
+	uint32_t i = 0;
+	while (blk->ops[i].idx < avail && unfused(blk->ops[i].h) < 0) {
+		sc[i] = blk->ops[i];
+		i++;
+	}
+	sc[i] = blk->ops[i];
+	if (blk->ops[i].idx < avail) {
+		sc[i].h = (uint16_t)unfused(blk->ops[i].h);
+#if INTERP_CGOTO
+		sc[i].lbl = rs->labels[sc[i].h];
+#endif
+		i++;
+		sc[i] = blk->ops[i - 1];
+		sc[i].off = (uint16_t)(sc[i].off + sc[i].len);
+		sc[i].idx++;
+	}
+	sc[i].h = H_STOP;
+#if INTERP_CGOTO
+	sc[i].lbl = rs->labels[H_STOP];
+#endif
+	rs->trunc = avail;
+	rs->tleft = 0;
+	return sc;
+}
+
+void interp_run(rv_cpu *cpu_arg, rv_mem *m_arg, uint64_t budget, interp_stop *stop)
 {
 #if INTERP_CGOTO
 	static const void *const labels[H_COUNT] = {
 #define H(n) [H_##n] = &&L_##n,
+#define HF(a, b) [H_##a##_##b] = &&L_##a##_##b,
 		INTERP_HANDLERS(H)
+		FUSE_PAIRS(HF)
 #undef H
+#undef HF
 	};
 #else
 	static const void *const *const labels = NULL;
 #endif
-	uint64_t *const X = cpu->x;
-	uint64_t *const F = cpu->f;
-	uint8_t *const mbase = m->base;     /* constant while we run */
-	const uint64_t mlim = m->size - MEM_LOW;
-	void (*const trace)(const rv_cpu *) = interp_trace;
-	icache *ic = ic_get(m);
+	/* The cpu is reached through X (x[] is its first member). */
+	uint64_t *const X = cpu_arg->x;
+#define cpu ((rv_cpu *)X)
+#define F (cpu->f)
+#define IC ((icache *)rs.m->icache)
+	uint8_t *mbase_b = m_arg->base + MEM_LOW; /* see MEMB */
+#if defined(__GNUC__)
+	/* Opaque, so the compiler keeps one base register rather than
+	 * folding mbase_b + (a - MEM_LOW) into a second one. */
+	__asm__("" : "+r"(mbase_b));
+#endif
+	const uint64_t mlim = m_arg->size - MEM_LOW;
+	run_state rs;
 	iblock *blk = NULL, *nb;
 	const iop *ins = NULL;
-	uint64_t left, tleft, trunc = 0, avail, fa = 0, t;
-	int fw = 0, k = 0;
-	uint32_t gen;
+	uint64_t left, t;
 
-	if (!budget)
-		budget = 1;
-	left = trace ? 0 : budget;
-	tleft = trace ? budget : 0;
+	rs.m = m_arg;
+	rs.stop = stop;
+	rs.trace = interp_trace;
+	rs.labels = labels;
+	rs.budget = budget == 0 ? 1 : budget > INT64_MAX ? INT64_MAX : budget;
+	rs.tleft = rs.trace ? rs.budget : 0;
+	rs.trunc = 0;
+	rs.fa = 0;
+	rs.fw = 0;
+	left = rs.trace ? 0 : rs.budget;
 	X[0] = 0;
-	if (unlikely(!ic)) {
-		set_stop(stop, INTERP_FAULT, cpu->pc, 0, 1, 0);
+	if (unlikely(!ic_get(rs.m))) {
+		set_stop(rs.stop, INTERP_FAULT, cpu->pc, 0, 1, 0);
 		return;
 	}
-	t = cpu->pc;
-	nb = ic_lookup(ic, t);
-	if (!nb) {
-		nb = translate(m, ic, t, &fa, labels);
-		if (!nb)
-			goto exec_fault;
-	}
+	rs.t = cpu->pc;
+	nb = resolve(&rs, rs.t);
+	if (!nb)
+		goto exec_fault;
+
+	goto first_block;
 
 slow_enter:
-	/* nb does not fit in `left`, or we are tracing, or this is the first
-	 * block of the call. */
+	/* ENTER found nb->n > left: undo its subtraction. nb does not fit in
+	 * the budget, or we are tracing (left is 0), or nb marks an edge of
+	 * blk not followed yet. */
+	left += nb->n;
+	if (nb == &miss0)
+		goto miss0;
+	if (nb == &miss1)
+		goto miss1;
+first_block:
 	blk = nb;
-	avail = trace ? tleft : left;
-	if (avail == 0) {
-		cpu->instret += budget;
+	ins = enter_slow(&rs, cpu, blk, left);
+	left = rs.left;
+	if (!ins) {
+		cpu->instret += rs.budget;
 		cpu->pc = blk->pc;
-		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
+		set_stop(rs.stop, INTERP_BUDGET, 0, 0, 0, 0);
 		return;
 	}
-	if (trace) {
-		cpu->pc = blk->pc;
-		trace(cpu);
-	}
-	if (blk->n <= avail) {
-		if (trace)
-			tleft -= blk->n;
-		else
-			left -= blk->n;
-		ins = blk->ops;
-		DISPATCH();
-	}
-	{
-		/* Run only the first `avail` instructions, then stop. */
-		iop *sc = ic->scratch;
-		uint32_t i = 0;
-		while (blk->ops[i].idx < avail) {
-			sc[i] = blk->ops[i];
-			i++;
-		}
-		sc[i] = blk->ops[i];
-		sc[i].h = H_STOP;
-#if INTERP_CGOTO
-		sc[i].lbl = labels[H_STOP];
-#endif
-		trunc = avail;
-		left = tleft = 0;
-		ins = sc;
-		DISPATCH();
-	}
+	DISPATCH();
 
 #if !INTERP_CGOTO
 dispatch:
@@ -1109,27 +1308,27 @@ dispatch:
 
 	OP(FLW) {
 		uint64_t a = R1 + IMM; const uint8_t *p; uint32_t v;
-		MEMP(p, a, 4, 0);
+		MEMB(p, a, 4, 0);
 		memcpy(&v, p, 4);
 		FD = RV_BOX_S(v);
 		NEXT();
 	}
 	OP(FSW) {
 		uint64_t a = R1 + IMM; uint8_t *p; uint32_t v = (uint32_t)F2;
-		MEMP(p, a, 4, 1);
+		MEMB(p, a, 4, 1);
 		memcpy(p, &v, 4);
 		NEXT();
 	}
 	OP(FLD) {
 		uint64_t a = R1 + IMM; const uint8_t *p; uint64_t v;
-		MEMP(p, a, 8, 0);
+		MEMB(p, a, 8, 0);
 		memcpy(&v, p, 8);
 		FD = v;
 		NEXT();
 	}
 	OP(FSD) {
 		uint64_t a = R1 + IMM; uint8_t *p; uint64_t v = F2;
-		MEMP(p, a, 8, 1);
+		MEMB(p, a, 8, 1);
 		memcpy(p, &v, 8);
 		NEXT();
 	}
@@ -1201,6 +1400,11 @@ dispatch:
 	BR(BGE, (int64_t)a >= (int64_t)b)
 	BR(BLTU, a < b)
 	BR(BGEU, a >= b)
+	BRZ(BEQZ, a == 0)
+	BRZ(BNEZ, a != 0)
+	BRZ(BLTZ, (int64_t)a < 0)
+	BRZ(BGEZ, (int64_t)a >= 0)
+	FUSE_PAIRS(FUSED)
 	OP(JAL) { RD = blk->tgt[1]; CHAIN(0); }
 	OP(J) CHAIN(0);
 	OP(FALL) CHAIN(1);
@@ -1211,29 +1415,29 @@ dispatch:
 	}
 	OP(JR) { t = (R1 + IMM) & ~(uint64_t)1; goto indirect; }
 	OP(STOP) {
-		cpu->instret += budget;
+		cpu->instret += rs.budget;
 		cpu->pc = blk->pc + ins->off;
-		set_stop(stop, INTERP_BUDGET, 0, 0, 0, 0);
+		set_stop(rs.stop, INTERP_BUDGET, 0, 0, 0, 0);
 		return;
 	}
 	OP(ECALL) {
 		cpu->instret += RETIRED_BEFORE_INS();
 		cpu->pc = blk->pc + ins->off;
-		set_stop(stop, INTERP_ECALL, 0, 0, 0, 0);
+		set_stop(rs.stop, INTERP_ECALL, 0, 0, 0, 0);
 		return;
 	}
 	OP(EBREAK) {
 		cpu->instret += RETIRED_BEFORE_INS();
 		cpu->pc = blk->pc + ins->off;
-		set_stop(stop, INTERP_EBREAK, 0, 0, 0, 0);
+		set_stop(rs.stop, INTERP_EBREAK, 0, 0, 0, 0);
 		return;
 	}
 	OP(ILL) goto illegal;
 	OP(FENCE_I) {
-		/* blk is freed by the drop: only t survives. */
-		t = blk->tgt[1];
-		ic_drop(ic);
-		nb = translate(m, ic, t, &fa, labels);
+		/* blk is freed by the drop: only its successor pc survives. */
+		rs.t = blk->tgt[1];
+		ic_drop(IC);
+		nb = resolve(&rs, rs.t);
 		if (!nb)
 			goto exec_fault;
 		ENTER();
@@ -1245,61 +1449,68 @@ dispatch:
 
 	/* Not reached: every handler ends in NEXT(), a goto or a return. */
 
-chain_miss:
-	/* First use of edge k of blk. */
-	t = blk->tgt[k];
-	gen = ic->gen;
-	nb = ic_lookup(ic, t);
-	if (!nb) {
-		nb = translate(m, ic, t, &fa, labels);
+	{
+		uint32_t gen;
+		int k;
+miss0:
+		k = 0;
+		goto miss;
+miss1:
+		k = 1;
+miss:
+		/* First use of edge k of blk. */
+		rs.t = blk->tgt[k];
+		gen = IC->gen;
+		nb = resolve(&rs, rs.t);
 		if (!nb)
 			goto exec_fault;
-	}
-	if (gen == ic->gen)
-		blk->next[k] = nb;
-	ENTER();
+		if (gen == IC->gen)
+			blk->next[k] = nb;
+		ENTER();
 
 indirect:
-	if (likely(blk->ind_pc == t)) {
-		nb = blk->ind_blk;
-		ENTER();
-	}
-	gen = ic->gen;
-	nb = ic_lookup(ic, t);
-	if (!nb) {
-		nb = translate(m, ic, t, &fa, labels);
+		if (likely(blk->ind_pc == t)) {
+			nb = blk->ind_blk;
+			ENTER();
+		}
+		rs.t = t;
+		gen = IC->gen;
+		nb = resolve(&rs, t);
 		if (!nb)
 			goto exec_fault;
+		if (gen == IC->gen) {
+			blk->ind_pc = rs.t;
+			blk->ind_blk = nb;
+		}
+		ENTER();
 	}
-	if (gen == ic->gen) {
-		blk->ind_pc = t;
-		blk->ind_blk = nb;
-	}
-	ENTER();
 
 exec_fault:
-	/* The block at t could not be fetched; fa is the first byte that is
-	 * not executable. Everything charged so far retired. */
-	cpu->instret += budget - left - tleft;
-	cpu->pc = t;
-	set_stop(stop, INTERP_FAULT, fa, 0, 1, 0);
+	/* The block at rs.t could not be fetched; rs.fa is the first byte
+	 * that is not executable. Everything charged so far retired. */
+	cpu->instret += rs.budget - left - rs.tleft;
+	cpu->pc = rs.t;
+	set_stop(rs.stop, INTERP_FAULT, rs.fa, 0, 1, 0);
 	return;
 
 fault:
 	cpu->instret += RETIRED_BEFORE_INS();
 	cpu->pc = blk->pc + ins->off;
-	set_stop(stop, INTERP_FAULT, fa, fw, 0, 0);
+	set_stop(rs.stop, INTERP_FAULT, rs.fa, rs.fw, 0, 0);
 	return;
 
 bus_fault:
 	cpu->instret += RETIRED_BEFORE_INS();
 	cpu->pc = blk->pc + ins->off;
-	set_stop(stop, INTERP_FAULT, fa, fw, 0, 1);
+	set_stop(rs.stop, INTERP_FAULT, rs.fa, rs.fw, 0, 1);
 	return;
 
 illegal:
 	cpu->instret += RETIRED_BEFORE_INS();
 	cpu->pc = blk->pc + ins->off;
-	set_stop(stop, INTERP_ILLEGAL, 0, 0, 0, 0);
+	set_stop(rs.stop, INTERP_ILLEGAL, 0, 0, 0, 0);
 	return;
+#undef cpu
+#undef F
+#undef IC
 }

@@ -27,6 +27,7 @@
 	X(24, dup3, "ffx")                     \
 	X(25, fcntl, "fdx")                    \
 	X(29, ioctl, "fxp")                    \
+	X(32, flock, "fx")                     \
 	X(33, mknodat, "fsox")                 \
 	X(34, mkdirat, "fso")                  \
 	X(35, unlinkat, "fsx")                 \
@@ -69,9 +70,14 @@
 	X(83, fdatasync, "f")                  \
 	X(88, utimensat, "fspx")               \
 	X(166, umask, "o")                     \
+	X(223, fadvise64, "fddd")              \
+	X(267, syncfs, "f")                    \
 	X(276, renameat2, "fsfsx")             \
+	X(279, memfd_create, "sx")             \
 	X(291, statx, "fsxxp")                 \
-	X(439, faccessat2, "fsox")
+	X(436, close_range, "uux")             \
+	X(439, faccessat2, "fsox")             \
+	X(452, fchmodat2, "fsox")
 
 /* Memory: sys_mem.c. */
 #define SYSCALLS_MEM(X)                        \

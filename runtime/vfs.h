@@ -52,6 +52,7 @@ typedef struct vfs_node {
 	size_t have;
 	uint8_t *buf;            /* owned content, NULL while in the tar */
 	size_t cap;
+	int memfd;               /* made by memfd_create: F_ADD_SEALS works */
 	uint32_t seals;          /* memfd seals (LX_F_SEAL_*) */
 	int linkable;            /* O_TMPFILE without O_EXCL: linkat may name it */
 
@@ -96,6 +97,7 @@ typedef struct vfs_dentry {
  * mirror raw mode on the real terminal. */
 struct vfs_console {
 	int present;             /* some host stdio fd is a tty */
+	int out_fd;              /* host fd the console writes to (1, or 2) */
 	struct lx_termios termios;
 	unsigned termios_gen;
 	struct lx_winsize ws;    /* set by TIOCSWINSZ; used when the host has none */
@@ -178,7 +180,7 @@ int vfs_permission(rt_proc *p, struct vfs_node *n, int mask, int real);
 char *vfs_node_path(struct vfs_node *n);
 
 /* execve: resolve `path` (relative to p's cwd, following symlinks), check
- * it is a regular file p may execute. *data/*len: its content (valid until
+ * it is a regular file p may execute. *data and *len: its content (valid until
  * the file is next written: copy it at once); *abspath: malloc'd absolute
  * path. 0 or -ENOENT/-ENOTDIR/-EACCES/-ELOOP/-ENAMETOOLONG. */
 int vfs_load_file(rt_proc *p, const char *path, const uint8_t **data,

@@ -26,9 +26,10 @@ enum {
 	K_FFFR,  /* fd = op(fs1, fs2, fs3, rm) */
 	K_FR,    /* fd = op(fs1, rm) */
 	K_F,     /* fd = op(fs1): exact conversion, no rm in the encoding */
-	K_FF,    /* fd = op(fs1, fs2) */
+	K_FF,    /* fd = op(fs1, fs2), may set fflags (fmin, fmax) */
+	K_FFN,   /* fd = op(fs1, fs2), never sets fflags (fsgnj*) */
 	K_XFF,   /* rd = op(fs1, fs2) */
-	K_XF,    /* rd = op(fs1) */
+	K_XF,    /* rd = op(fs1), no fflags (fclass) */
 	K_XFR,   /* rd = op(fs1, rm) */
 	K_FXR,   /* fd = op(rs1, rm) */
 	K_FX,    /* fd = op(rs1): exact, no rm */
@@ -50,9 +51,9 @@ enum { T_S, T_D, T_I };
 	X(FNMADD_S, "fnmadd.s",  K_FFFR, T_S, rv_fnmadd_s) \
 	X(FMIN_S,   "fmin.s",    K_FF,   T_S, rv_fmin_s) \
 	X(FMAX_S,   "fmax.s",    K_FF,   T_S, rv_fmax_s) \
-	X(FSGNJ_S,  "fsgnj.s",   K_FF,   T_S, rv_fsgnj_s) \
-	X(FSGNJN_S, "fsgnjn.s",  K_FF,   T_S, rv_fsgnjn_s) \
-	X(FSGNJX_S, "fsgnjx.s",  K_FF,   T_S, rv_fsgnjx_s) \
+	X(FSGNJ_S,  "fsgnj.s",   K_FFN,  T_S, rv_fsgnj_s) \
+	X(FSGNJN_S, "fsgnjn.s",  K_FFN,  T_S, rv_fsgnjn_s) \
+	X(FSGNJX_S, "fsgnjx.s",  K_FFN,  T_S, rv_fsgnjx_s) \
 	X(FEQ_S,    "feq.s",     K_XFF,  T_S, rv_feq_s) \
 	X(FLT_S,    "flt.s",     K_XFF,  T_S, rv_flt_s) \
 	X(FLE_S,    "fle.s",     K_XFF,  T_S, rv_fle_s) \
@@ -78,9 +79,9 @@ enum { T_S, T_D, T_I };
 	X(FNMADD_D, "fnmadd.d",  K_FFFR, T_D, rv_fnmadd_d) \
 	X(FMIN_D,   "fmin.d",    K_FF,   T_D, rv_fmin_d) \
 	X(FMAX_D,   "fmax.d",    K_FF,   T_D, rv_fmax_d) \
-	X(FSGNJ_D,  "fsgnj.d",   K_FF,   T_D, rv_fsgnj_d) \
-	X(FSGNJN_D, "fsgnjn.d",  K_FF,   T_D, rv_fsgnjn_d) \
-	X(FSGNJX_D, "fsgnjx.d",  K_FF,   T_D, rv_fsgnjx_d) \
+	X(FSGNJ_D,  "fsgnj.d",   K_FFN,  T_D, rv_fsgnj_d) \
+	X(FSGNJN_D, "fsgnjn.d",  K_FFN,  T_D, rv_fsgnjn_d) \
+	X(FSGNJX_D, "fsgnjx.d",  K_FFN,  T_D, rv_fsgnjx_d) \
 	X(FEQ_D,    "feq.d",     K_XFF,  T_D, rv_feq_d) \
 	X(FLT_D,    "flt.d",     K_XFF,  T_D, rv_flt_d) \
 	X(FLE_D,    "fle.d",     K_XFF,  T_D, rv_fle_d) \
@@ -149,6 +150,7 @@ static uint64_t vec_exec(int op, int rm, uint64_t a, uint64_t b, uint64_t c,
 #define A_K_FR   A_FR
 #define A_K_F    A_F
 #define A_K_FF   A_FF
+#define A_K_FFN  A_FF
 #define A_K_XFF  A_XFF
 #define A_K_XF   A_XF
 #define A_K_XFR  A_XFR
@@ -238,14 +240,19 @@ static uint64_t vec_mant(int bits)
 	case 0: m &= vec_rand() & vec_rand(); break;          /* sparse */
 	case 1: m |= vec_rand() | vec_rand(); break;          /* dense */
 	case 2: m = mask << vec_below((uint64_t)bits); break; /* high ones */
-	case 3: m = (1ULL << vec_below((uint64_t)bits)) | (vec_below(2) ? 1 : 0); break;
+	case 3:
+		m = 1ULL << vec_below((uint64_t)bits);
+		m |= vec_below(2);
+		break;
 	case 4: m = mask >> vec_below((uint64_t)bits); break; /* low ones */
 	default: break;
 	}
 	return m & mask;
 }
 
-/* A float of type t (T_S or T_D) with biased exponent near `e`. */
+/* A float of type t (T_S or T_D) with biased exponent `e` (clamped).
+ * (The generator never makes two vec_rand() calls in one expression whose
+ * order C leaves open: the stream must be the same on every compiler.) */
 static uint64_t vec_make(int t, int sign, int e, uint64_t mant)
 {
 	if (t == T_D) {
@@ -272,17 +279,16 @@ static uint64_t vec_edge(int t)
 static uint64_t vec_float(int t)
 {
 	int mb = vec_mbits(t), bias = vec_bias(t), emax = vec_emax(t);
-	int sign = (int)vec_below(2);
+	int sign = (int)vec_below(2), e;
 	switch (vec_below(10)) {
 	case 0: return vec_rand() & (t == T_D ? ~0ULL : 0xffffffffULL);
-	case 1: return vec_make(t, sign, (int)vec_below(mb + 4), vec_mant(mb));
-	case 2: return vec_make(t, sign, emax - 1 - (int)vec_below(mb + 4), vec_mant(mb));
+	case 1: e = (int)vec_below(mb + 4); break;
+	case 2: e = emax - 1 - (int)vec_below(mb + 4); break;
 	case 3: return vec_edge(t);
-	case 4: /* integer-ish values for the conversions */
-		return vec_make(t, sign, bias + (int)vec_below(66), vec_mant(mb));
-	default:
-		return vec_make(t, sign, bias - 20 + (int)vec_below(41), vec_mant(mb));
+	case 4: e = bias + (int)vec_below(66); break;   /* integer-ish values */
+	default: e = bias - 20 + (int)vec_below(41); break;
 	}
+	return vec_make(t, sign, e, vec_mant(mb));
 }
 
 /* A float whose exponent is `e` (biased) shifted by a small random amount:
@@ -291,7 +297,8 @@ static uint64_t vec_near_exp(int t, int e)
 {
 	int mb = vec_mbits(t);
 	int d = (int)vec_below((uint64_t)mb + 8) - 3;
-	return vec_make(t, (int)vec_below(2), e - d, vec_mant(mb));
+	int sign = (int)vec_below(2);
+	return vec_make(t, sign, e - d, vec_mant(mb));
 }
 
 static int vec_exp_of(int t, uint64_t v)
@@ -345,8 +352,8 @@ static uint64_t vec_conv_operand(int t)
 		16777216.0, 9007199254740992.0 };
 	static const double frac[] = { 0, 0.5, -0.5, 0.25, -0.25, 0.75, -0.75,
 		1.5, -1.5, 1e-9, -1e-9, 0.3, -0.3, -1, 1 };
-	double v = base[vec_below(sizeof base / sizeof base[0])] +
-		   frac[vec_below(sizeof frac / sizeof frac[0])];
+	double v = base[vec_below(sizeof base / sizeof base[0])];
+	v += frac[vec_below(sizeof frac / sizeof frac[0])];
 	if (vec_below(2))
 		v = -v;
 	if (t == T_S) {
@@ -373,10 +380,57 @@ static void vec_emit(FILE *out, int op, int rm, uint64_t a, uint64_t b, uint64_t
 		(unsigned long long)b, (unsigned long long)c, (unsigned long long)r, fl);
 }
 
-/* Number of random operand tuples per operation (edge cases come on top). */
+/* Number of random operand tuples per operation (edge cases come on top);
+ * each tuple is run in every rounding mode the operation has. */
 #ifndef VEC_RANDOM
-#define VEC_RANDOM 2500
+#define VEC_RANDOM 3000
 #endif
+
+static long vec_emit_modes(FILE *out, int op, int nrm, uint64_t a, uint64_t b, uint64_t c)
+{
+	for (int rm = 0; rm < nrm; rm++)
+		vec_emit(out, op, rm, a, b, c);
+	return nrm;
+}
+
+/* A random operand tuple for operation kind k on type t. */
+static void vec_tuple(int k, int t, uint64_t *a, uint64_t *b, uint64_t *c)
+{
+	*b = *c = 0;
+	if (t == T_I) {
+		*a = vec_int();
+		return;
+	}
+	if (k == K_XFR) {
+		*a = vec_reg(t, vec_conv_operand(t));
+		return;
+	}
+	uint64_t x = vec_float(t), y, z;
+	int ex = vec_exp_of(t, x), bias = vec_bias(t);
+	switch (vec_below(4)) {
+	case 0: /* same neighbourhood: cancellation, ties */
+		y = vec_near_exp(t, ex);
+		break;
+	case 1: { /* product or quotient near the ends of the range */
+		int target = vec_below(2) ? (int)vec_below((uint64_t)vec_mbits(t) + 4)
+					  : vec_emax(t) - 4 + (int)vec_below(6);
+		int ey = vec_below(2) ? target - ex + bias    /* x*y */
+				      : ex - target + bias;   /* x/y */
+		int sign = (int)vec_below(2);
+		y = vec_make(t, sign, ey, vec_mant(vec_mbits(t)));
+		break;
+	}
+	default:
+		y = vec_float(t);
+		break;
+	}
+	/* an addend near the product's magnitude */
+	int ep = vec_exp_of(t, x) + vec_exp_of(t, y) - bias;
+	z = vec_below(3) ? vec_near_exp(t, ep) : vec_float(t);
+	*a = vec_reg(t, x);
+	*b = vec_reg(t, y);
+	*c = vec_reg(t, z);
+}
 
 /* Print the whole list; returns the number of lines. */
 static long vec_run(FILE *out)
@@ -387,64 +441,34 @@ static long vec_run(FILE *out)
 		int has_rm = k == K_FFR || k == K_FFFR || k == K_FR || k == K_XFR ||
 			     k == K_FXR || k == K_F || k == K_FX;
 		int nrm = has_rm ? 5 : 1;
+		uint64_t a, b, c;
 		vec_rng_state = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)op << 32);
-		for (int rm = 0; rm < nrm; rm++) {
-			/* edge cases: every pair (binary), a subset of triples */
-			if (t != T_I) {
-				int ne = t == T_D ? (int)N_EDGE_D : (int)N_EDGE_S;
-				for (int i = 0; i < ne; i++) {
-					uint64_t a = t == T_D ? vec_edge_d[i] : 0xffffffff00000000ULL | vec_edge_s[i];
-					if (k == K_FR || k == K_F || k == K_XF || k == K_XFR) {
-						vec_emit(out, op, rm, a, 0, 0), n++;
+		/* edge cases: each one (unary), every pair (binary), every pair
+		 * with two random edge addends (fused) */
+		if (t != T_I) {
+			int ne = t == T_D ? (int)N_EDGE_D : (int)N_EDGE_S;
+			for (int i = 0; i < ne; i++) {
+				a = t == T_D ? vec_edge_d[i] : 0xffffffff00000000ULL | vec_edge_s[i];
+				if (k == K_FR || k == K_F || k == K_XF || k == K_XFR) {
+					n += vec_emit_modes(out, op, nrm, a, 0, 0);
+					continue;
+				}
+				for (int j = 0; j < ne; j++) {
+					b = t == T_D ? vec_edge_d[j] : 0xffffffff00000000ULL | vec_edge_s[j];
+					if (k != K_FFFR) {
+						n += vec_emit_modes(out, op, nrm, a, b, 0);
 						continue;
 					}
-					for (int j = 0; j < ne; j++) {
-						uint64_t b = t == T_D ? vec_edge_d[j] : 0xffffffff00000000ULL | vec_edge_s[j];
-						if (k != K_FFFR) {
-							vec_emit(out, op, rm, a, b, 0), n++;
-							continue;
-						}
-						for (int l = 0; l < 2; l++) {
-							uint64_t c = vec_reg(t, vec_edge(t));
-							vec_emit(out, op, rm, a, b, c), n++;
-						}
+					for (int l = 0; l < 2; l++) {
+						c = vec_reg(t, vec_edge(t));
+						n += vec_emit_modes(out, op, nrm, a, b, c);
 					}
 				}
 			}
-			for (int i = 0; i < VEC_RANDOM; i++) {
-				uint64_t a, b = 0, c = 0;
-				if (t == T_I) {
-					a = vec_int();
-				} else if (k == K_XFR) {
-					a = vec_reg(t, vec_conv_operand(t));
-				} else {
-					uint64_t x = vec_float(t), y, z;
-					int ex = vec_exp_of(t, x), bias = vec_bias(t);
-					switch (vec_below(4)) {
-					case 0: /* same neighbourhood: cancellation, ties */
-						y = vec_near_exp(t, ex);
-						break;
-					case 1: { /* product or quotient near the range ends */
-						int target = vec_below(2) ? (int)vec_below((uint64_t)vec_mbits(t) + 4)
-									  : vec_emax(t) - 4 + (int)vec_below(6);
-						int ey = vec_below(2) ? target - ex + bias    /* x*y */
-								      : ex - target + bias;   /* x/y */
-						y = vec_make(t, (int)vec_below(2), ey, vec_mant(vec_mbits(t)));
-						break;
-					}
-					default:
-						y = vec_float(t);
-						break;
-					}
-					/* addend near the product's magnitude */
-					int ep = vec_exp_of(t, x) + vec_exp_of(t, y) - bias;
-					z = vec_below(3) ? vec_near_exp(t, ep) : vec_float(t);
-					a = vec_reg(t, x);
-					b = vec_reg(t, y);
-					c = vec_reg(t, z);
-				}
-				vec_emit(out, op, rm, a, b, c), n++;
-			}
+		}
+		for (int i = 0; i < VEC_RANDOM; i++) {
+			vec_tuple(k, t, &a, &b, &c);
+			n += vec_emit_modes(out, op, nrm, a, b, c);
 		}
 	}
 	return n;
