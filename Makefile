@@ -63,8 +63,18 @@ $(BUILD)/bin/rvdis: tests/disasm/rvdis.c runtime/decode.c runtime/disasm.c $(HEA
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ tests/disasm/rvdis.c runtime/decode.c runtime/disasm.c
 
-test-unit: $(UNIT_TESTS)
+# FP vectors run as real instructions under qemu-riscv64, the reference.
+$(BUILD)/tests/fpu_vectors_rv: tests/unit/fpu_vectors_rv.c
+	@mkdir -p $(@D)
+	riscv64-linux-gnu-gcc -static -O1 -o $@ $<
+
+$(BUILD)/tests/fpu_vectors.qemu: $(BUILD)/tests/fpu_vectors_rv
+	qemu-riscv64 $< > $@.tmp && mv $@.tmp $@
+
+test-unit: $(UNIT_TESTS) $(BUILD)/tests/fpu_vectors.qemu
 	@for t in $(UNIT_TESTS); do echo "== $$t"; $$t || exit 1; done
+	@echo "== fpu helpers against qemu-riscv64"
+	$(BUILD)/tests/fpu_test --compare $(BUILD)/tests/fpu_vectors.qemu
 
 test-disasm: $(BUILD)/bin/rvdis images
 	RVDIS=$(BUILD)/bin/rvdis sh tests/disasm/check.sh $(BUILD)/images/busybox/bin/busybox \

@@ -49,8 +49,14 @@
 #if FLT_EVAL_METHOD != 0
 #error "fpu.c needs FLT_EVAL_METHOD == 0 (SSE2 or wasm floating point)"
 #endif
-#ifdef __clang__
+/* No fused multiply-add contraction: the error-free transformations need
+ * every product rounded. The pragmas hold against gcc's -std=gnu11 default
+ * (-ffp-contract=fast) and clang's default; clang -ffp-contract=fast
+ * overrides its pragma, so never build this file with it. */
+#if defined(__clang__)
 #pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
 #endif
 
 __extension__ typedef unsigned __int128 u128;

@@ -205,7 +205,7 @@ typedef struct iblock {
 	struct iblock *ind_blk;
 	uint64_t n;                /* guest instructions in the block */
 	uint32_t nops;             /* iops, including synthetic ones */
-	iop ops[];
+	_Alignas(32) iop ops[];   /* 32-byte ops, never straddling a line */
 } iblock;
 
 /* Successor pointers are never NULL: an edge not followed yet points at one
@@ -216,7 +216,7 @@ static iblock miss0 = { .n = UINT64_MAX }, miss1 = { .n = UINT64_MAX };
 typedef struct ichunk {
 	struct ichunk *next;
 	size_t used;
-	unsigned char data[];
+	_Alignas(64) unsigned char data[];
 } ichunk;
 
 typedef struct icache {
@@ -305,7 +305,7 @@ static inline iblock *ic_lookup(const icache *ic, uint64_t pc)
 
 static void *ic_alloc(icache *ic, size_t n)
 {
-	n = (n + 15) & ~(size_t)15;
+	n = (n + 63) & ~(size_t)63;
 	ichunk *c = ic->chunks;
 	if (!c || c->used + n > CHUNK_SIZE - sizeof *c) {
 		if (ic->bytes + CHUNK_SIZE > CACHE_LIMIT) {
@@ -315,7 +315,7 @@ static void *ic_alloc(icache *ic, size_t n)
 			c = NULL;
 		}
 		if (!c) {
-			c = malloc(CHUNK_SIZE);
+			c = aligned_alloc(64, CHUNK_SIZE);
 			if (!c)
 				return NULL;
 			c->next = ic->chunks;
@@ -1472,6 +1472,16 @@ indirect:
 		if (likely(blk->ind_pc == t)) {
 			nb = blk->ind_blk;
 			ENTER();
+		}
+		{
+			/* The first entry of its hash bucket, before the call. */
+			const icache *c = IC;
+			nb = c->tab[ic_hash(t) & c->mask];
+			if (likely(nb != NULL && nb->pc == t)) {
+				blk->ind_pc = t;
+				blk->ind_blk = nb;
+				ENTER();
+			}
 		}
 		rs.t = t;
 		gen = IC->gen;

@@ -253,6 +253,15 @@ def build_image(base_tar, out_tar, out_dir, members):
     # GNU tar restores directory mtimes after filling them, and owners when
     # run as root (a non-root run shows the user's uid in ls -l).
     subprocess.run(["tar", "-xf", out_tar, "-C", out_dir], check=True)
+    # Creating an entry inside an already restored directory bumps that
+    # directory's mtime (the appended members come after the base image's),
+    # so set every directory's mtime from the tar once all is in place.
+    with tarfile.open(out_tar) as t:
+        dirs = [m for m in t.getmembers() if m.isdir()]
+    for m in dirs:
+        p = os.path.join(out_dir, m.name.strip("/"))
+        if os.path.isdir(p) and not os.path.islink(p):
+            os.utime(p, (m.mtime, m.mtime))
     with open(stamp_file, "w") as f:
         f.write(stamp)
 

@@ -14,6 +14,7 @@ Markers a test may carry (each on its own line, anywhere in the source):
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -185,6 +186,7 @@ def main(argv):
         return ("friscy", q, f)
 
     faildir = os.path.join(outdir, "out")
+    shutil.rmtree(faildir, ignore_errors=True)
     for (label, t, v, args), res in harness.parallel(run_case, cases, cfg.jobs):
         if res[0] == "build":
             rep.fail(label, ["build failed:"] + res[1].splitlines()[:20])

@@ -463,7 +463,10 @@ static __attribute__((noinline)) res host_d(int h, int hm, uint64_t a, uint64_t 
 	case H_I2F_W: r = (double)(int32_t)i; break;
 	case H_I2F_WU: r = (double)(uint32_t)i; break;
 	case H_I2F_L: r = (double)(int64_t)i; break;
-	case H_I2F_LU: r = (double)(uint64_t)i; break;
+	case H_I2F_LU: /* not (double)u64: clang's sequence gives -0 for 0 in RDN */
+		r = (int64_t)i >= 0 ? (double)(int64_t)i
+				    : (double)(int64_t)((i >> 1) | (i & 1)) * 2;
+		break;
 	}
 	int ex = fetestexcept(FE_ALL_EXCEPT);
 	fesetround(FE_TONEAREST);
@@ -495,7 +498,10 @@ static __attribute__((noinline)) res host_s(int h, int hm, uint64_t a, uint64_t 
 	case H_I2F_W: r = (float)(int32_t)i; break;
 	case H_I2F_WU: r = (float)(uint32_t)i; break;
 	case H_I2F_L: r = (float)(int64_t)i; break;
-	case H_I2F_LU: r = (float)(uint64_t)i; break;
+	case H_I2F_LU:
+		r = (int64_t)i >= 0 ? (float)(int64_t)i
+				    : (float)(int64_t)((i >> 1) | (i & 1)) * 2;
+		break;
 	}
 	int ex = fetestexcept(FE_ALL_EXCEPT);
 	fesetround(FE_TONEAREST);

@@ -319,10 +319,11 @@ static uint64_t vec_reg(int t, uint64_t v)
 
 static uint64_t vec_int(void)
 {
+	uint64_t r = vec_rand(), sh;
 	switch (vec_below(6)) {
-	case 0: return vec_rand();
-	case 1: return vec_rand() >> vec_below(64);
-	case 2: return -(vec_rand() >> vec_below(64));
+	case 0: return r;
+	case 1: sh = vec_below(64); return r >> sh;
+	case 2: sh = vec_below(64); return -(r >> sh);
 	case 3: { /* a few ones spread out: ties when converting */
 		int hi = (int)vec_below(64);
 		uint64_t v = 1ULL << hi;

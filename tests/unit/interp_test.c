@@ -623,6 +623,119 @@ static void test_fence_i(void)
 	CHECKX(A0, 7);
 }
 
+static void test_fusion(void)
+{
+	/* addi+bne and lbu+beqz end blocks as fused ops; single-stepping
+	 * through them must still advance one instruction at a time. */
+	setup("fused-step");
+	LOAD_CODE(
+		ADDI(T0, ZERO, 3),          /* 0 */
+		ADDI(A0, A0, 5),            /* 4: loop */
+		ADDI(T0, T0, -1),           /* 8 */
+		BNE(T0, ZERO, -8),          /* 12 */
+		ECALL);                     /* 16 */
+	static const uint64_t pcs[] = { 4, 8, 12, 4, 8, 12, 4, 8, 12, 16 };
+	int ok = 1;
+	for (int i = 0; i < 10; i++) {
+		run(1);
+		if (st.why != INTERP_BUDGET || cpu.pc != CODE + pcs[i] ||
+		    cpu.instret != (uint64_t)i + 1)
+			ok = 0;
+	}
+	CHECK(ok);
+	run(1);
+	CHECK(st.why == INTERP_ECALL && cpu.pc == CODE + 16 && cpu.instret == 10);
+	CHECKX(A0, 15);
+
+	/* every budget from 1 to 12 gives the same result and exact counts */
+	int all = 1;
+	for (uint64_t b = 1; b <= 12; b++) {
+		setup("fused-budgets");
+		LOAD_CODE(ADDI(T0, ZERO, 3), ADDI(A0, A0, 5), ADDI(T0, T0, -1),
+			  BNE(T0, ZERO, -8), ECALL);
+		for (;;) {
+			uint64_t before = cpu.instret;
+			run(b);
+			if (st.why != INTERP_BUDGET)
+				break;
+			if (cpu.instret - before != b)
+				all = 0;
+		}
+		if (st.why != INTERP_ECALL || cpu.instret != 10 || cpu.x[A0] != 15)
+			all = 0;
+	}
+	cur_test = "fused-budgets";
+	CHECK(all);
+
+	/* strlen-like loop: lbu+beqz fused; then the same load faults */
+	setup("fused-load");
+	const char *str = "hello";
+	memcpy(m->base + DATA, str, 6);
+	LOAD_CODE(
+		LUI(A0, DATA >> 12),        /* 0 */
+		ADD(A1, A0, ZERO),          /* 4 */
+		LBU(T0, 0, A1),             /* 8: loop */
+		BEQ(T0, ZERO, 12),          /* 12 -> 24 */
+		ADDI(A1, A1, 1),            /* 16 */
+		JAL(ZERO, -12),             /* 20 -> 8 */
+		SUB(A0, A1, A0),            /* 24 */
+		ADDI(A1, ZERO, 0),          /* 28 */
+		LBU(T0, 0, A1),             /* 32: faults (NULL) */
+		BEQ(T0, ZERO, 8),
+		ECALL);
+	run(1000);
+	CHECK(st.why == INTERP_FAULT && st.addr == 0 && cpu.pc == CODE + 32);
+	CHECKX(A0, 5);
+	CHECK(cpu.instret == 2 + 5 * 4 + 2 + 2); /* the faulting lbu did not retire */
+}
+
+static void test_big(void)
+{
+	/* 300 straight-line instructions: more than one block's worth */
+	setup("long-block");
+	uint32_t *w = (uint32_t *)(m->base + CODE);
+	for (int i = 0; i < 300; i++)
+		w[i] = ADDI(A0, A0, 1);
+	w[300] = ECALL;
+	run(10000);
+	CHECK(st.why == INTERP_ECALL && cpu.pc == CODE + 1200 && cpu.instret == 300);
+	CHECKX(A0, 300);
+	/* and with a budget that cuts through the middle of blocks */
+	setup("long-block-budget");
+	w = (uint32_t *)(m->base + CODE);
+	for (int i = 0; i < 300; i++)
+		w[i] = ADDI(A0, A0, 1);
+	w[300] = ECALL;
+	int n = 0;
+	do {
+		run(37);
+		n++;
+	} while (st.why == INTERP_BUDGET);
+	CHECK(st.why == INTERP_ECALL && cpu.instret == 300 && n == 9);
+	CHECKX(A0, 300);
+
+	/* 6000 one-jump blocks: the hash table has to grow */
+	setup("many-blocks");
+	w = (uint32_t *)(m->base + CODE);
+	for (int i = 0; i < 6000; i++)
+		w[i] = i == 5999 ? ECALL : (uint32_t)(0x00000013u | (0u << 7)) /* nop */;
+	/* make every other instruction a jump to the next one */
+	for (int i = 0; i < 5999; i += 2)
+		w[i] = JAL(ZERO, 4);
+	for (int i = 1; i < 5999; i += 2)
+		w[i] = ADDI(A0, A0, 1);
+	run(1000000);
+	CHECK(st.why == INTERP_ECALL && cpu.pc == CODE + 5999 * 4);
+	CHECKX(A0, 2999);
+	CHECK(cpu.instret == 5999);
+	/* run it again from the cache */
+	cpu.pc = CODE;
+	cpu.x[A0] = 0;
+	run(1000000);
+	CHECKX(A0, 2999);
+	CHECK(cpu.instret == 2 * 5999);
+}
+
 static int trace_calls;
 static uint64_t trace_pcs[8];
 static void on_trace(const rv_cpu *c)
@@ -638,10 +751,22 @@ static void test_trace(void)
 	LOAD_CODE(ADDI(A0, ZERO, 1), JAL(ZERO, 8), EBREAK, ADDI(A0, A0, 1), ECALL);
 	interp_trace = on_trace;
 	run(100);
-	interp_trace = NULL;
 	CHECK(st.why == INTERP_ECALL);
 	CHECK(trace_calls == 2);
 	CHECK(trace_pcs[0] == CODE && trace_pcs[1] == CODE + 12);
+
+	/* tracing with a budget: stops exactly, traces each block entered */
+	setup("trace-budget");
+	LOAD_CODE(ADDI(T0, ZERO, 3), ADDI(A0, A0, 5), ADDI(T0, T0, -1),
+		  BNE(T0, ZERO, -8), ECALL);
+	trace_calls = 0;
+	run(5);
+	CHECK(st.why == INTERP_BUDGET && cpu.pc == CODE + 8 && cpu.instret == 5);
+	CHECK(trace_calls == 2);
+	run(100);
+	interp_trace = NULL;
+	CHECK(st.why == INTERP_ECALL && cpu.instret == 10);
+	CHECKX(A0, 15);
 }
 
 int main(void)
@@ -656,6 +781,8 @@ int main(void)
 	test_fp();
 	test_compressed();
 	test_fence_i();
+	test_fusion();
+	test_big();
 	test_trace();
 	mem_free(m);
 	printf("%d passed, %d failed\n", passed, failed);
