@@ -246,8 +246,6 @@ long fd_pipe_resize(fd_file *f, uint64_t size, int root)
 
 static int is_console(struct vfs_node *n)
 {
-	if (n == n->vfs->pts0)
-		return 1;
 	if (!LX_S_ISTYPE(n->mode, LX_S_IFCHR))
 		return 0;
 	uint32_t ma = lx_major(n->rdev), mi = lx_minor(n->rdev);
@@ -396,6 +394,8 @@ long fd_file_write(rt_thread *t, rt_proc *p, fd_file *f, const void *buf,
 	}
 	case FD_DEV:
 		return vfs_dev_write(p, f->node, buf, n);
+	case FD_PROC:
+		return vfs_proc_write(p, f->node, buf, n);
 	case FD_PIPE:
 		return pipe_write(t, f, buf, n);
 	case FD_HOST:
@@ -539,7 +539,7 @@ struct fd_table *fd_table_new_stdio(rt *r)
 		fd_file *f;
 		if (tty[fd]) {
 			v->con.present = 1;
-			f = fd_file_new(FD_HOST, v->pts0, LX_O_RDWR);
+			f = fd_file_new(FD_HOST, v->pts0, LX_O_RDWR | LX_O_LARGEFILE);
 			if (f) {
 				f->tty = 1;
 				f->host_rfd = 0;

@@ -6,7 +6,8 @@
  * ("iops") starting at a guest pc and ending at the first control transfer,
  * ecall/ebreak, fence.i, illegal instruction, a non-executable page, or
  * BLOCK_MAX instructions. Blocks live in a chained hash table keyed by their
- * start pc, in m->icache (one cache per address space, so threads share it).
+ * start pc, in m->icache (one cache per address space, so threads share it;
+ * mem_free releases it through m->icache_free).
  *
  * Why blocks in a hash rather than a per-page predecoded array: guest code is
  * sparse in a large arena (libc, ld.so, the executable, a JIT's buffers), and
@@ -19,40 +20,56 @@
  * running a block: the pc of an instruction that stops is block pc + its
  * offset.
  *
+ * Execute permission is checked when a block is decoded (a 4-byte
+ * instruction straddling the end of the executable range faults with the
+ * address of its first missing byte); mprotect/munmap call interp_flush, so
+ * a cached block is always still executable.
+ *
  * Chaining: a block ending in a direct branch or jump caches the successor
- * block for both edges (taken / fall-through) on first use; jalr keeps a
- * one-entry inline cache of its last target and otherwise looks the target up
- * in the hash. Successor pointers are only valid while the cache is not
- * dropped; every drop bumps ic->gen, and a pointer is only stored into a block
- * when the generation did not change while the successor was being decoded.
+ * block of both edges (taken / fall-through). An edge not followed yet points
+ * at a static marker block (miss0/miss1) whose instruction count exceeds any
+ * budget, so the one budget check on block entry also catches it. jalr keeps
+ * a one-entry inline cache of its last target, then probes the hash. Every
+ * drop of the cache bumps ic->gen, and a successor pointer is stored into a
+ * block only when the generation did not change while it was resolved.
  *
  * Invalidation (interp_flush, fence.i) drops the whole cache when any cached
  * block overlaps the range: that is rare (dlopen, a JIT patching code), it
  * keeps chaining trivially correct, and memory is a bump allocator that is
- * reset in O(chunks).
+ * reset in O(chunks). The cache is also dropped when it passes CACHE_LIMIT.
  *
  * Dispatch: each iop carries a handler index (and, with GCC/clang natively,
  * the handler's label address for direct threading: `goto *ins->lbl`). Under
- * Emscripten, and with other compilers, the same handlers are the cases of a
- * switch in a loop, which becomes a wasm br_table. The translation from
- * enum rv_op to handler (xlate) is one exhaustive switch with no default, so
- * an op added to the ISA table and forgotten here fails -Werror=switch.
+ * Emscripten (and with INTERP_NO_CGOTO, or other compilers) the same handlers
+ * are the cases of a switch, which becomes a wasm br_table. The translation
+ * from enum rv_op to handler (xlate) is one exhaustive switch with no
+ * default, so an op added to the ISA table and forgotten here fails
+ * -Werror=switch; the handler switch of the fallback build is exhaustive too.
+ * interp_run keeps only X, ins, blk, the budget and the arena's base and
+ * limit hot; everything else lives in a run_state in memory, which leaves
+ * the registers to those.
  *
  * Decode-time specialisation: addi rd,x0,imm / lui / auipc become "load
  * constant", addi rd,rs,0 and add rd,x0,rs become "move", ALU ops writing x0
- * become nops, jal/jalr without link get their own handlers. Ops that write
- * x[rd] and have side effects (loads, AMOs, CSR ops, FP compares that set
- * fflags) are followed by a synthetic op that re-zeroes x0 when rd is x0, so
- * no handler has to test rd.
+ * become nops, branches against x0 and jal/jalr without link get their own
+ * handlers, load/store immediates are pre-biased for a one-compare bounds
+ * check (MEMB). A conditional branch ending a block is fused with the op
+ * before it when that is a simple ALU op or a load (FUSE_PAIRS): one dispatch
+ * less per block, the common loop tail. Ops that write x[rd] and have side
+ * effects (loads, AMOs, CSR ops, FP compares that set fflags) are followed
+ * by a synthetic op that re-zeroes x0 when rd is x0, so no handler tests rd.
  *
  * Budget and instret: entering a block charges all its instructions at once
- * (one compare per block, none per instruction); an instruction that stops
+ * (one subtract-and-test per block, none per instruction), and cpu->instret
+ * is brought up to date when interp_run returns; an instruction that stops
  * the block early (fault, ecall, illegal) gives back the ones that did not
  * retire, using its index in the block. When the budget left is smaller than
  * the block, the block's prefix is copied to a scratch buffer followed by a
- * synthetic STOP op, so the budget is honoured exactly without a per-op test.
- * ECALL, EBREAK, an illegal instruction and a faulting access do not retire:
- * cpu->instret counts only instructions that completed. */
+ * synthetic STOP op (a fused pair cut in two runs its first half alone), so
+ * the budget is honoured exactly without a per-op test. ECALL, EBREAK, an
+ * illegal instruction and a faulting access do not retire: cpu->instret
+ * counts only instructions that completed (the runtime may count an ecall
+ * when it completes it). */
 #include "interp.h"
 
 #include <limits.h>
@@ -80,8 +97,16 @@ uint64_t (*interp_time_hook)(void);
 #endif
 
 #define BLOCK_MAX 128              /* instructions per block */
-#define CHUNK_SIZE (1u << 20)      /* bump allocator chunk */
-#define CACHE_LIMIT (64u << 20)    /* drop everything beyond this many bytes */
+/* Bump allocator chunk, and the size beyond which the whole cache is
+ * dropped (overridable, so tests can exercise drops in the middle of a run). */
+#ifndef INTERP_CHUNK_SIZE
+#define INTERP_CHUNK_SIZE (1u << 20)
+#endif
+#ifndef INTERP_CACHE_LIMIT
+#define INTERP_CACHE_LIMIT (64u << 20)
+#endif
+#define CHUNK_SIZE INTERP_CHUNK_SIZE
+#define CACHE_LIMIT INTERP_CACHE_LIMIT
 
 /* Internal handlers. The first group never ends a block; the second group
  * (from BEQ on) are block terminators. */
@@ -130,9 +155,13 @@ uint64_t (*interp_time_hook)(void);
  * half's offset and index, so a faulting load still stops exactly). */
 #define FUSE_FIRST(A, P) A(P, ADDI) A(P, ADD) A(P, MV) A(P, ADDIW) A(P, ADDW) \
 	A(P, LI) A(P, SUB) A(P, ANDI) A(P, SLLI) A(P, LBU) A(P, LW) A(P, LD)
-#define FUSE_NFIRST 12
-#define FUSE_NBR 10
 #define FUSE_PAIRS(P) FUSE_FIRST(FUSE_ROW, P)
+#define FUSE_CNT1(P, a) + 1
+#define FUSE_CNT2(a, b) + 1
+enum {
+	FUSE_NFIRST = 0 FUSE_FIRST(FUSE_CNT1, _),
+	FUSE_NBR = 0 FUSE_ROW(FUSE_CNT2, _),
+};
 
 enum interp_handler {
 #define H(n) H_##n,
@@ -161,6 +190,9 @@ static int fuse_alu_index(int h)
 			return i;
 	return -1;
 }
+
+/* FUSE_ROW lists the conditional branches in handler order. */
+_Static_assert(H_BGEZ - H_BEQ == FUSE_NBR - 1, "branch handlers out of order");
 
 static int fuse_br_index(int h)
 {
@@ -302,6 +334,9 @@ static inline iblock *ic_lookup(const icache *ic, uint64_t pc)
 		b = b->hnext;
 	return b;
 }
+
+_Static_assert(CHUNK_SIZE >= sizeof(ichunk) + sizeof(iblock) + 64 +
+	       (2 * BLOCK_MAX + 2) * sizeof(iop), "a chunk must hold any block");
 
 static void *ic_alloc(icache *ic, size_t n)
 {
@@ -911,20 +946,22 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 		uint64_t a = R1; uint8_t *p; uint64_t old, s = R2, nv; \
 		ALIGNED(a, 8, 1); MEMP(p, a, 8, 1); memcpy(&old, p, 8); \
 		nv = (expr); memcpy(p, &nv, 8); RD = old; NEXT(); }
-#define FP2(name, fn) OP(name) { FRM(); FD = fn(F1, F2, r, &cpu->fcsr); NEXT(); }
-#define FP3(name, fn) OP(name) { FRM(); FD = fn(F1, F2, F3, r, &cpu->fcsr); NEXT(); }
-#define FP1(name, fn) OP(name) { FRM(); FD = fn(F1, r, &cpu->fcsr); NEXT(); }
-#define FCVT_X(name, fn) OP(name) { FRM(); RD = fn(F1, r, &cpu->fcsr); NEXT(); }
-#define FCVT_F(name, fn) OP(name) { FRM(); FD = fn(R1, r, &cpu->fcsr); NEXT(); }
-#define FSGN(name, fn) OP(name) { FD = fn(F1, F2); NEXT(); }
-#define FMM(name, fn) OP(name) { FD = fn(F1, F2, &cpu->fcsr); NEXT(); }
-#define FCMP(name, fn) OP(name) { RD = fn(F1, F2, &cpu->fcsr); NEXT(); }
+/* Helper calls: the result is stored in a second statement, so ins->rd is
+ * read after the call and no callee-saved register is spent holding it. */
+#define FP2(name, fn) OP(name) { FRM(); uint64_t v = fn(F1, F2, r, &cpu->fcsr); FD = v; NEXT(); }
+#define FP3(name, fn) OP(name) { FRM(); uint64_t v = fn(F1, F2, F3, r, &cpu->fcsr); FD = v; NEXT(); }
+#define FP1(name, fn) OP(name) { FRM(); uint64_t v = fn(F1, r, &cpu->fcsr); FD = v; NEXT(); }
+#define FCVT_X(name, fn) OP(name) { FRM(); uint64_t v = fn(F1, r, &cpu->fcsr); RD = v; NEXT(); }
+#define FCVT_F(name, fn) OP(name) { FRM(); uint64_t v = fn(R1, r, &cpu->fcsr); FD = v; NEXT(); }
+#define FSGN(name, fn) OP(name) { uint64_t v = fn(F1, F2); FD = v; NEXT(); }
+#define FMM(name, fn) OP(name) { uint64_t v = fn(F1, F2, &cpu->fcsr); FD = v; NEXT(); }
+#define FCMP(name, fn) OP(name) { uint64_t v = fn(F1, F2, &cpu->fcsr); RD = v; NEXT(); }
 #define CSR(name, opk, immform) OP(name) { \
 		uint64_t src = (immform) ? ins->rs1 : R1; \
 		int wr = (opk) == 0 || ins->rs1 != 0; \
-		RD = csr_rmw(cpu, (uint32_t)ins->imm, opk, wr, src, \
-			     cpu->instret + RETIRED_BEFORE_INS()); \
-		NEXT(); }
+		uint64_t v = csr_rmw(cpu, (uint32_t)ins->imm, opk, wr, src, \
+				     cpu->instret + RETIRED_BEFORE_INS()); \
+		RD = v; NEXT(); }
 
 /* Block transitions. The budget check is one compare per block: a block
  * that does not fit in `left` (or any block while tracing, which keeps
@@ -1019,8 +1056,11 @@ typedef struct run_state {
 
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))
+/* &rs, recomputed at each call rather than held in a register. */
+#define RS() __extension__({ run_state *p_ = &rs; __asm__("" : "+r"(p_)); p_; })
 #else
 #define NOINLINE
+#define RS() (&rs)
 #endif
 
 /* The block at pc, decoding it if needed; NULL (with rs->fa) if pc cannot
@@ -1130,7 +1170,7 @@ void interp_run(rv_cpu *cpu_arg, rv_mem *m_arg, uint64_t budget, interp_stop *st
 		return;
 	}
 	rs.t = cpu->pc;
-	nb = resolve(&rs, rs.t);
+	nb = resolve(RS(), rs.t);
 	if (!nb)
 		goto exec_fault;
 
@@ -1142,12 +1182,12 @@ slow_enter:
 	 * blk not followed yet. */
 	left += nb->n;
 	if (nb == &miss0)
-		goto miss0;
+		goto edge0;
 	if (nb == &miss1)
-		goto miss1;
+		goto edge1;
 first_block:
 	blk = nb;
-	ins = enter_slow(&rs, cpu, blk, left);
+	ins = enter_slow(RS(), cpu, blk, left);
 	left = rs.left;
 	if (!ins) {
 		cpu->instret += rs.budget;
@@ -1352,7 +1392,7 @@ dispatch:
 	FCVT_X(FCVT_L_S, rv_fcvt_l_s)
 	FCVT_X(FCVT_LU_S, rv_fcvt_lu_s)
 	OP(FMV_X_W) { RD = sext32(F1); NEXT(); }
-	OP(FCLASS_S) { RD = rv_fclass_s(F1); NEXT(); }
+	OP(FCLASS_S) { uint64_t v = rv_fclass_s(F1); RD = v; NEXT(); }
 	FCMP(FEQ_S, rv_feq_s)
 	FCMP(FLT_S, rv_flt_s)
 	FCMP(FLE_S, rv_fle_s)
@@ -1381,7 +1421,7 @@ dispatch:
 	FCMP(FEQ_D, rv_feq_d)
 	FCMP(FLT_D, rv_flt_d)
 	FCMP(FLE_D, rv_fle_d)
-	OP(FCLASS_D) { RD = rv_fclass_d(F1); NEXT(); }
+	OP(FCLASS_D) { uint64_t v = rv_fclass_d(F1); RD = v; NEXT(); }
 	FCVT_X(FCVT_W_D, rv_fcvt_w_d)
 	FCVT_X(FCVT_WU_D, rv_fcvt_wu_d)
 	FCVT_X(FCVT_L_D, rv_fcvt_l_d)
@@ -1437,13 +1477,20 @@ dispatch:
 		/* blk is freed by the drop: only its successor pc survives. */
 		rs.t = blk->tgt[1];
 		ic_drop(IC);
-		nb = resolve(&rs, rs.t);
+		nb = resolve(RS(), rs.t);
 		if (!nb)
 			goto exec_fault;
 		ENTER();
 	}
 
 #if !INTERP_CGOTO
+#if defined(__GNUC__)
+	/* No range check on the dispatch: h is always a handler. (The
+	 * computed-goto build's label table names every handler, so a
+	 * missing one still fails the build there.) */
+	default:
+		__builtin_unreachable();
+#endif
 	}
 #endif
 
@@ -1452,16 +1499,16 @@ dispatch:
 	{
 		uint32_t gen;
 		int k;
-miss0:
+edge0:
 		k = 0;
-		goto miss;
-miss1:
+		goto edge;
+edge1:
 		k = 1;
-miss:
+edge:
 		/* First use of edge k of blk. */
 		rs.t = blk->tgt[k];
 		gen = IC->gen;
-		nb = resolve(&rs, rs.t);
+		nb = resolve(RS(), rs.t);
 		if (!nb)
 			goto exec_fault;
 		if (gen == IC->gen)
@@ -1485,7 +1532,7 @@ indirect:
 		}
 		rs.t = t;
 		gen = IC->gen;
-		nb = resolve(&rs, t);
+		nb = resolve(RS(), t);
 		if (!nb)
 			goto exec_fault;
 		if (gen == IC->gen) {

@@ -24,7 +24,14 @@ typedef struct interp_stop {
 } interp_stop;
 
 /* Run at most `budget` instructions (at least one). With trace set, print pc
- * and changed registers at each block boundary through `log`. */
+ * and changed registers at each block boundary through `log`.
+ *
+ * cpu->instret counts retired instructions exactly: an ecall, ebreak,
+ * illegal instruction or faulting access has not retired when interp_run
+ * returns (the runtime counts an ecall when it completes it, if it wants
+ * to). Decoded code is cached in m->icache, shared by the threads of m;
+ * mem_free releases it through m->icache_free, and a clone starts without
+ * one. */
 void interp_run(rv_cpu *cpu, rv_mem *m, uint64_t budget, interp_stop *stop);
 
 /* Forget decoded code in [start, start+len): fence.i, riscv_flush_icache,

@@ -48,6 +48,15 @@ static void arena_zero(rv_mem *m, uint64_t start, uint64_t end)
 	memset(m->base + start, 0, end - start);
 }
 
+/* Page permissions as the interpreter checks them. Write implies read, as
+ * on Linux/riscv64 (write-only pages do not exist in its page tables). */
+static void set_prot(rv_mem *m, uint64_t a, uint64_t b, uint32_t prot)
+{
+	if (prot & MEM_W)
+		prot |= MEM_R;
+	memset(m->pageprot + a / MEM_PAGE, (int)prot, (b - a) / MEM_PAGE);
+}
+
 rv_mem *mem_new(uint64_t size)
 {
 	rv_mem *m = calloc(1, sizeof *m);
@@ -60,6 +69,12 @@ rv_mem *mem_new(uint64_t size)
 	}
 	m->size = size;
 	m->refs = 1;
+	m->pageprot = calloc(size / MEM_PAGE, 1);
+	if (!m->pageprot) {
+		arena_release(m->base, size);
+		free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -70,6 +85,7 @@ void mem_free(rv_mem *m)
 	for (size_t i = 0; i < m->nvma; i++)
 		free(m->vma[i].name);
 	free(m->vma);
+	free(m->pageprot);
 	arena_release(m->base, m->size);
 	if (m->icache && m->icache_free)
 		m->icache_free(m->icache);
@@ -92,6 +108,7 @@ rv_mem *mem_clone(const rv_mem *m)
 		v.name = v.name ? strdup(v.name) : NULL;
 		c->vma[c->nvma++] = v;
 		memcpy(c->base + v.start, m->base + v.start, v.end - v.start);
+		set_prot(c, v.start, v.end, v.prot);
 	}
 	c->brk_start = m->brk_start;
 	c->brk = m->brk;
@@ -276,6 +293,7 @@ int mem_map(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
 	m->vma[i] = (mem_vma){ a, b, prot, flags, offset,
 			       name ? strdup(name) : NULL };
 	m->nvma++;
+	set_prot(m, a, b, prot);
 	vma_merge_around(m, i);
 	return 0;
 }
@@ -290,6 +308,7 @@ int mem_unmap(rv_mem *m, uint64_t start, uint64_t len)
 	if (vma_remove(m, a, b))
 		return -ENOMEM;
 	arena_zero(m, a, b);
+	set_prot(m, a, b, 0);
 	return 0;
 }
 
@@ -309,6 +328,7 @@ int mem_protect(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot)
 		return -ENOMEM;
 	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start < b; i++)
 		m->vma[i].prot = prot;
+	set_prot(m, a, b, prot);
 	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start <= b; i++) {
 		size_t n = m->nvma;
 		vma_merge_around(m, i);

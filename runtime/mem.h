@@ -16,6 +16,10 @@
 #define MEM_LOW 0x10000ULL /* nothing is ever mapped below this */
 
 enum { MEM_R = 1, MEM_W = 2, MEM_X = 4 }; /* = PROT_READ/WRITE/EXEC */
+/* In pageprot only: the interpreter holds decoded code from this page, so
+ * a store to it must go through the slow path that drops that code (this
+ * is how self-modifying code works without fence.i, as qemu does it). */
+#define MEM_CODE 8
 
 enum {
 	VMA_ANON = 1 << 0,
@@ -36,6 +40,7 @@ typedef struct mem_vma {
 typedef struct rv_mem {
 	uint8_t *base;       /* host address of guest address 0 */
 	uint64_t size;       /* arena size; guest addresses are < size */
+	uint8_t *pageprot;   /* per page: MEM_R|MEM_W|MEM_X|MEM_CODE, 0 = unmapped */
 	mem_vma *vma;        /* sorted by start, non-overlapping */
 	size_t nvma, cap;
 	uint64_t brk_start, brk;  /* program break (heap VMA grows from brk_start) */
@@ -57,6 +62,29 @@ rv_mem *mem_clone(const rv_mem *m); /* for fork: copies mapped pages */
 static inline uint8_t *mem_at(const rv_mem *m, uint64_t g, uint64_t n)
 {
 	if (g < MEM_LOW || g > m->size - n)
+		return NULL;
+	return m->base + g;
+}
+
+/* The interpreter's checks, in full: inside the arena and the page(s)
+ * mapped readable / writable without cached code. NULL: take the slow path
+ * (a fault, or for stores perhaps a write to code: mem_store_code). */
+static inline uint8_t *mem_load_ptr(const rv_mem *m, uint64_t g, uint64_t n)
+{
+	if (g < MEM_LOW || g > m->size - n)
+		return NULL;
+	if (!(m->pageprot[g / MEM_PAGE] & m->pageprot[(g + n - 1) / MEM_PAGE] & MEM_R))
+		return NULL;
+	return m->base + g;
+}
+
+static inline uint8_t *mem_store_ptr(const rv_mem *m, uint64_t g, uint64_t n)
+{
+	if (g < MEM_LOW || g > m->size - n)
+		return NULL;
+	if (((m->pageprot[g / MEM_PAGE] | m->pageprot[(g + n - 1) / MEM_PAGE]) &
+	     MEM_CODE) ||
+	    !(m->pageprot[g / MEM_PAGE] & m->pageprot[(g + n - 1) / MEM_PAGE] & MEM_W))
 		return NULL;
 	return m->base + g;
 }

@@ -5,6 +5,7 @@
  * of a call with several things wrong is Linux's. Guest memory is reached
  * only through mem.h. A call that would block records what it waits for
  * in the thread and returns -RT_EBLOCK (DESIGN.md decision 3). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,14 @@ static struct vfs *VFS(rt_thread *t)
 	return t->proc->rt->vfs;
 }
 
+/* A guest path into buf (LX_PATH_MAX bytes): 0, -EFAULT or -ENAMETOOLONG
+ * (a path of PATH_MAX bytes or more, as Linux says). */
 static int get_path(rt_thread *t, uint64_t g, char *buf)
 {
 	long r = mem_read_str(t->proc->mem, g, buf, LX_PATH_MAX);
-	return r < 0 ? (int)r : 0;
+	if (r < 0)
+		return r == -LX_ENAMETOOLONG ? -LX_ENAMETOOLONG : -LX_EFAULT;
+	return 0;
 }
 
 /* Host pointer for the guest buffer [g, g+*n), shortened to the part that
@@ -218,7 +223,11 @@ static long do_open(rt_thread *t, int dirfd, const char *path, uint32_t flags,
 		return r;
 	struct vfs_node *n = lp.node;
 	if (flags & LX_O_CREAT) {
-		if (lp.last != VFS_LAST_NORM || lp.slash) {
+		if (lp.last != VFS_LAST_NORM) { /* ".", "..", "/": a directory */
+			r = (flags & LX_O_EXCL) ? -LX_EEXIST : -LX_EISDIR;
+			goto out;
+		}
+		if (lp.slash) {
 			r = -LX_EISDIR;
 			goto out;
 		}
@@ -244,12 +253,12 @@ static long do_open(rt_thread *t, int dirfd, const char *path, uint32_t flags,
 			created = 1;
 		}
 	}
-	if (IS_LNK(n) && !(flags & LX_O_PATH)) {
-		r = -LX_ELOOP;
-		goto out;
-	}
 	if ((flags & LX_O_DIRECTORY) && !IS_DIR(n)) {
 		r = -LX_ENOTDIR;
+		goto out;
+	}
+	if (IS_LNK(n) && !(flags & LX_O_PATH)) {
+		r = -LX_ELOOP; /* O_NOFOLLOW on a symlink */
 		goto out;
 	}
 	if (!(flags & LX_O_PATH) && !created) {
@@ -264,18 +273,15 @@ static long do_open(rt_thread *t, int dirfd, const char *path, uint32_t flags,
 		}
 		if ((r = vfs_permission(p, n, mask, 0)) < 0)
 			goto out;
-		if (n->proc && (mask & LX_W_OK)) {
-			r = -LX_EACCES;
-			goto out;
-		}
 	}
 	if ((flags & LX_O_TRUNC) && !(flags & LX_O_PATH) && IS_REG(n) && !n->proc && n->size) {
 		if ((r = vfs_node_truncate(p, n, 0)) < 0)
 			goto out;
 	}
 	fd_file *f;
-	uint32_t keep = (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC | LX_O_CLOEXEC)) |
-			LX_O_LARGEFILE;
+	uint32_t keep = flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC | LX_O_CLOEXEC);
+	if (!(flags & LX_O_PATH))
+		keep |= LX_O_LARGEFILE; /* forced on 64-bit, as Linux does */
 	if ((r = fd_open_node(p, n, keep, &f)) < 0)
 		goto out;
 	r = fd_install(p, f, 0, flags & LX_O_CLOEXEC);
@@ -398,7 +404,7 @@ long sys_memfd_create(rt_thread *t, const uint64_t a[6])
 	if (len == -LX_ENAMETOOLONG)
 		return -LX_EINVAL;
 	if (len < 0)
-		return len;
+		return -LX_EFAULT;
 	if (!have_free_fd(p))
 		return -LX_EMFILE;
 	uint32_t perm = (flags & LX_MFD_NOEXEC_SEAL) ? 0666 : 0777;
@@ -714,8 +720,10 @@ long sys_lseek(rt_thread *t, const uint64_t a[6])
 			return -LX_EINVAL;
 		if (np < 0)
 			return -LX_EINVAL;
+		if (np > LONG_MAX)
+			return -LX_EOVERFLOW;
 		f->pos = (uint64_t)np;
-		return np;
+		return (long)np;
 	}
 	size = f->kind == FD_PROC ? (int64_t)f->len : (int64_t)f->node->size;
 	switch (whence) {
@@ -743,8 +751,10 @@ long sys_lseek(rt_thread *t, const uint64_t a[6])
 	}
 	if (np < 0)
 		return -LX_EINVAL;
+	if (np > LONG_MAX)
+		return -LX_EOVERFLOW; /* wasm32: long is 32 bits */
 	f->pos = (uint64_t)np;
-	return np;
+	return (long)np;
 }
 
 long sys_getdents64(rt_thread *t, const uint64_t a[6])
@@ -1444,7 +1454,7 @@ long sys_utimensat(rt_thread *t, const uint64_t a[6])
 			int64_t v;
 			if (ts[i].tv_nsec == LX_UTIME_OMIT)
 				continue;
-			v = ts[i].tv_nsec == LX_UTIME_NOW ? now : ts[i].tv_sec * 1000000000LL + ts[i].tv_nsec;
+			v = ts[i].tv_nsec == LX_UTIME_NOW ? now : vfs_ns(ts[i].tv_sec, ts[i].tv_nsec);
 			if (i == 0)
 				n->atime = v;
 			else

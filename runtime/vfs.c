@@ -649,10 +649,8 @@ int vfs_create(rt_proc *p, struct vfs_node *dir, const char *name,
 	       uint32_t mode, uint64_t rdev, const char *target,
 	       struct vfs_node **out)
 {
-	if (dir->dead)
+	if (dir->dead || dir->proc)
 		return -LX_ENOENT;
-	if (dir->proc)
-		return -LX_EACCES;
 	if (vfs_child(dir, name))
 		return -LX_EEXIST;
 	int r = vfs_permission(p, dir, LX_W_OK | LX_X_OK, 0);
@@ -693,10 +691,10 @@ int vfs_create(rt_proc *p, struct vfs_node *dir, const char *name,
 int vfs_link(rt_proc *p, struct vfs_node *node, struct vfs_node *dir,
 	     const char *name)
 {
-	if (dir->dead)
+	if ((dir->proc != 0) != (node->proc != 0))
+		return -LX_EXDEV; /* procfs is another mount */
+	if (dir->dead || dir->proc)
 		return -LX_ENOENT;
-	if (dir->proc)
-		return -LX_EACCES;
 	if (vfs_child(dir, name))
 		return -LX_EEXIST;
 	int r = vfs_permission(p, dir, LX_W_OK | LX_X_OK, 0);
@@ -704,8 +702,8 @@ int vfs_link(rt_proc *p, struct vfs_node *node, struct vfs_node *dir,
 		return r;
 	if (IS_DIR(node))
 		return -LX_EPERM;
-	if (node->proc || node->pipe || node->host_fd >= 0)
-		return node->proc ? -LX_EXDEV : -LX_ENOENT;
+	if (node->pipe || node->host_fd >= 0)
+		return -LX_ENOENT;
 	if (node->links == 0 && !node->linkable)
 		return -LX_ENOENT;
 	if ((r = vfs_dentry_add(dir, name, node)) < 0)
@@ -814,7 +812,9 @@ int vfs_rename(rt_proc *p, struct vfs_node *odir, const char *oname,
 	       struct vfs_node *ndir, const char *nname, unsigned flags)
 {
 	int exchange = flags & LX_RENAME_EXCHANGE;
-	if (odir->proc || ndir->proc)
+	if ((odir->proc != 0) != (ndir->proc != 0))
+		return -LX_EXDEV; /* procfs is another mount */
+	if (odir->proc)
 		return -LX_EPERM;
 	struct vfs_node *o = vfs_child(odir, oname);
 	struct vfs_node *t = vfs_child(ndir, nname);
@@ -1195,6 +1195,7 @@ struct vfs *vfs_new(const uint8_t *tar, size_t len, const char *tarname,
 		vfs_free(v);
 		return NULL;
 	}
+	vfs_node_ref(v->pts0); /* the console outlives an rm of /dev/pts/0 */
 	return v;
 }
 

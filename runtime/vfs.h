@@ -110,7 +110,7 @@ struct vfs_console {
 
 struct vfs {
 	struct vfs_node *root;
-	struct vfs_node *pts0;   /* /dev/pts/0: the console's node */
+	struct vfs_node *pts0;   /* /dev/pts/0: the console's node (referenced) */
 	uint64_t next_ino;
 	struct vfs_dentry **hash;
 	size_t hcap, hcount;
@@ -221,6 +221,16 @@ int vfs_node_truncate(rt_proc *p, struct vfs_node *n, uint64_t size);
 /* ---- metadata ---- */
 void vfs_stat(struct vfs_node *n, struct lx_stat *st);
 int64_t vfs_now(rt_proc *p);            /* realtime ns */
+/* sec + nsec as ns since the epoch, saturating (node times are int64 ns:
+ * the years 1678 to 2262). */
+static inline int64_t vfs_ns(int64_t sec, int64_t nsec)
+{
+	if (sec > INT64_MAX / 1000000000 - 1)
+		return INT64_MAX;
+	if (sec < INT64_MIN / 1000000000 + 1)
+		return INT64_MIN;
+	return sec * 1000000000 + nsec;
+}
 void vfs_touch(rt_proc *p, struct vfs_node *n, int mtime); /* ctime (+mtime) */
 
 /* ---- directories ---- */
@@ -261,6 +271,8 @@ int vfs_proc_readlink(rt_proc *p, struct vfs_node *n, char **out);
 /* Magic links (/proc/<pid>/fd/N, cwd): the node they stand for
  * (referenced), NULL if the link is followed as text, or ERR in *err. */
 struct vfs_node *vfs_proc_follow(rt_proc *p, struct vfs_node *n, int *err);
+/* A write to a /proc file: hostname sets it, comm is accepted, others EIO. */
+long vfs_proc_write(rt_proc *p, struct vfs_node *n, const void *buf, size_t len);
 /* Content of a /proc file, generated at open (malloc'd). */
 int vfs_proc_content(rt_proc *p, struct vfs_node *n, char **buf, size_t *len);
 

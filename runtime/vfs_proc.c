@@ -46,7 +46,7 @@ static const struct proc_ent {
 	{ P_SYS_KERNEL, P_SYS, "kernel", DIR_ | 0555 },
 	{ P_K_OSTYPE, P_SYS_KERNEL, "ostype", REG_ | 0444 },
 	{ P_K_OSRELEASE, P_SYS_KERNEL, "osrelease", REG_ | 0444 },
-	{ P_K_HOSTNAME, P_SYS_KERNEL, "hostname", REG_ | 0444 },
+	{ P_K_HOSTNAME, P_SYS_KERNEL, "hostname", REG_ | 0644 },
 	{ P_K_PID_MAX, P_SYS_KERNEL, "pid_max", REG_ | 0444 },
 	{ P_K_NGROUPS_MAX, P_SYS_KERNEL, "ngroups_max", REG_ | 0444 },
 	{ P_K_RANDOM, P_SYS_KERNEL, "random", DIR_ | 0555 },
@@ -63,7 +63,7 @@ static const struct proc_ent {
 	{ P_PID_MAPS, P_PID, "maps", REG_ | 0444 },
 	{ P_PID_STAT, P_PID, "stat", REG_ | 0444 },
 	{ P_PID_STATUS, P_PID, "status", REG_ | 0444 },
-	{ P_PID_COMM, P_PID, "comm", REG_ | 0444 },
+	{ P_PID_COMM, P_PID, "comm", REG_ | 0644 },
 	{ P_PID_MOUNTS, P_PID, "mounts", REG_ | 0444 },
 	{ P_PID_MOUNTINFO, P_PID, "mountinfo", REG_ | 0444 },
 };
@@ -157,8 +157,6 @@ struct vfs_node *vfs_proc_lookup(rt_proc *p, struct vfs_node *dir, const char *n
 		if (!f)
 			return NULL;
 		uint32_t mode = LNK_ | (f->readable ? 0500 : 0) | (f->writable ? 0300 : 0);
-		if (!f->readable && !f->writable)
-			mode = LNK_ | 0500;
 		return pnode(dir, P_PID_FD_N, dir->proc_pid, num, mode, name, tp);
 	}
 	for (size_t i = 0; i < NPTAB; i++)
@@ -522,6 +520,25 @@ static const char mountinfo_text[] =
 	"3 1 0:47 /dev /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755\n"
 	"4 3 0:47 /dev/pts /dev/pts rw,nosuid,noexec,relatime - devpts devpts rw,gid=5,mode=620,ptmxmode=666\n"
 	"5 3 0:47 /dev/shm /dev/shm rw,nosuid,nodev,noexec,relatime - tmpfs shm rw,size=65536k\n";
+
+long vfs_proc_write(rt_proc *p, struct vfs_node *n, const void *buf, size_t len)
+{
+	char name[65];
+	switch (n->proc) {
+	case P_K_HOSTNAME:
+		if (len > 64)
+			return -LX_EINVAL;
+		memcpy(name, buf, len);
+		name[len] = 0;
+		if (len && name[len - 1] == '\n')
+			name[len - 1] = 0;
+		vfs_set_hostname(p->rt->vfs, name);
+		return (long)len;
+	case P_PID_COMM:
+		return (long)len; /* accepted; comm follows the executable's name */
+	}
+	return -LX_EIO;
+}
 
 int vfs_proc_content(rt_proc *p, struct vfs_node *n, char **buf, size_t *len)
 {

@@ -138,7 +138,7 @@ static int parse_pax_time(const char *s, int64_t *out)
 		return -1;
 	int64_t sec = 0, ns = 0;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		if (sec > INT64_MAX / 10000000000LL)
+		if (sec > (INT64_MAX - 9) / 10)
 			return -1;
 		sec = sec * 10 + (*s - '0');
 	}
@@ -150,7 +150,7 @@ static int parse_pax_time(const char *s, int64_t *out)
 	}
 	if (*s)
 		return -1;
-	int64_t t = sec * 1000000000LL + ns;
+	int64_t t = vfs_ns(sec, ns);
 	*out = neg ? -t : t;
 	return 0;
 }
@@ -385,14 +385,14 @@ static int add_entry(struct tar_state *s, char *path, const struct tar_entry *e)
 			free(pathcopy);
 			return 0;
 		}
+		/* the target may live under what is replaced: keep it alive */
+		vfs_node_ref(target);
 		if (old)
 			vfs_subtree_remove(dir, base);
-		if (vfs_dentry_add(dir, base, target) < 0) {
-			free(pathcopy);
-			return fail(s, "out of memory");
-		}
+		int r = vfs_dentry_add(dir, base, target);
+		vfs_node_unref(target);
 		free(pathcopy);
-		return 0;
+		return r < 0 ? fail(s, "out of memory") : 0;
 	}
 	if (old)
 		vfs_subtree_remove(dir, base);
@@ -553,7 +553,7 @@ int vfs_tar_load(struct vfs *v, const uint8_t *tar, size_t len,
 				.uid = s.x.has_uid ? s.x.uid : s.g.has_uid ? s.g.uid : (uint64_t)uid,
 				.gid = s.x.has_gid ? s.x.gid : s.g.has_gid ? s.g.gid : (uint64_t)gid,
 				.mtime = s.x.has_mtime ? s.x.mtime : s.g.has_mtime ? s.g.mtime :
-					 mtime * 1000000000LL,
+					 vfs_ns(mtime, 0),
 				.size = usize,
 				.data = d,
 				.rdev = lx_makedev((uint32_t)dmaj, (uint32_t)dmin),

@@ -26,26 +26,39 @@ HOST_SCRATCH = "/tmp/friscy-bb*"  # what a case may create under qemu (on the ho
 USAGE = """usage: tests/busybox/run.sh [--qemu-only] [--fork] [--list] [N...]
   N            case numbers (as printed, 1-based), default all
   --qemu-only  run only qemu, twice, and check each case is deterministic
-               (automatic when the runner is not there; runs fork: cases too)
-  --fork       also run the fork: cases against the runner (or BUSYBOX_FORK=1)
+               (automatic when the runner is not there; runs fork: cases too,
+               skips exec: ones)
+  --fork       also run the fork: and exec: cases against the runner
+               (or BUSYBOX_FORK=1)
   --list       print the numbered cases and exit"""
+
+
+def unescape(s):
+    return s.replace("\\\\", "\0").replace("\\n", "\n").replace("\\t", "\t").replace("\0", "\\")
 
 
 class Case:
     def __init__(self, num, line):
         self.num, self.line = num, line
-        self.fork = self.status_only = False
+        self.fork = self.exec_ = self.status_only = False
         self.stdin_file, self.cwd = None, "/"
+        self.expect_out, self.expect_exit = b"", 0
         words = shlex.split(line)
         while words and words[0].endswith(":") and (
-                words[0] in ("fork:", "status:") or words[0].startswith(("stdin=", "cwd="))):
+                words[0] in ("fork:", "exec:", "status:") or words[0].startswith(("stdin=", "cwd=", "out=", "exit="))):
             p = words.pop(0)[:-1]
             if p == "fork":
                 self.fork = True
+            elif p == "exec":
+                self.fork = self.exec_ = True
             elif p == "status":
                 self.status_only = True
             elif p.startswith("stdin="):
                 self.stdin_file = p[len("stdin="):]
+            elif p.startswith("out="):
+                self.expect_out = unescape(p[len("out="):]).encode()
+            elif p.startswith("exit="):
+                self.expect_exit = int(p[len("exit="):])
             else:
                 self.cwd = p[len("cwd="):]
         if not words:
@@ -104,6 +117,7 @@ def generated_fixtures():
     return [
         M("fixture/bin.dat", data=bin_dat),
         M("fixture/words.txt.gz", data=gzip.compress(words, mtime=0)),
+        M("fixture/hello.gz", data=gzip.compress(b"hello from gzip\n", mtime=0)),
         M("fixture/words.b64", data=b64),
         M("fixture/text.xz", data=lzma.compress(a_txt, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32)),
         M("fixture/sample.tar", data=tbuf.getvalue()),
@@ -152,7 +166,7 @@ def main(argv):
             with_fork = True
         elif a == "--list":
             for c in cases:
-                print("%s %s%s" % (c.name, "fork: " if c.fork else "", c.line if c.fork else c.line))
+                print("%s %s" % (c.name, c.line))
             return 0
         elif a in ("-h", "--help"):
             print(USAGE)
@@ -195,8 +209,23 @@ def main(argv):
     # Serial: under qemu every case shares the host's /tmp/friscy-bb*.
     for c in cases:
         label = "%s %s" % (c.name, c.command)
+        if c.exec_ and qemu_only:
+            rep.skip(label, "needs exec, and qemu -L runs exec'd programs from the host: "
+                     "checked against its out=/exit= only with the runner and --fork")
+            continue
         if c.fork and not qemu_only and not with_fork:
-            rep.skip(label, "needs fork/exec (run with --fork once the runtime has it)")
+            rep.skip(label, "needs fork%s (run with --fork once the runtime has it)"
+                     % ("/exec" if c.exec_ else ""))
+            continue
+        if c.exec_:
+            b = harness.run(harness.friscy_argv(cfg, out_tar, c.prog, c.args, GUEST_ENV, c.cwd),
+                            cwd=harness.ROOT, stdin=c.stdin(), timeout=cfg.timeout)
+            want = harness.Result(c.expect_out, b"", c.expect_exit)
+            if want.key() == b.key():
+                rep.pass_(label)
+            else:
+                harness.save_outputs(faildir, c.name, "friscy", b)
+                rep.fail(label, harness.describe_difference("expected", want, "friscy", b))
             continue
         a = run_qemu(c)
         if qemu_only:

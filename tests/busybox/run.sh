@@ -14,11 +14,13 @@
 # (PROG is /bin/busybox unless the case names a path) and stdout, stderr and
 # exit status are compared.  One line per case, then
 # "N passed, M failed[, K skipped]"; exit status 1 if anything failed.
-# Cases marked fork: are skipped (counted) unless --fork or BUSYBOX_FORK=1.
-# Without the runner (or with --qemu-only) each case runs twice under qemu
-# and must be deterministic; fork: cases are included then.
+# Cases marked fork: or exec: are skipped (counted) unless --fork or
+# BUSYBOX_FORK=1; exec: cases are compared with their own out=/exit=
+# (qemu -L would exec host programs).  Without the runner (or with
+# --qemu-only) each case runs twice under qemu and must be deterministic;
+# fork: cases are included then, exec: ones skipped.
 #
 # Environment: as tests/diff/run.sh (FRISCY, RUNNER, FRISCY_RUNNER_ARGS,
 # BUILD, IMAGES, QEMU, TIMEOUT), see tests/diff/harness.py.
 here=$(cd "$(dirname "$0")" && pwd)
-exec python3 "$here/run.py" "$@"
+PYTHONDONTWRITEBYTECODE=1 exec python3 "$here/run.py" "$@"

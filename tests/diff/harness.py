@@ -1,7 +1,7 @@
 """Shared plumbing for friscy's differential test scripts.
 
-tests/diff/run.sh, tests/busybox/run.sh and tests/badinput/run.sh import
-this module: running a guest under qemu-riscv64 or under a friscy runner
+tests/diff/run.sh, tests/busybox/run.sh, tests/badinput/run.sh and
+tests/bench/run.sh import this module: running a guest under qemu-riscv64 or under a friscy runner
 with a timeout, turning "killed by signal N" into status 128+N, building an
 image tar with extra files appended (fixed mtimes, root-owned) plus its
 extracted twin for `qemu-riscv64 -L`, and the PASS/FAIL/SKIP report whose
@@ -15,7 +15,7 @@ Configuration comes from the environment (all optional):
   GLIBC_GCC           glibc cross compiler             (riscv64-linux-gnu-gcc)
   QEMU                reference emulator               (qemu-riscv64)
   FRISCY              the native runner                (build/bin/friscy)
-  RUNNER              runner command line, split on spaces   ($FRISCY)
+  RUNNER              runner command line, split like a shell ($FRISCY)
                       e.g. RUNNER="node build/web/friscy.mjs run"
   FRISCY_RUNNER_ARGS  extra arguments put right after RUNNER, e.g. --strace
   JOBS                parallel cases                   (number of CPUs)
@@ -133,12 +133,12 @@ def friscy_argv(cfg, rootfs_tar, guest_path, args, env_pairs, workdir="/"):
 
 
 def apply_ignores(data, patterns):
-    """Replaces each line matching one of the regexes by '<ignored>'."""
+    """Drops every line that matches one of the regexes (so a line present
+    on one side only does not count either)."""
     if not patterns:
         return data
-    lines = data.split(b"\n")
     regs = [re.compile(p.encode()) for p in patterns]
-    return b"\n".join(b"<ignored>" if any(r.search(l) for r in regs) else l for l in lines)
+    return b"".join(l for l in data.splitlines(True) if not any(r.search(l) for r in regs))
 
 
 def describe_difference(a_name, a, b_name, b, limit=30):
@@ -226,12 +226,14 @@ def _tarinfo(m):
 
 
 def build_image(base_tar, out_tar, out_dir, members):
-    """out_tar = base_tar + members (appended, fixed metadata); out_dir =
-    out_tar extracted, for qemu -L.  Skips the work when nothing changed."""
+    """out_tar = base_tar (or nothing, when None) + members (appended, fixed
+    metadata); out_dir = out_tar extracted, for qemu -L.  Skips the work
+    when nothing changed."""
     import io
     h = hashlib.sha256()
-    st = os.stat(base_tar)
-    h.update(("%s %d %d\n" % (os.path.abspath(base_tar), st.st_size, st.st_mtime_ns)).encode())
+    if base_tar is not None:
+        st = os.stat(base_tar)
+        h.update(("%s %d %d\n" % (os.path.abspath(base_tar), st.st_size, st.st_mtime_ns)).encode())
     for m in members:
         h.update(m.signature().encode())
     stamp = h.hexdigest()
@@ -241,7 +243,10 @@ def build_image(base_tar, out_tar, out_dir, members):
         return
     os.makedirs(os.path.dirname(out_tar), exist_ok=True)
     tmp = out_tar + ".tmp"
-    shutil.copyfile(base_tar, tmp)
+    if base_tar is not None:
+        shutil.copyfile(base_tar, tmp)
+    elif os.path.exists(tmp):
+        os.unlink(tmp)
     with tarfile.open(tmp, "a", format=tarfile.GNU_FORMAT) as t:
         for m in members:
             ti, data = _tarinfo(m)

@@ -21,4 +21,4 @@
 # tests/diff/harness.py.  Failing cases leave their outputs in
 # build/tests/diff/out/.
 here=$(cd "$(dirname "$0")" && pwd)
-exec python3 "$here/run.py" "$@"
+PYTHONDONTWRITEBYTECODE=1 exec python3 "$here/run.py" "$@"

@@ -1,0 +1,191 @@
+"""CPU benchmarks: tests/bench/*.c built natively and for riscv64, timed
+under every runner (best of BENCH_REPS wall-clock runs), checksums
+compared.  Invoked through tests/bench/run.sh (see there for usage)."""
+
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "diff"))
+import harness  # noqa: E402
+
+# Same flags for both targets: no auto-vectorisation (RV64GC has no vector
+# unit, so native SIMD would only distort the ratios) and no FMA
+# contraction (x86-64 -O2 has no FMA, riscv64 would fuse: results differ).
+CFLAGS = shlex.split(os.environ.get("BENCH_CFLAGS") or "-O2 -fno-tree-vectorize -ffp-contract=off")
+USAGE = """usage: tests/bench/run.sh [--list] [BENCH...]
+  BENCH   benchmark names (tests/bench/NAME.c), default all
+Environment: BENCH_REPS (3) best-of count, BENCH_SCALE (1.0) work factor
+passed to every program, BENCH_TIMEOUT (900) seconds per run,
+BENCH_RUNNERS (native;qemu;friscy): ';'-separated runners, each one of
+  native | qemu | friscy (= $RUNNER $FRISCY_RUNNER_ARGS, default build/bin/friscy)
+  | NAME=COMMAND  (a friscy-compatible command line, e.g.
+                   wasm=node build/web/friscy.mjs run)"""
+
+
+def build(cfg, name, outdir):
+    src = os.path.join(HERE, name + ".c")
+    outs = {}
+    for tag, cc, extra in (("native", os.environ.get("CC_NATIVE") or "gcc", []),
+                           ("rv64", cfg.glibc_gcc, ["-static"])):
+        out = os.path.join(outdir, "%s.%s" % (name, tag))
+        cmd = [cc] + extra + CFLAGS + [src, "-o", out, "-lm"]
+        stamp = out + ".cmd"
+        if not (os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src)
+                and os.path.exists(stamp) and open(stamp).read() == " ".join(cmd)):
+            r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if r.returncode != 0:
+                return None, r.stdout.decode("utf-8", "replace")
+            with open(stamp, "w") as f:
+                f.write(" ".join(cmd))
+        outs[tag] = out
+    return outs, None
+
+
+def checksum(out):
+    for line in out.decode("utf-8", "replace").splitlines():
+        if line.startswith("checksum:"):
+            return line[len("checksum:"):].strip()
+    return None
+
+
+def main(argv):
+    names = []
+    for a in argv:
+        if a == "--list":
+            for f in sorted(os.listdir(HERE)):
+                if f.endswith(".c"):
+                    print(f[:-2])
+            return 0
+        if a in ("-h", "--help"):
+            print(USAGE)
+            return 0
+        if a.startswith("-"):
+            print(USAGE, file=sys.stderr)
+            return 2
+        names.append(a[:-2] if a.endswith(".c") else a)
+    if not names:
+        names = sorted(f[:-2] for f in os.listdir(HERE) if f.endswith(".c"))
+    cfg = harness.Config()
+    reps = int(os.environ.get("BENCH_REPS") or 3)
+    scale = os.environ.get("BENCH_SCALE") or "1"
+    timeout = float(os.environ.get("BENCH_TIMEOUT") or 900)
+    outdir = os.path.join(cfg.build, "tests", "bench")
+    os.makedirs(outdir, exist_ok=True)
+
+    runners = []  # (name, argv-prefix or special)
+    for spec in (os.environ.get("BENCH_RUNNERS") or "native;qemu;friscy").split(";"):
+        spec = spec.strip()
+        if not spec:
+            continue
+        if spec in ("native", "qemu"):
+            runners.append((spec, None))
+        elif spec == "friscy":
+            runners.append(("friscy", cfg.runner + cfg.runner_args))
+        elif "=" in spec:
+            n, _, cmd = spec.partition("=")
+            runners.append((n.strip(), shlex.split(cmd)))
+        else:
+            print("run.sh: bad BENCH_RUNNERS entry %r" % spec, file=sys.stderr)
+            return 2
+    available = {}
+    for n, cmd in runners:
+        if cmd is None:
+            available[n] = True
+        else:
+            prog = cmd[0]
+            available[n] = (os.access(harness._abs(prog), os.X_OK) if os.sep in prog
+                            else shutil.which(prog) is not None)
+            if not available[n]:
+                print("NOTE: runner %s (%s) not found: its column shows n/a" % (n, prog), flush=True)
+
+    builds, failed_builds = {}, {}
+    for n in names:
+        outs, err = build(cfg, n, outdir)
+        if outs:
+            builds[n] = outs
+        else:
+            failed_builds[n] = err
+    members = [harness.Member("b", "dir")] + [
+        harness.Member("b/" + n, src=o["rv64"], mode=0o755) for n, o in sorted(builds.items())]
+    tar = os.path.join(outdir, "bench.tar")
+    harness.build_image(None, tar, os.path.join(outdir, "root"), members)
+
+    def argv_for(runner, cmd, n):
+        if runner == "native":
+            return [builds[n]["native"], scale]
+        if runner == "qemu":
+            return [cfg.qemu, builds[n]["rv64"], scale]
+        return cmd + ["--rootfs", tar, "-w", "/", "--", "/b/" + n, scale]
+
+    print("benchmarks: best of %d, scale %s, runners: %s" % (reps, scale, ", ".join(n for n, _ in runners)),
+          flush=True)
+    cols = [n for n, _ in runners]
+    head = "%-8s" % "bench" + "".join("%10s %7s" % (c, "ratio" if c != "native" else "") for c in cols)
+    if "friscy" in cols and "qemu" in cols:
+        head += "  friscy/qemu"
+    print(head, flush=True)
+    rep = harness.Report()  # a benchmark passes when all its checksums agree
+    ratios = {c: [] for c in cols}
+    problems = []
+    for n in names:
+        if n in failed_builds:
+            problems.append("%s: build failed:\n%s" % (n, failed_builds[n]))
+            rep.failed += 1
+            print("%-8s build failed" % n, flush=True)
+            continue
+        times, sums = {}, {}
+        for r, cmd in runners:
+            if not available[r]:
+                continue
+            best = None
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                res = harness.run(argv_for(r, cmd, n), cwd=harness.ROOT, timeout=timeout)
+                dt = time.perf_counter() - t0
+                if res.status != 0 or res.timed_out:
+                    problems.append("%s under %s: exit %d%s: %s" % (n, r, res.status,
+                                    " (timeout)" if res.timed_out else "", res.err.decode("utf-8", "replace")[-300:]))
+                    best = None
+                    break
+                sums[r] = checksum(res.out)
+                best = dt if best is None else min(best, dt)
+            if best is not None:
+                times[r] = best
+        row = "%-8s" % n
+        base = times.get("native")
+        for c in cols:
+            if c in times:
+                x = times[c] / base if base else float("nan")
+                if c != "native" and base:
+                    ratios[c].append(x)
+                row += "%9.2fs %7s" % (times[c], "%.1fx" % x if c != "native" and base else "")
+            else:
+                row += "%10s %7s" % ("n/a", "")
+        if "friscy" in times and "qemu" in times:
+            row += "  %10.2fx" % (times["friscy"] / times["qemu"])
+        agreed = set(sums.values())
+        if len(agreed) == 1 and None not in agreed and len(sums) == len([c for c in cols if c in times]) and sums:
+            rep.passed += 1
+        else:
+            rep.failed += 1
+            row += "  CHECKSUM MISMATCH"
+            problems.append("%s checksums: %s" % (n, ", ".join("%s=%s" % kv for kv in sorted(sums.items()))))
+        print(row, flush=True)
+    gm = "%-8s" % "geomean"
+    for c in cols:
+        v = ratios[c]
+        gm += "%10s %7s" % ("", "%.1fx" % math.exp(sum(map(math.log, v)) / len(v)) if v else "")
+    print(gm)
+    for p in problems:
+        print("PROBLEM " + p)
+    return rep.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
