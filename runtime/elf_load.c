@@ -1,9 +1,10 @@
 /* ELF loading and the initial process stack, as Linux's binfmt_elf and
  * binfmt_script do it. */
+#include "linux_abi.h"
+#include "syscall.h"
 #include "elf_load.h"
 
 #include <elf.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,25 +55,25 @@ static int elf_check(elf_file *f, char *err, size_t cap)
 {
 	const uint8_t *d = f->data;
 	if (f->len < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG))
-		return fail(err, cap, -ENOEXEC, "%s: not an ELF file", f->path);
+		return fail(err, cap, -LX_ENOEXEC, "%s: not an ELF file", f->path);
 	if (d[EI_CLASS] != ELFCLASS64)
-		return fail(err, cap, -ENOEXEC,
+		return fail(err, cap, -LX_ENOEXEC,
 			    "%s: %s ELF; friscy runs 64-bit RISC-V (riscv64) programs",
 			    f->path, d[EI_CLASS] == ELFCLASS32 ? "32-bit" : "unknown-class");
 	if (f->len < sizeof(Elf64_Ehdr))
-		return fail(err, cap, -ENOEXEC, "%s: truncated ELF header", f->path);
+		return fail(err, cap, -LX_ENOEXEC, "%s: truncated ELF header", f->path);
 	f->eh = (const Elf64_Ehdr *)d;
 	if (d[EI_DATA] != ELFDATA2LSB || f->eh->e_machine != EM_RISCV)
-		return fail(err, cap, -ENOEXEC,
+		return fail(err, cap, -LX_ENOEXEC,
 			    "%s: ELF for machine %u, not RISC-V (243)", f->path,
 			    f->eh->e_machine);
 	if (f->eh->e_type != ET_EXEC && f->eh->e_type != ET_DYN)
-		return fail(err, cap, -ENOEXEC, "%s: not an executable ELF (type %u)",
+		return fail(err, cap, -LX_ENOEXEC, "%s: not an executable ELF (type %u)",
 			    f->path, f->eh->e_type);
 	if (f->eh->e_phentsize != sizeof(Elf64_Phdr) || f->eh->e_phnum == 0 ||
 	    f->eh->e_phnum > 256 || f->eh->e_phoff > f->len ||
 	    f->len - f->eh->e_phoff < (uint64_t)f->eh->e_phnum * sizeof(Elf64_Phdr))
-		return fail(err, cap, -ENOEXEC,
+		return fail(err, cap, -LX_ENOEXEC,
 			    "%s: truncated or bad program headers", f->path);
 	f->ph = (const Elf64_Phdr *)(d + f->eh->e_phoff);
 	f->lo = UINT64_MAX;
@@ -82,12 +83,12 @@ static int elf_check(elf_file *f, char *err, size_t cap)
 		if (p->p_type != PT_LOAD)
 			continue;
 		if (p->p_offset > f->len || p->p_filesz > f->len - p->p_offset)
-			return fail(err, cap, -ENOEXEC,
+			return fail(err, cap, -LX_ENOEXEC,
 				    "%s: truncated ELF (segment %u runs past the end of the file)",
 				    f->path, i);
 		if (p->p_memsz < p->p_filesz || p->p_vaddr + p->p_memsz < p->p_vaddr ||
 		    (p->p_vaddr & (MEM_PAGE - 1)) != (p->p_offset & (MEM_PAGE - 1)))
-			return fail(err, cap, -ENOEXEC, "%s: bad PT_LOAD segment %u",
+			return fail(err, cap, -LX_ENOEXEC, "%s: bad PT_LOAD segment %u",
 				    f->path, i);
 		if (page_down(p->p_vaddr) < f->lo)
 			f->lo = page_down(p->p_vaddr);
@@ -95,7 +96,7 @@ static int elf_check(elf_file *f, char *err, size_t cap)
 			f->hi = page_up(p->p_vaddr + p->p_memsz);
 	}
 	if (f->hi == 0)
-		return fail(err, cap, -ENOEXEC, "%s: no loadable segment", f->path);
+		return fail(err, cap, -LX_ENOEXEC, "%s: no loadable segment", f->path);
 	return 0;
 }
 
@@ -111,7 +112,7 @@ static int elf_map(rv_mem *m, const elf_file *f, uint64_t bias, const char *name
 		   char *err, size_t cap)
 {
 	if (f->lo + bias < MEM_LOW || f->hi + bias > m->mmap_base)
-		return fail(err, cap, -ENOMEM,
+		return fail(err, cap, -LX_ENOMEM,
 			    "%s: segments at 0x%llx-0x%llx do not fit the guest address space",
 			    f->path, (unsigned long long)(f->lo + bias),
 			    (unsigned long long)(f->hi + bias));
@@ -123,7 +124,7 @@ static int elf_map(rv_mem *m, const elf_file *f, uint64_t bias, const char *name
 		uint64_t b = page_up(p->p_vaddr + bias + p->p_memsz);
 		if (mem_map(m, a, b - a, seg_prot(p->p_flags), 0, name,
 			    page_down(p->p_offset)))
-			return fail(err, cap, -ENOMEM, "%s: cannot map segment %u", f->path, i);
+			return fail(err, cap, -LX_ENOMEM, "%s: cannot map segment %u", f->path, i);
 	}
 	for (unsigned i = 0; i < f->eh->e_phnum; i++) {
 		const Elf64_Phdr *p = &f->ph[i];
@@ -201,7 +202,7 @@ static int build_stack(rt_thread *t, rv_mem *m, const char *execfn,
 	size_t argc = count(argv), envc = count(envp);
 	uint64_t *ptrs = malloc((argc + envc + 2) * sizeof *ptrs);
 	if (!ptrs)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	uint64_t fn = push_bytes(&s, execfn, strlen(execfn) + 1);
 	for (size_t i = envc; i-- > 0;)
 		ptrs[argc + 1 + i] = push_bytes(&s, envp[i], strlen(envp[i]) + 1);
@@ -224,7 +225,7 @@ static int build_stack(rt_thread *t, rv_mem *m, const char *execfn,
 	s.sp = (s.sp - words * 8) & ~15ULL;
 	if (s.sp < m->stack_top - STACK_SIZE || s.bad) {
 		free(ptrs);
-		return -E2BIG;
+		return -LX_E2BIG;
 	}
 	uint64_t at = s.sp;
 	uint64_t argc64 = argc;
@@ -246,14 +247,14 @@ static int script_argv(const char *path, const uint8_t *data, size_t len,
 	if (nl)
 		end = nl;
 	else if (len > 256)
-		return -ENOEXEC; /* interpreter line too long */
+		return -LX_ENOEXEC; /* interpreter line too long */
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	const char *ie = p;
 	while (ie < end && *ie != ' ' && *ie != '\t')
 		ie++;
 	if (ie == p)
-		return -ENOEXEC;
+		return -LX_ENOEXEC;
 	const char *ap = ie;
 	while (ap < end && (*ap == ' ' || *ap == '\t'))
 		ap++;
@@ -263,7 +264,7 @@ static int script_argv(const char *path, const uint8_t *data, size_t len,
 	size_t argc = count(argv);
 	char **v = calloc(argc + 4, sizeof *v);
 	if (!v)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	size_t k = 0;
 	v[k++] = strndup(p, (size_t)(ie - p));
 	if (ae > ap)
@@ -310,13 +311,13 @@ static int exec_elf(rt_thread *t, const char *path, const uint8_t *data,
 		if (ph->p_offset > len || ph->p_filesz > len - ph->p_offset ||
 		    ph->p_filesz < 2 || ph->p_filesz > 4096 ||
 		    data[ph->p_offset + ph->p_filesz - 1] != 0)
-			return fail(err, cap, -ENOEXEC, "%s: bad PT_INTERP", path);
+			return fail(err, cap, -LX_ENOEXEC, "%s: bad PT_INTERP", path);
 		const char *name = (const char *)data + ph->p_offset;
 		e = load_file(p, name, &ld.data, &ld.len, &ld_path);
 		if (e)
 			return fail(err, cap, e,
 				    "%s: cannot load its dynamic linker %s: %s", path,
-				    name, strerror(-e));
+				    name, lx_strerror(-e));
 		ld.path = ld_path;
 		e = elf_check(&ld, err, cap);
 		if (e) {
@@ -328,7 +329,7 @@ static int exec_elf(rt_thread *t, const char *path, const uint8_t *data,
 	rv_mem *m = mem_new(r->opt.arena_size);
 	if (!m) {
 		free(ld_path);
-		return fail(err, cap, -ENOMEM, "%s: cannot allocate a %llu MiB guest arena",
+		return fail(err, cap, -LX_ENOMEM, "%s: cannot allocate a %llu MiB guest arena",
 			    path, (unsigned long long)(r->opt.arena_size >> 20));
 	}
 	m->stack_top = m->size;
@@ -343,7 +344,7 @@ static int exec_elf(rt_thread *t, const char *path, const uint8_t *data,
 		uint64_t span = ld.hi - ld.lo;
 		uint64_t at = ld.eh->e_type == ET_DYN ? mem_find_free(m, 0, span) : ld.lo;
 		if (!at)
-			e = fail(err, cap, -ENOMEM, "%s: no room for %s", path, ld.path);
+			e = fail(err, cap, -LX_ENOMEM, "%s: no room for %s", path, ld.path);
 		else {
 			ld_bias = ld.eh->e_type == ET_DYN ? at - ld.lo : 0;
 			e = elf_map(m, &ld, ld_bias, ld.path, err, cap);
@@ -355,7 +356,7 @@ static int exec_elf(rt_thread *t, const char *path, const uint8_t *data,
 	if (!e && (mem_map(m, m->stack_top - STACK_SIZE, STACK_SIZE, MEM_R | MEM_W,
 			   VMA_ANON | VMA_STACK, "[stack]", 0) ||
 		   mem_map(m, tramp, MEM_PAGE, MEM_R | MEM_X, VMA_ANON, "[vdso]", 0)))
-		e = fail(err, cap, -ENOMEM, "%s: cannot map the stack", path);
+		e = fail(err, cap, -LX_ENOMEM, "%s: cannot map the stack", path);
 	if (e) {
 		mem_free(m);
 		free(ld_path);
@@ -418,7 +419,7 @@ static int exec_depth(rt_thread *t, const char *path, const uint8_t *data,
 {
 	if (len >= 2 && data[0] == '#' && data[1] == '!') {
 		if (depth >= MAX_SCRIPT_DEPTH)
-			return fail(err, cap, -ELOOP, "%s: too many levels of #! interpreters",
+			return fail(err, cap, -LX_ELOOP, "%s: too many levels of #! interpreters",
 				    path);
 		char *interp, **nargv;
 		int e = script_argv(path, data, len, argv, &interp, &nargv);
@@ -430,7 +431,7 @@ static int exec_depth(rt_thread *t, const char *path, const uint8_t *data,
 		e = load_file(t->proc, interp, &idata, &ilen, &ipath);
 		if (e)
 			e = fail(err, cap, e, "%s: cannot run its interpreter %s: %s",
-				 path, interp, strerror(-e));
+				 path, interp, lx_strerror(-e));
 		else {
 			e = exec_depth(t, ipath, idata, ilen, nargv, envp, err, cap,
 				       depth + 1);

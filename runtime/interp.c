@@ -259,6 +259,7 @@ typedef struct icache {
 	ichunk *chunks;            /* newest first */
 	size_t bytes;              /* allocated in chunks */
 	uint64_t lo, hi;           /* guest range covered by cached blocks */
+	uint8_t *pageprot;         /* the arena's, whose MEM_CODE bits we own */
 	/* a block has at most BLOCK_MAX ops, as many FIXX0s, and a FALL */
 	iop build[2 * BLOCK_MAX + 2];   /* block under construction */
 	iop scratch[2 * BLOCK_MAX + 2]; /* budget-truncated copy of a block */
@@ -296,13 +297,24 @@ static icache *ic_get(rv_mem *m)
 		return NULL;
 	}
 	ic->lo = UINT64_MAX;
+	ic->pageprot = m->pageprot;
 	m->icache = ic;
 	m->icache_free = ic_free;
 	return ic;
 }
 
+/* No page holds cached code any more: stores take the fast path again. */
+static void ic_clear_code_bits(icache *ic)
+{
+	if (ic->lo >= ic->hi)
+		return;
+	for (uint64_t pg = ic->lo / MEM_PAGE; pg <= (ic->hi - 1) / MEM_PAGE; pg++)
+		ic->pageprot[pg] &= (uint8_t)~MEM_CODE;
+}
+
 static void ic_drop(icache *ic)
 {
+	ic_clear_code_bits(ic);
 	/* Keep the newest chunk for reuse, free the rest. */
 	if (ic->chunks) {
 		ichunk *keep = ic->chunks, *c = keep->next;
@@ -315,6 +327,19 @@ static void ic_drop(icache *ic)
 		keep->used = 0;
 		ic->bytes = CHUNK_SIZE;
 	}
+	memset(ic->tab, 0, (size_t)(ic->mask + 1) * sizeof *ic->tab);
+	ic->count = 0;
+	ic->gen++;
+	ic->lo = UINT64_MAX;
+	ic->hi = 0;
+}
+
+/* Forget every block but keep their memory, for a store into cached code
+ * made while a block runs: the running block stays readable to its end, and
+ * the next translation allocates after it. */
+static void ic_soft_drop(icache *ic)
+{
+	ic_clear_code_bits(ic);
 	memset(ic->tab, 0, (size_t)(ic->mask + 1) * sizeof *ic->tab);
 	ic->count = 0;
 	ic->gen++;
@@ -393,6 +418,8 @@ static void ic_insert(icache *ic, iblock *b)
 		ic->lo = b->pc;
 	if (b->end > ic->hi)
 		ic->hi = b->end;
+	for (uint64_t pg = b->pc / MEM_PAGE; pg <= (b->end - 1) / MEM_PAGE; pg++)
+		ic->pageprot[pg] |= MEM_CODE;
 }
 
 void interp_flush(rv_mem *m, uint64_t start, uint64_t len)
@@ -908,10 +935,21 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
  * so ab = rs1 + imm is the guest address minus MEM_LOW, and mem_at()'s two
  * compares (g < MEM_LOW || g > size - n) become one: an address below
  * MEM_LOW wraps ab above any limit. mlim = size - MEM_LOW, mbase_b = base +
- * MEM_LOW, both constant while we run. */
+ * MEM_LOW, pprot_b = the page permissions of the page at MEM_LOW, all
+ * constant while we run. Then the first and last page must allow the
+ * access (mem.h's pageprot); a store to a page holding decoded code takes
+ * the slow path, which forgets that code (self-modifying code). */
 #define MEMB(p, ab, n, w) do { \
 		if (unlikely((ab) > mlim - (n))) { \
 			rs.fa = (ab) + MEM_LOW; rs.fw = (w); goto fault; } \
+		uint8_t pa_ = pprot_b[(ab) / MEM_PAGE]; \
+		uint8_t pz_ = pprot_b[((ab) + (n) - 1) / MEM_PAGE]; \
+		if ((w) ? unlikely(!(pa_ & pz_ & MEM_W) || ((pa_ | pz_) & MEM_CODE)) \
+			: unlikely(!(pa_ & pz_ & MEM_R))) { \
+			if (!(w) || !smc_store(RS(), blk, (ab) + MEM_LOW, (n))) { \
+				rs.fa = first_bad_page((ab) + MEM_LOW, (n), \
+						       pa_, (w) ? MEM_W : MEM_R); \
+				rs.fw = (w); goto fault; } } \
 		(p) = mbase_b + (ab); \
 	} while (0)
 /* The same for an unbiased address (AMOs, LR/SC). */
@@ -1077,6 +1115,32 @@ static NOINLINE iblock *resolve(run_state *rs, uint64_t pc)
 /* Entering blk with `left` (0 while tracing) too small for it: trace, then
  * run it whole from rs->tleft, or a truncated copy ending in STOP. Returns
  * the first op to run and sets rs->left; NULL if the budget is spent. */
+/* A store that the fast check refused: allowed if the pages are writable
+ * and only hold decoded code. Then the code is forgotten, and the running
+ * block, whose remaining instructions are already decoded, leaves through
+ * the slow edges, where nothing stale is found. */
+static NOINLINE int smc_store(run_state *rs, iblock *blk, uint64_t g, uint64_t n)
+{
+	const uint8_t *pp = rs->m->pageprot;
+	if (!(pp[g / MEM_PAGE] & pp[(g + n - 1) / MEM_PAGE] & MEM_W))
+		return 0;
+	ic_soft_drop(rs->m->icache);
+	blk->next[0] = &miss0;
+	blk->next[1] = &miss1;
+	blk->ind_pc = UINT64_MAX;
+	return 1;
+}
+
+/* The faulting address of an access refused by page permissions: its
+ * start, or the first byte of its second page if only that one refused. */
+static inline uint64_t first_bad_page(uint64_t g, uint64_t n, uint8_t first,
+				      uint8_t need)
+{
+	if (first & need)
+		return (g + n - 1) & ~(MEM_PAGE - 1);
+	return g;
+}
+
 static NOINLINE const iop *enter_slow(run_state *rs, rv_cpu *cpu, iblock *blk,
 				      uint64_t left)
 {
@@ -1149,6 +1213,7 @@ void interp_run(rv_cpu *cpu_arg, rv_mem *m_arg, uint64_t budget, interp_stop *st
 	__asm__("" : "+r"(mbase_b));
 #endif
 	const uint64_t mlim = m_arg->size - MEM_LOW;
+	const uint8_t *const pprot_b = m_arg->pageprot + MEM_LOW / MEM_PAGE;
 	run_state rs;
 	iblock *blk = NULL, *nb;
 	const iop *ins = NULL;

@@ -1,7 +1,7 @@
 /* Guest arenas and their mappings. See mem.h. */
+#include "linux_abi.h"
 #include "mem.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,7 +161,7 @@ int mem_read(const rv_mem *m, uint64_t g, void *dst, size_t n)
 {
 	uint8_t *p = mem_check(m, g, n, MEM_R);
 	if (!p)
-		return -EFAULT;
+		return -LX_EFAULT;
 	memcpy(dst, p, n);
 	return 0;
 }
@@ -170,7 +170,7 @@ int mem_write(rv_mem *m, uint64_t g, const void *src, size_t n)
 {
 	uint8_t *p = mem_check(m, g, n, MEM_W);
 	if (!p)
-		return -EFAULT;
+		return -LX_EFAULT;
 	memcpy(p, src, n);
 	return 0;
 }
@@ -183,7 +183,7 @@ long mem_read_str(const rv_mem *m, uint64_t g, char *buf, size_t cap)
 		if (i == 0 || ((g + i) & (MEM_PAGE - 1)) == 0) {
 			uint64_t left = MEM_PAGE - ((g + i) & (MEM_PAGE - 1));
 			if (!mem_check(m, g + i, 1, MEM_R))
-				return -EFAULT;
+				return -LX_EFAULT;
 			(void)left;
 		}
 		char c = (char)m->base[g + i];
@@ -191,7 +191,7 @@ long mem_read_str(const rv_mem *m, uint64_t g, char *buf, size_t cap)
 		if (!c)
 			return (long)i;
 	}
-	return -ENAMETOOLONG;
+	return -LX_ENAMETOOLONG;
 }
 
 static int vma_reserve(rv_mem *m, size_t extra)
@@ -203,7 +203,7 @@ static int vma_reserve(rv_mem *m, size_t extra)
 		cap *= 2;
 	mem_vma *v = realloc(m->vma, cap * sizeof *v);
 	if (!v)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	m->vma = v;
 	m->cap = cap;
 	return 0;
@@ -217,7 +217,7 @@ static int vma_split_at(rv_mem *m, uint64_t a)
 	if (i >= m->nvma || m->vma[i].start >= a)
 		return 0;
 	if (vma_reserve(m, 1))
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	mem_vma *v = &m->vma[i];
 	mem_vma hi = *v;
 	hi.start = a;
@@ -235,7 +235,7 @@ static int vma_split_at(rv_mem *m, uint64_t a)
 static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
 {
 	if (vma_split_at(m, a) || vma_split_at(m, b))
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	size_t i = vma_search(m, a), j = i;
 	while (j < m->nvma && m->vma[j].end <= b) {
 		free(m->vma[j].name);
@@ -284,9 +284,9 @@ int mem_map(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
 {
 	uint64_t a = page_down(start), b = page_up(start + len);
 	if (a < MEM_LOW || b > m->size || b <= a)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	if (vma_remove(m, a, b) || vma_reserve(m, 1))
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	arena_zero(m, a, b);
 	size_t i = vma_search(m, a);
 	memmove(&m->vma[i + 1], &m->vma[i], (m->nvma - i) * sizeof *m->vma);
@@ -306,7 +306,7 @@ int mem_unmap(rv_mem *m, uint64_t start, uint64_t len)
 	if (b <= a)
 		return 0;
 	if (vma_remove(m, a, b))
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	arena_zero(m, a, b);
 	set_prot(m, a, b, 0);
 	return 0;
@@ -316,16 +316,16 @@ int mem_protect(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot)
 {
 	uint64_t a = page_down(start), b = page_up(start + len);
 	if (b > m->size)
-		return -ENOMEM;
-	/* Linux fails with ENOMEM if any page in the range is unmapped. */
+		return -LX_ENOMEM;
+	/* Linux fails with LX_ENOMEM if any page in the range is unmapped. */
 	for (uint64_t at = a; at < b;) {
 		const mem_vma *v = mem_find(m, at);
 		if (!v)
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		at = v->end;
 	}
 	if (vma_split_at(m, a) || vma_split_at(m, b))
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start < b; i++)
 		m->vma[i].prot = prot;
 	set_prot(m, a, b, prot);

@@ -1,7 +1,7 @@
 /* Processes, threads and the step-function run loop (DESIGN.md 3 and 7). */
+#include "linux_abi.h"
 #include "rt.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +113,7 @@ static int add_thread(rt *r, rt_thread *t)
 		size_t cap = r->cap ? r->cap * 2 : 8;
 		rt_thread **v = realloc(r->threads, cap * sizeof *v);
 		if (!v)
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		r->threads = v;
 		r->cap = cap;
 	}
@@ -127,7 +127,7 @@ static int add_proc(rt *r, rt_proc *p)
 		size_t cap = r->pcap ? r->pcap * 2 : 8;
 		rt_proc **v = realloc(r->procs, cap * sizeof *v);
 		if (!v)
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		r->procs = v;
 		r->pcap = cap;
 	}
@@ -165,7 +165,7 @@ static int set_cwd(rt_proc *p, const char *path)
 	struct vfs_node *n = lp.node ? lp.node : lp.dir;
 	if (!n || (n->mode & 0170000) != 0040000) {
 		vfs_path_put(&lp);
-		return -ENOTDIR;
+		return -LX_ENOTDIR;
 	}
 	vfs_node_ref(n);
 	vfs_node_unref(p->cwd);
@@ -184,7 +184,7 @@ int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
 		free(p);
 		free(t);
 		snprintf(err, errcap, "out of memory");
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	}
 	p->rt = r;
 	p->pid = p->pgid = p->sid = r->next_pid++;
@@ -200,13 +200,13 @@ int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
 	t->tid = p->pid;
 	if (!p->fds || add_proc(r, p) || add_thread(r, t)) {
 		snprintf(err, errcap, "out of memory");
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	}
 	r->current = r->nthreads - 1;
 	if (cwd) {
 		int e = set_cwd(p, cwd);
 		if (e) {
-			snprintf(err, errcap, "working directory %s: %s", cwd, strerror(-e));
+			snprintf(err, errcap, "working directory %s: %s", cwd, lx_strerror(-e));
 			return e;
 		}
 	}
@@ -215,8 +215,8 @@ int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
 		int e = vfs_load_file(p, path, &data, &len, &abspath);
 		if (e) {
 			snprintf(err, errcap, "%s: %s", path,
-				 e == -EACCES ? "not an executable file (or permission denied)"
-					      : strerror(-e));
+				 e == -LX_EACCES ? "not an executable file (or permission denied)"
+					      : lx_strerror(-e));
 			return e;
 		}
 	}
@@ -240,7 +240,7 @@ void rt_proc_exit(rt_proc *p, int wait_status)
 			r->threads[i]->exited = 1;
 			r->threads[i]->wait = RT_WAIT_NONE;
 		}
-	/* Descriptors close now, so pipe peers see EOF or EPIPE. */
+	/* Descriptors close now, so pipe peers see EOF or LX_EPIPE. */
 	if (p->fds) {
 		fd_table_unref(p->fds);
 		p->fds = NULL;
@@ -263,7 +263,7 @@ static int init_exited(const rt *r)
 }
 
 /* A signal arrived for a thread blocked in a syscall: the call returns
- * EINTR, or runs again after the handler if SA_RESTART allows it. */
+ * LX_EINTR, or runs again after the handler if SA_RESTART allows it. */
 static void interrupt(rt_thread *t, int sig)
 {
 	rv_cpu *c = &t->cpu;
@@ -277,10 +277,10 @@ static void interrupt(rt_thread *t, int sig)
 			int64_t ts[2] = { (int64_t)(left / NS), (int64_t)(left % NS) };
 			mem_write(t->proc->mem, t->wait_rem, ts, sizeof ts);
 		}
-		c->x[10] = (uint64_t)-EINTR;
+		c->x[10] = (uint64_t)-LX_EINTR;
 		c->pc += 4;
 		if (r->opt.strace)
-			rt_logf(r, "[%d] ... interrupted by signal %d = -1 EINTR", t->tid, sig);
+			rt_logf(r, "[%d] ... interrupted by signal %d = -1 LX_EINTR", t->tid, sig);
 	}
 	t->wait = RT_WAIT_NONE;
 	t->wait_deadline = 0;
@@ -316,7 +316,7 @@ static void wake_threads(rt *r)
 			if (t->wait_deadline && now >= t->wait_deadline) {
 				t->wait = RT_WAIT_NONE;
 				t->wait_deadline = 0;
-				t->cpu.x[10] = (uint64_t)-ETIMEDOUT;
+				t->cpu.x[10] = (uint64_t)-LX_ETIMEDOUT;
 				t->cpu.pc += 4;
 			}
 			break;

@@ -1,9 +1,9 @@
 /* Signal generation and delivery: the riscv64 rt_sigframe, default
  * actions, and rt_sigreturn's restore. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "linux_abi.h"
 #include "rt.h"
 #include "signal_abi.h"
 
@@ -220,7 +220,7 @@ int rt_signal_deliver(rt_thread *t)
 	return 1;
 }
 
-long sys_rt_sigreturn(rt_thread *t, const uint64_t a[6])
+int64_t sys_rt_sigreturn(rt_thread *t, const uint64_t a[6])
 {
 	(void)a;
 	rt_proc *p = t->proc;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "syscall.h"
 #include "linux_abi.h"
+#include "interp.h"
 #include "vfs.h"
 #include "fd.h"
 
@@ -54,6 +55,22 @@ static uint8_t *guest_buf(rt_thread *t, uint64_t g, size_t *n, uint32_t prot)
 	if (at < end)
 		*n = (size_t)(at - g);
 	return mem_at(m, g, *n);
+}
+
+/* The kernel wrote guest bytes [g, g+n) through a host pointer: drop any
+ * code the interpreter decoded from them (a loader that read()s code, a
+ * JIT), as a store from the guest itself would. */
+static void wrote_guest(rt_thread *t, uint64_t g, size_t n)
+{
+	rv_mem *m = t->proc->mem;
+	if (!n || !m->pageprot)
+		return;
+	for (uint64_t pg = g / MEM_PAGE; pg <= (g + n - 1) / MEM_PAGE; pg++) {
+		if (m->pageprot[pg] & MEM_CODE) {
+			interp_flush(m, g, n);
+			return;
+		}
+	}
 }
 
 static long block_on(rt_thread *t, int fd, int events)
@@ -291,7 +308,7 @@ out:
 	return r;
 }
 
-long sys_openat(rt_thread *t, const uint64_t a[6])
+int64_t sys_openat(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	int r = get_path(t, a[1], path);
@@ -300,12 +317,12 @@ long sys_openat(rt_thread *t, const uint64_t a[6])
 	return do_open(t, (int)a[0], path, (uint32_t)a[2], (uint32_t)a[3] & 07777);
 }
 
-long sys_close(rt_thread *t, const uint64_t a[6])
+int64_t sys_close(rt_thread *t, const uint64_t a[6])
 {
 	return fd_close(t->proc, (int)a[0]);
 }
 
-long sys_close_range(rt_thread *t, const uint64_t a[6])
+int64_t sys_close_range(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	uint32_t first = (uint32_t)a[0], last = (uint32_t)a[1];
@@ -333,7 +350,7 @@ long sys_close_range(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
-long sys_dup(rt_thread *t, const uint64_t a[6])
+int64_t sys_dup(rt_thread *t, const uint64_t a[6])
 {
 	fd_file *f = fd_get(t->proc, (int)a[0]);
 	if (!f)
@@ -341,7 +358,7 @@ long sys_dup(rt_thread *t, const uint64_t a[6])
 	return fd_install(t->proc, f, 0, 0);
 }
 
-long sys_dup3(rt_thread *t, const uint64_t a[6])
+int64_t sys_dup3(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int oldfd = (int)a[0], newfd = (int)a[1];
@@ -359,7 +376,7 @@ long sys_dup3(rt_thread *t, const uint64_t a[6])
 	return r < 0 ? r : newfd;
 }
 
-long sys_pipe2(rt_thread *t, const uint64_t a[6])
+int64_t sys_pipe2(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	uint32_t flags = (uint32_t)a[1];
@@ -389,7 +406,7 @@ long sys_pipe2(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
-long sys_memfd_create(rt_thread *t, const uint64_t a[6])
+int64_t sys_memfd_create(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	char name[LX_NAME_MAX + 1];
@@ -444,6 +461,8 @@ static long do_read(rt_thread *t, int fd, uint64_t g, uint64_t count,
 	long r = fd_file_read(t, p, f, host, n, off);
 	if (r == -LX_EAGAIN && !(f->flags & LX_O_NONBLOCK))
 		return block_on(t, fd, LX_POLLIN);
+	if (r > 0)
+		wrote_guest(t, g, (size_t)r);
 	return r;
 }
 
@@ -464,17 +483,17 @@ static long do_write(rt_thread *t, int fd, uint64_t g, uint64_t count,
 	return r;
 }
 
-long sys_read(rt_thread *t, const uint64_t a[6])
+int64_t sys_read(rt_thread *t, const uint64_t a[6])
 {
 	return do_read(t, (int)a[0], a[1], a[2], NULL);
 }
 
-long sys_write(rt_thread *t, const uint64_t a[6])
+int64_t sys_write(rt_thread *t, const uint64_t a[6])
 {
 	return do_write(t, (int)a[0], a[1], a[2], NULL);
 }
 
-long sys_pread64(rt_thread *t, const uint64_t a[6])
+int64_t sys_pread64(rt_thread *t, const uint64_t a[6])
 {
 	uint64_t off = a[3];
 	if ((int64_t)off < 0)
@@ -482,7 +501,7 @@ long sys_pread64(rt_thread *t, const uint64_t a[6])
 	return do_read(t, (int)a[0], a[1], a[2], &off);
 }
 
-long sys_pwrite64(rt_thread *t, const uint64_t a[6])
+int64_t sys_pwrite64(rt_thread *t, const uint64_t a[6])
 {
 	uint64_t off = a[3];
 	if ((int64_t)off < 0)
@@ -544,6 +563,8 @@ static long do_rw_vec(rt_thread *t, int fd, uint64_t iov_g, uint64_t cnt_arg,
 			}
 			long r = writing ? fd_file_write(t, p, f, host, n, off ? &pos : NULL)
 					 : fd_file_read(t, p, f, host, n, off ? &pos : NULL);
+			if (r > 0 && !writing)
+				wrote_guest(t, iov[i].base, (size_t)r);
 			if (r < 0) {
 				if (!done)
 					done = r;
@@ -605,17 +626,17 @@ static long do_rw_vec(rt_thread *t, int fd, uint64_t iov_g, uint64_t cnt_arg,
 	return done;
 }
 
-long sys_readv(rt_thread *t, const uint64_t a[6])
+int64_t sys_readv(rt_thread *t, const uint64_t a[6])
 {
 	return do_rw_vec(t, (int)a[0], a[1], a[2], NULL, 0);
 }
 
-long sys_writev(rt_thread *t, const uint64_t a[6])
+int64_t sys_writev(rt_thread *t, const uint64_t a[6])
 {
 	return do_rw_vec(t, (int)a[0], a[1], a[2], NULL, 1);
 }
 
-long sys_preadv(rt_thread *t, const uint64_t a[6])
+int64_t sys_preadv(rt_thread *t, const uint64_t a[6])
 {
 	uint64_t off = a[3];
 	if ((int64_t)off < 0)
@@ -623,7 +644,7 @@ long sys_preadv(rt_thread *t, const uint64_t a[6])
 	return do_rw_vec(t, (int)a[0], a[1], a[2], &off, 0);
 }
 
-long sys_pwritev(rt_thread *t, const uint64_t a[6])
+int64_t sys_pwritev(rt_thread *t, const uint64_t a[6])
 {
 	uint64_t off = a[3];
 	if ((int64_t)off < 0)
@@ -631,7 +652,7 @@ long sys_pwritev(rt_thread *t, const uint64_t a[6])
 	return do_rw_vec(t, (int)a[0], a[1], a[2], &off, 1);
 }
 
-long sys_sendfile(rt_thread *t, const uint64_t a[6])
+int64_t sys_sendfile(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int out_fd = (int)a[0], in_fd = (int)a[1];
@@ -697,7 +718,7 @@ long sys_sendfile(rt_thread *t, const uint64_t a[6])
 	return total;
 }
 
-long sys_lseek(rt_thread *t, const uint64_t a[6])
+int64_t sys_lseek(rt_thread *t, const uint64_t a[6])
 {
 	fd_file *f = fd_io(t->proc, (int)a[0]);
 	int64_t off = (int64_t)a[1];
@@ -757,7 +778,7 @@ long sys_lseek(rt_thread *t, const uint64_t a[6])
 	return (long)np;
 }
 
-long sys_getdents64(rt_thread *t, const uint64_t a[6])
+int64_t sys_getdents64(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	fd_file *f = fd_io(p, (int)a[0]);
@@ -804,6 +825,7 @@ long sys_getdents64(rt_thread *t, const uint64_t a[6])
 		pos = ent.next;
 	}
 	f->pos = pos;
+	wrote_guest(t, a[1], written);
 	return (long)written;
 }
 
@@ -834,7 +856,7 @@ static long do_lock(rt_thread *t, fd_file *f, uint32_t cmd, uint64_t g)
 	return 0;
 }
 
-long sys_fcntl(rt_thread *t, const uint64_t a[6])
+int64_t sys_fcntl(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int fd = (int)a[0];
@@ -1013,7 +1035,7 @@ static long tty_ioctl(rt_thread *t, fd_file *f, uint32_t cmd, uint64_t arg)
 	return -LX_ENOTTY;
 }
 
-long sys_ioctl(rt_thread *t, const uint64_t a[6])
+int64_t sys_ioctl(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int fd = (int)a[0];
@@ -1055,7 +1077,7 @@ long sys_ioctl(rt_thread *t, const uint64_t a[6])
 	return -LX_ENOTTY;
 }
 
-long sys_flock(rt_thread *t, const uint64_t a[6])
+int64_t sys_flock(rt_thread *t, const uint64_t a[6])
 {
 	uint32_t op = (uint32_t)a[1] & ~(uint32_t)LX_LOCK_NB;
 	if (!fd_io(t->proc, (int)a[0]))
@@ -1065,7 +1087,7 @@ long sys_flock(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
-long sys_fadvise64(rt_thread *t, const uint64_t a[6])
+int64_t sys_fadvise64(rt_thread *t, const uint64_t a[6])
 {
 	fd_file *f = fd_io(t->proc, (int)a[0]);
 	if (!f)
@@ -1079,7 +1101,7 @@ long sys_fadvise64(rt_thread *t, const uint64_t a[6])
 
 /* ---- metadata ---- */
 
-long sys_fstat(rt_thread *t, const uint64_t a[6])
+int64_t sys_fstat(rt_thread *t, const uint64_t a[6])
 {
 	struct lx_stat st;
 	fd_file *f = fd_get(t->proc, (int)a[0]);
@@ -1099,7 +1121,7 @@ static int stat_flags(uint32_t at, int *lflags)
 	return 0;
 }
 
-long sys_newfstatat(rt_thread *t, const uint64_t a[6])
+int64_t sys_newfstatat(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1123,7 +1145,7 @@ static uint64_t mnt_id(struct vfs_node *n)
 	return n->dev == VFS_DEV_PROC ? 2 : 1;
 }
 
-long sys_statx(rt_thread *t, const uint64_t a[6])
+int64_t sys_statx(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1203,7 +1225,7 @@ static void fill_statfs(struct vfs *v, struct vfs_node *n, struct lx_statfs *s)
 	s->f_namelen = LX_NAME_MAX;
 }
 
-long sys_statfs(rt_thread *t, const uint64_t a[6])
+int64_t sys_statfs(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1218,7 +1240,7 @@ long sys_statfs(rt_thread *t, const uint64_t a[6])
 	return mem_write(t->proc->mem, a[1], &s, sizeof s) < 0 ? -LX_EFAULT : 0;
 }
 
-long sys_fstatfs(rt_thread *t, const uint64_t a[6])
+int64_t sys_fstatfs(rt_thread *t, const uint64_t a[6])
 {
 	struct lx_statfs s;
 	fd_file *f = fd_get(t->proc, (int)a[0]);
@@ -1228,7 +1250,7 @@ long sys_fstatfs(rt_thread *t, const uint64_t a[6])
 	return mem_write(t->proc->mem, a[1], &s, sizeof s) < 0 ? -LX_EFAULT : 0;
 }
 
-long sys_readlinkat(rt_thread *t, const uint64_t a[6])
+int64_t sys_readlinkat(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1278,12 +1300,12 @@ static long do_access(rt_thread *t, int dirfd, uint64_t gpath, uint32_t mode,
 	return r;
 }
 
-long sys_faccessat(rt_thread *t, const uint64_t a[6])
+int64_t sys_faccessat(rt_thread *t, const uint64_t a[6])
 {
 	return do_access(t, (int)a[0], a[1], (uint32_t)a[2], 0);
 }
 
-long sys_faccessat2(rt_thread *t, const uint64_t a[6])
+int64_t sys_faccessat2(rt_thread *t, const uint64_t a[6])
 {
 	return do_access(t, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
 }
@@ -1302,7 +1324,7 @@ static long chmod_node(rt_proc *p, struct vfs_node *n, uint32_t mode)
 	return 0;
 }
 
-long sys_fchmod(rt_thread *t, const uint64_t a[6])
+int64_t sys_fchmod(rt_thread *t, const uint64_t a[6])
 {
 	fd_file *f = fd_io(t->proc, (int)a[0]);
 	if (!f)
@@ -1332,12 +1354,12 @@ static long do_chmodat(rt_thread *t, int dirfd, uint64_t gpath, uint32_t mode,
 	return r;
 }
 
-long sys_fchmodat(rt_thread *t, const uint64_t a[6])
+int64_t sys_fchmodat(rt_thread *t, const uint64_t a[6])
 {
 	return do_chmodat(t, (int)a[0], a[1], (uint32_t)a[2], 0);
 }
 
-long sys_fchmodat2(rt_thread *t, const uint64_t a[6])
+int64_t sys_fchmodat2(rt_thread *t, const uint64_t a[6])
 {
 	return do_chmodat(t, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
 }
@@ -1365,7 +1387,7 @@ static long chown_node(rt_proc *p, struct vfs_node *n, uint32_t uid, uint32_t gi
 	return 0;
 }
 
-long sys_fchown(rt_thread *t, const uint64_t a[6])
+int64_t sys_fchown(rt_thread *t, const uint64_t a[6])
 {
 	fd_file *f = fd_io(t->proc, (int)a[0]);
 	if (!f)
@@ -1373,7 +1395,7 @@ long sys_fchown(rt_thread *t, const uint64_t a[6])
 	return chown_node(t->proc, f->node, (uint32_t)a[1], (uint32_t)a[2]);
 }
 
-long sys_fchownat(rt_thread *t, const uint64_t a[6])
+int64_t sys_fchownat(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1397,7 +1419,7 @@ static int valid_nsec(int64_t ns)
 	return (ns >= 0 && ns < 1000000000) || ns == LX_UTIME_NOW || ns == LX_UTIME_OMIT;
 }
 
-long sys_utimensat(rt_thread *t, const uint64_t a[6])
+int64_t sys_utimensat(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int dirfd = (int)a[0];
@@ -1466,7 +1488,7 @@ long sys_utimensat(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_umask(rt_thread *t, const uint64_t a[6])
+int64_t sys_umask(rt_thread *t, const uint64_t a[6])
 {
 	uint32_t old = t->proc->umask;
 	t->proc->umask = (uint32_t)a[0] & 0777;
@@ -1475,7 +1497,7 @@ long sys_umask(rt_thread *t, const uint64_t a[6])
 
 /* ---- directories and names ---- */
 
-long sys_getcwd(rt_thread *t, const uint64_t a[6])
+int64_t sys_getcwd(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	struct vfs_node *cwd = p->cwd ? p->cwd : VFS(t)->root;
@@ -1494,7 +1516,7 @@ long sys_getcwd(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_chdir(rt_thread *t, const uint64_t a[6])
+int64_t sys_chdir(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1511,7 +1533,7 @@ long sys_chdir(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_fchdir(rt_thread *t, const uint64_t a[6])
+int64_t sys_fchdir(rt_thread *t, const uint64_t a[6])
 {
 	fd_file *f = fd_get(t->proc, (int)a[0]);
 	if (!f)
@@ -1526,7 +1548,7 @@ long sys_fchdir(rt_thread *t, const uint64_t a[6])
 
 /* chroot(2): only to the current root (processes have no root of their
  * own yet); anything else is refused with EPERM. */
-long sys_chroot(rt_thread *t, const uint64_t a[6])
+int64_t sys_chroot(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1545,7 +1567,7 @@ long sys_chroot(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_mkdirat(rt_thread *t, const uint64_t a[6])
+int64_t sys_mkdirat(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1561,7 +1583,7 @@ long sys_mkdirat(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_mknodat(rt_thread *t, const uint64_t a[6])
+int64_t sys_mknodat(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1592,7 +1614,7 @@ long sys_mknodat(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_symlinkat(rt_thread *t, const uint64_t a[6])
+int64_t sys_symlinkat(rt_thread *t, const uint64_t a[6])
 {
 	char target[LX_PATH_MAX], path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1610,7 +1632,7 @@ long sys_symlinkat(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_linkat(rt_thread *t, const uint64_t a[6])
+int64_t sys_linkat(rt_thread *t, const uint64_t a[6])
 {
 	char opath[LX_PATH_MAX], npath[LX_PATH_MAX];
 	struct vfs_path op, np;
@@ -1636,7 +1658,7 @@ long sys_linkat(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_unlinkat(rt_thread *t, const uint64_t a[6])
+int64_t sys_unlinkat(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1667,7 +1689,7 @@ long sys_unlinkat(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_renameat2(rt_thread *t, const uint64_t a[6])
+int64_t sys_renameat2(rt_thread *t, const uint64_t a[6])
 {
 	char opath[LX_PATH_MAX], npath[LX_PATH_MAX];
 	struct vfs_path op, np;
@@ -1713,7 +1735,7 @@ long sys_renameat2(rt_thread *t, const uint64_t a[6])
 
 /* ---- sizes and syncing ---- */
 
-long sys_truncate(rt_thread *t, const uint64_t a[6])
+int64_t sys_truncate(rt_thread *t, const uint64_t a[6])
 {
 	char path[LX_PATH_MAX];
 	struct vfs_path lp;
@@ -1735,7 +1757,7 @@ long sys_truncate(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-long sys_ftruncate(rt_thread *t, const uint64_t a[6])
+int64_t sys_ftruncate(rt_thread *t, const uint64_t a[6])
 {
 	if ((int64_t)a[1] < 0)
 		return -LX_EINVAL;
@@ -1747,7 +1769,7 @@ long sys_ftruncate(rt_thread *t, const uint64_t a[6])
 	return vfs_node_truncate(t->proc, f->node, a[1]);
 }
 
-long sys_fallocate(rt_thread *t, const uint64_t a[6])
+int64_t sys_fallocate(rt_thread *t, const uint64_t a[6])
 {
 	uint32_t mode = (uint32_t)a[1];
 	int64_t off = (int64_t)a[2], len = (int64_t)a[3];
@@ -1789,14 +1811,14 @@ long sys_fallocate(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
-long sys_sync(rt_thread *t, const uint64_t a[6])
+int64_t sys_sync(rt_thread *t, const uint64_t a[6])
 {
 	(void)t;
 	(void)a;
 	return 0;
 }
 
-long sys_syncfs(rt_thread *t, const uint64_t a[6])
+int64_t sys_syncfs(rt_thread *t, const uint64_t a[6])
 {
 	return fd_io(t->proc, (int)a[0]) ? 0 : -LX_EBADF;
 }
@@ -1809,12 +1831,12 @@ static long do_fsync(rt_thread *t, int fd)
 	return f->kind == FD_FILE || f->kind == FD_DIR ? 0 : -LX_EINVAL;
 }
 
-long sys_fsync(rt_thread *t, const uint64_t a[6])
+int64_t sys_fsync(rt_thread *t, const uint64_t a[6])
 {
 	return do_fsync(t, (int)a[0]);
 }
 
-long sys_fdatasync(rt_thread *t, const uint64_t a[6])
+int64_t sys_fdatasync(rt_thread *t, const uint64_t a[6])
 {
 	return do_fsync(t, (int)a[0]);
 }

@@ -1,8 +1,8 @@
 /* Memory syscalls: brk, mmap and friends, over the arena's VMAs (mem.c). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "linux_abi.h"
 #include "fd.h"
 #include "interp.h"
 #include "rt.h"
@@ -40,7 +40,7 @@ static int exec_in(const rv_mem *m, uint64_t a, uint64_t b)
 	return 0;
 }
 
-long sys_brk(rt_thread *t, const uint64_t a[6])
+int64_t sys_brk(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t want = a[0];
@@ -78,7 +78,7 @@ static long map_file(rt_thread *t, int fd, uint64_t addr, uint64_t len,
 	return 0;
 }
 
-long sys_mmap(rt_thread *t, const uint64_t a[6])
+int64_t sys_mmap(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	rv_mem *m = p->mem;
@@ -87,40 +87,40 @@ long sys_mmap(rt_thread *t, const uint64_t a[6])
 	int flags = (int)a[3], fd = (int)a[4];
 	int type = flags & MAP_SHARED_VALIDATE_F;
 	if (!len || PAGE_OFF(off) || prot & ~7u || !type)
-		return -EINVAL;
+		return -LX_EINVAL;
 	len = PAGE_UP(len);
 	if (!len || len > m->size)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	int anon = flags & MAP_ANONYMOUS_F;
 	char *name = NULL;
 	if (!anon) {
 		name = fd_path(p, fd);
 		if (!name)
-			return -EBADF;
+			return -LX_EBADF;
 		/* Probe readability and type before touching the address space. */
 		uint8_t probe;
 		long r = fd_pread(p, fd, &probe, 0, off);
 		if (r < 0) {
 			free(name);
-			return r == -EISDIR || r == -ESPIPE ? -ENODEV : r;
+			return r == -LX_EISDIR || r == -LX_ESPIPE ? -LX_ENODEV : r;
 		}
 	}
 	if (flags & (MAP_FIXED_F | MAP_FIXED_NOREPLACE_F)) {
 		if (PAGE_OFF(addr) || addr < MEM_LOW || addr + len > m->size ||
 		    addr + len < addr) {
 			free(name);
-			return PAGE_OFF(addr) ? -EINVAL : -ENOMEM;
+			return PAGE_OFF(addr) ? -LX_EINVAL : -LX_ENOMEM;
 		}
 		if ((flags & MAP_FIXED_NOREPLACE_F) && !(flags & MAP_FIXED_F) &&
 		    overlaps(m, addr, addr + len)) {
 			free(name);
-			return -EEXIST;
+			return -LX_EEXIST;
 		}
 	} else {
 		addr = mem_find_free(m, addr, len);
 		if (!addr) {
 			free(name);
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		}
 	}
 	if (exec_in(m, addr, addr + len) || (prot & MEM_X))
@@ -140,12 +140,12 @@ long sys_mmap(rt_thread *t, const uint64_t a[6])
 	return e ? e : (long)addr;
 }
 
-long sys_munmap(rt_thread *t, const uint64_t a[6])
+int64_t sys_munmap(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t addr = a[0], len = a[1];
 	if (PAGE_OFF(addr) || !len || addr + len < addr)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (addr >= m->size)
 		return 0;
 	if (exec_in(m, addr, addr + PAGE_UP(len)))
@@ -153,23 +153,23 @@ long sys_munmap(rt_thread *t, const uint64_t a[6])
 	return mem_unmap(m, addr, len);
 }
 
-long sys_mprotect(rt_thread *t, const uint64_t a[6])
+int64_t sys_mprotect(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t addr = a[0], len = PAGE_UP(a[1]);
 	uint32_t prot = (uint32_t)a[2];
 	if (PAGE_OFF(addr) || prot & ~7u)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (!len)
 		return 0;
 	if (addr + len < addr || addr + len > m->size)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	if (exec_in(m, addr, addr + len) || (prot & MEM_X))
 		interp_flush(m, addr, len);
 	return mem_protect(m, addr, len, prot);
 }
 
-long sys_mremap(rt_thread *t, const uint64_t a[6])
+int64_t sys_mremap(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t old = a[0], oldlen = PAGE_UP(a[1]), newlen = PAGE_UP(a[2]);
@@ -178,13 +178,13 @@ long sys_mremap(rt_thread *t, const uint64_t a[6])
 	if (PAGE_OFF(old) || !newlen ||
 	    flags & ~(MREMAP_MAYMOVE_F | MREMAP_FIXED_F | MREMAP_DONTUNMAP_F) ||
 	    ((flags & MREMAP_FIXED_F) && !(flags & MREMAP_MAYMOVE_F)))
-		return -EINVAL;
+		return -LX_EINVAL;
 	const mem_vma *v = mem_find(m, old);
 	if (!v || (oldlen && old + oldlen > v->end))
-		return -EFAULT;
+		return -LX_EFAULT;
 	mem_vma src = *v;
 	if (!oldlen) /* duplicate a shared mapping: not supported for private */
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (!(flags & MREMAP_FIXED_F)) {
 		if (newlen <= oldlen) {
 			if (newlen < oldlen)
@@ -200,19 +200,19 @@ long sys_mremap(rt_thread *t, const uint64_t a[6])
 			return e ? e : (long)old;
 		}
 		if (!(flags & MREMAP_MAYMOVE_F))
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		want = mem_find_free(m, 0, newlen);
 		if (!want)
-			return -ENOMEM;
+			return -LX_ENOMEM;
 	} else if (PAGE_OFF(want) || want < MEM_LOW || want + newlen > m->size ||
 		   (want < old + oldlen && old < want + newlen)) {
-		return -EINVAL;
+		return -LX_EINVAL;
 	}
 	/* Move: copy the bytes out first, since mem_map zero-fills. */
 	uint64_t keep = oldlen < newlen ? oldlen : newlen;
 	uint8_t *tmp = malloc(keep);
 	if (!tmp)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	memcpy(tmp, m->base + old, keep);
 	char *name = src.name ? strdup(src.name) : NULL;
 	int e = mem_map(m, want, newlen, src.prot, src.flags, name,
@@ -229,45 +229,45 @@ long sys_mremap(rt_thread *t, const uint64_t a[6])
 	return e ? e : (long)want;
 }
 
-long sys_msync(rt_thread *t, const uint64_t a[6])
+int64_t sys_msync(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	if (PAGE_OFF(a[0]) || (a[2] & ~7ULL) || ((a[2] & 1) && (a[2] & 4)))
-		return -EINVAL;
+		return -LX_EINVAL;
 	for (uint64_t at = a[0]; at < a[0] + a[1];) {
 		const mem_vma *v = mem_find(m, at);
 		if (!v)
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		at = v->end;
 	}
 	return 0;
 }
 
-long sys_mincore(rt_thread *t, const uint64_t a[6])
+int64_t sys_mincore(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t addr = a[0], len = PAGE_UP(a[1]);
 	if (PAGE_OFF(addr))
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint64_t pages = len / PAGE;
 	uint8_t *out = mem_check(m, a[2], pages, MEM_W);
 	if (!out && pages)
-		return -EFAULT;
+		return -LX_EFAULT;
 	for (uint64_t i = 0; i < pages; i++) {
 		if (!mem_find(m, addr + i * PAGE))
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		out[i] = 1; /* everything in the arena is resident */
 	}
 	return 0;
 }
 
-long sys_madvise(rt_thread *t, const uint64_t a[6])
+int64_t sys_madvise(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t addr = a[0], len = PAGE_UP(a[1]);
 	int advice = (int)a[2];
 	if (PAGE_OFF(addr) || advice < 0 || (advice > 25 && advice != MADV_HWPOISON_A))
-		return -EINVAL;
+		return -LX_EINVAL;
 	int unmapped = 0;
 	for (uint64_t at = addr; at < addr + len;) {
 		const mem_vma *v = mem_find(m, at);
@@ -284,5 +284,5 @@ long sys_madvise(rt_thread *t, const uint64_t a[6])
 			memset(m->base + at, 0, end - at);
 		at = end;
 	}
-	return unmapped ? -ENOMEM : 0;
+	return unmapped ? -LX_ENOMEM : 0;
 }

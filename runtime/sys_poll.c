@@ -95,7 +95,7 @@ static long wait_or_timeout(rt_thread *t, uint64_t deadline, int zero)
 	return -RT_EBLOCK;
 }
 
-long sys_ppoll(rt_thread *t, const uint64_t a[6])
+int64_t sys_ppoll(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	uint64_t nfds = a[1], deadline;
@@ -148,7 +148,7 @@ long sys_ppoll(rt_thread *t, const uint64_t a[6])
 #define SEL_OUT (LX_POLLOUT | LX_POLLWRNORM | LX_POLLWRBAND | LX_POLLERR)
 #define SEL_EX LX_POLLPRI
 
-long sys_pselect6(rt_thread *t, const uint64_t a[6])
+int64_t sys_pselect6(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int n = (int)a[0], zero, r;

@@ -1,10 +1,10 @@
 /* Process and thread identity, limits, futex, and the small syscalls that
  * describe the machine (uname, sysinfo, riscv_hwprobe). */
-#include <errno.h>
 #include <string.h>
 
 #include <stdio.h>
 
+#include "linux_abi.h"
 #include "interp.h"
 #include "vfs.h"
 #include "rt.h"
@@ -45,13 +45,13 @@ static void thread_exit(rt_thread *t, int code, int group)
 	rt_proc_exit(p, (code & 0xff) << 8);
 }
 
-long sys_exit(rt_thread *t, const uint64_t a[6])
+int64_t sys_exit(rt_thread *t, const uint64_t a[6])
 {
 	thread_exit(t, (int)a[0], 0);
 	return 0;
 }
 
-long sys_exit_group(rt_thread *t, const uint64_t a[6])
+int64_t sys_exit_group(rt_thread *t, const uint64_t a[6])
 {
 	thread_exit(t, (int)a[0], 1);
 	return 0;
@@ -59,22 +59,22 @@ long sys_exit_group(rt_thread *t, const uint64_t a[6])
 
 /* ---- thread bookkeeping ---- */
 
-long sys_set_tid_address(rt_thread *t, const uint64_t a[6])
+int64_t sys_set_tid_address(rt_thread *t, const uint64_t a[6])
 {
 	t->clear_child_tid = a[0];
 	return t->tid;
 }
 
-long sys_set_robust_list(rt_thread *t, const uint64_t a[6])
+int64_t sys_set_robust_list(rt_thread *t, const uint64_t a[6])
 {
 	if (a[1] != 24) /* sizeof(struct robust_list_head) */
-		return -EINVAL;
+		return -LX_EINVAL;
 	t->robust_list = a[0];
 	t->robust_len = a[1];
 	return 0;
 }
 
-long sys_get_robust_list(rt_thread *t, const uint64_t a[6])
+int64_t sys_get_robust_list(rt_thread *t, const uint64_t a[6])
 {
 	rt_thread *who = t;
 	if (a[0] && (int)a[0] != t->tid) {
@@ -83,40 +83,40 @@ long sys_get_robust_list(rt_thread *t, const uint64_t a[6])
 			if (t->proc->rt->threads[i]->tid == (int)a[0])
 				who = t->proc->rt->threads[i];
 		if (!who)
-			return -ESRCH;
+			return -LX_ESRCH;
 	}
 	uint64_t len = 24;
 	if (mem_write(t->proc->mem, a[1], &who->robust_list, 8) ||
 	    mem_write(t->proc->mem, a[2], &len, 8))
-		return -EFAULT;
+		return -LX_EFAULT;
 	return 0;
 }
 
 /* struct rseq: cpu_id_start, cpu_id, rseq_cs, flags, node_id, mm_cid. */
 #define RSEQ_SIG_LEN 32
-long sys_rseq(rt_thread *t, const uint64_t a[6])
+int64_t sys_rseq(rt_thread *t, const uint64_t a[6])
 {
 	uint64_t addr = a[0];
 	uint32_t len = (uint32_t)a[1];
 	int flags = (int)a[2];
 	if (flags & 1) { /* RSEQ_FLAG_UNREGISTER */
 		if (!t->rseq || t->rseq != addr)
-			return -EINVAL;
+			return -LX_EINVAL;
 		t->rseq = 0;
 		return 0;
 	}
 	if (flags)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (t->rseq)
-		return t->rseq == addr ? -EBUSY : -EINVAL;
+		return t->rseq == addr ? -LX_EBUSY : -LX_EINVAL;
 	if (len < RSEQ_SIG_LEN || (addr & 31))
-		return -EINVAL;
+		return -LX_EINVAL;
 	/* One CPU, number 0: that is all the registration has to publish. */
 	uint32_t ids[2] = { 0, 0 };
 	uint32_t tail[2] = { 0, 0 };
 	if (mem_write(t->proc->mem, addr, ids, sizeof ids) ||
 	    mem_write(t->proc->mem, addr + 20, tail, sizeof tail))
-		return -EFAULT;
+		return -LX_EFAULT;
 	t->rseq = addr;
 	return 0;
 }
@@ -166,39 +166,39 @@ static int futex_requeue(rt_thread *t, uint64_t from, uint64_t to, int wake, int
 	return woken + moved;
 }
 
-long sys_futex(rt_thread *t, const uint64_t a[6])
+int64_t sys_futex(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	uint64_t addr = a[0];
 	int op = (int)a[1] & ~(FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME_F);
 	uint32_t val = (uint32_t)a[2];
 	if (addr & 3)
-		return -EINVAL;
+		return -LX_EINVAL;
 	switch (op) {
 	case FUTEX_WAIT_OP:
 	case FUTEX_WAIT_BITSET_OP: {
 		uint32_t bitset = op == FUTEX_WAIT_BITSET_OP ? (uint32_t)a[5] : ~0u;
 		if (!bitset)
-			return -EINVAL;
+			return -LX_EINVAL;
 		uint32_t cur;
 		if (mem_read(p->mem, addr, &cur, 4))
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (cur != val)
-			return -EAGAIN;
+			return -LX_EAGAIN;
 		uint64_t deadline = 0;
 		if (a[3]) {
 			int64_t ts[2];
 			if (mem_read(p->mem, a[3], ts, sizeof ts))
-				return -EFAULT;
+				return -LX_EFAULT;
 			if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NS)
-				return -EINVAL;
+				return -LX_EINVAL;
 			uint64_t now = p->rt->host.monotonic_ns();
 			uint64_t ns = (uint64_t)ts[0] * NS + (uint64_t)ts[1];
 			if (op == FUTEX_WAIT_BITSET_OP) { /* absolute */
 				uint64_t cnow = (a[1] & FUTEX_CLOCK_REALTIME_F)
 							? p->rt->host.realtime_ns() : now;
 				if (ns <= cnow)
-					return -ETIMEDOUT;
+					return -LX_ETIMEDOUT;
 				deadline = now + (ns - cnow);
 			} else {
 				deadline = now + ns;
@@ -214,16 +214,16 @@ long sys_futex(rt_thread *t, const uint64_t a[6])
 		return futex_wake(t, addr, (int)val, ~0u);
 	case FUTEX_WAKE_BITSET_OP:
 		if (!(uint32_t)a[5])
-			return -EINVAL;
+			return -LX_EINVAL;
 		return futex_wake(t, addr, (int)val, (uint32_t)a[5]);
 	case FUTEX_REQUEUE_OP:
 		return futex_requeue(t, addr, a[4], (int)val, (int)a[3]);
 	case FUTEX_CMP_REQUEUE_OP: {
 		uint32_t cur;
 		if (mem_read(p->mem, addr, &cur, 4))
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (cur != (uint32_t)a[5])
-			return -EAGAIN;
+			return -LX_EAGAIN;
 		return futex_requeue(t, addr, a[4], (int)val, (int)a[3]);
 	}
 	case FUTEX_WAKE_OP_OP: {
@@ -232,7 +232,7 @@ long sys_futex(rt_thread *t, const uint64_t a[6])
 		uint32_t enc = (uint32_t)a[5], old;
 		uint64_t addr2 = a[4];
 		if (mem_read(p->mem, addr2, &old, 4))
-			return -EFAULT;
+			return -LX_EFAULT;
 		int opn = (enc >> 28) & 7, cmp = (enc >> 24) & 15;
 		uint32_t oparg = (enc >> 12) & 0xfff, cmparg = enc & 0xfff;
 		if (enc & (8u << 28))
@@ -244,10 +244,10 @@ long sys_futex(rt_thread *t, const uint64_t a[6])
 		case 2: nv = old | oparg; break;
 		case 3: nv = old & ~oparg; break;
 		case 4: nv = old ^ oparg; break;
-		default: return -ENOSYS;
+		default: return -LX_ENOSYS;
 		}
 		if (mem_write(p->mem, addr2, &nv, 4))
-			return -EFAULT;
+			return -LX_EFAULT;
 		int hit;
 		switch (cmp) {
 		case 0: hit = old == cmparg; break;
@@ -256,7 +256,7 @@ long sys_futex(rt_thread *t, const uint64_t a[6])
 		case 3: hit = (int32_t)old <= (int32_t)cmparg; break;
 		case 4: hit = (int32_t)old > (int32_t)cmparg; break;
 		case 5: hit = (int32_t)old >= (int32_t)cmparg; break;
-		default: return -ENOSYS;
+		default: return -LX_ENOSYS;
 		}
 		int n = futex_wake(t, addr, (int)val, ~0u);
 		if (hit)
@@ -264,49 +264,49 @@ long sys_futex(rt_thread *t, const uint64_t a[6])
 		return n;
 	}
 	default:
-		return -ENOSYS;
+		return -LX_ENOSYS;
 	}
 }
 
 /* ---- scheduling ---- */
 
-long sys_sched_yield(rt_thread *t, const uint64_t a[6])
+int64_t sys_sched_yield(rt_thread *t, const uint64_t a[6])
 {
 	(void)t; (void)a;
 	return 0;
 }
 
 /* The guest sees one CPU: the runtime runs one hart at a time. */
-long sys_sched_getaffinity(rt_thread *t, const uint64_t a[6])
+int64_t sys_sched_getaffinity(rt_thread *t, const uint64_t a[6])
 {
 	uint64_t len = a[1];
 	if (len < 8 || (len & 7))
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint64_t mask = 1;
 	if (mem_write(t->proc->mem, a[2], &mask, 8))
-		return -EFAULT;
+		return -LX_EFAULT;
 	return 8;
 }
 
-long sys_sched_setaffinity(rt_thread *t, const uint64_t a[6])
+int64_t sys_sched_setaffinity(rt_thread *t, const uint64_t a[6])
 {
 	uint64_t mask = 0;
 	if (a[1] < 1)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (mem_read(t->proc->mem, a[2], &mask, a[1] < 8 ? a[1] : 8))
-		return -EFAULT;
-	return (mask & 1) ? 0 : -EINVAL;
+		return -LX_EFAULT;
+	return (mask & 1) ? 0 : -LX_EINVAL;
 }
 
 /* ---- identity ---- */
 
-long sys_getpid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->pid; }
-long sys_getppid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->ppid; }
-long sys_gettid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->tid; }
-long sys_getuid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->uid; }
-long sys_geteuid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->euid; }
-long sys_getgid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->gid; }
-long sys_getegid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->egid; }
+int64_t sys_getpid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->pid; }
+int64_t sys_getppid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->ppid; }
+int64_t sys_gettid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->tid; }
+int64_t sys_getuid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->uid; }
+int64_t sys_geteuid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->euid; }
+int64_t sys_getgid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->gid; }
+int64_t sys_getegid(rt_thread *t, const uint64_t a[6]) { (void)a; return t->proc->egid; }
 
 /* set*id: root may set anything; others only to ids they already hold. */
 static int may_set(const rt_proc *p, uint32_t id, uint32_t r, uint32_t e, uint32_t s)
@@ -314,33 +314,33 @@ static int may_set(const rt_proc *p, uint32_t id, uint32_t r, uint32_t e, uint32
 	return p->euid == 0 || id == r || id == e || id == s;
 }
 
-long sys_setuid(rt_thread *t, const uint64_t a[6])
+int64_t sys_setuid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	uint32_t id = (uint32_t)a[0];
 	if ((int32_t)id < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (p->euid == 0)
 		p->uid = p->euid = p->suid = id;
 	else if (may_set(p, id, p->uid, p->euid, p->suid))
 		p->euid = id;
 	else
-		return -EPERM;
+		return -LX_EPERM;
 	return 0;
 }
 
-long sys_setgid(rt_thread *t, const uint64_t a[6])
+int64_t sys_setgid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	uint32_t id = (uint32_t)a[0];
 	if ((int32_t)id < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (p->euid == 0)
 		p->gid = p->egid = p->sgid = id;
 	else if (may_set(p, id, p->gid, p->egid, p->sgid))
 		p->egid = id;
 	else
-		return -EPERM;
+		return -LX_EPERM;
 	return 0;
 }
 
@@ -350,20 +350,20 @@ static long setres(rt_proc *p, const uint64_t a[6], uint32_t *r, uint32_t *e,
 	uint32_t v[3] = { (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2] };
 	for (int i = 0; i < 3; i++)
 		if (v[i] != UINT32_MAX && !may_set(p, v[i], *r, *e, *s))
-			return -EPERM;
+			return -LX_EPERM;
 	if (v[0] != UINT32_MAX) *r = v[0];
 	if (v[1] != UINT32_MAX) *e = v[1];
 	if (v[2] != UINT32_MAX) *s = v[2];
 	return 0;
 }
 
-long sys_setresuid(rt_thread *t, const uint64_t a[6])
+int64_t sys_setresuid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	return setres(p, a, &p->uid, &p->euid, &p->suid);
 }
 
-long sys_setresgid(rt_thread *t, const uint64_t a[6])
+int64_t sys_setresgid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	return setres(p, a, &p->gid, &p->egid, &p->sgid);
@@ -373,47 +373,47 @@ static long getres(rt_proc *p, const uint64_t a[6], uint32_t r, uint32_t e, uint
 {
 	if (mem_write(p->mem, a[0], &r, 4) || mem_write(p->mem, a[1], &e, 4) ||
 	    mem_write(p->mem, a[2], &s, 4))
-		return -EFAULT;
+		return -LX_EFAULT;
 	return 0;
 }
 
-long sys_getresuid(rt_thread *t, const uint64_t a[6])
+int64_t sys_getresuid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	return getres(p, a, p->uid, p->euid, p->suid);
 }
 
-long sys_getresgid(rt_thread *t, const uint64_t a[6])
+int64_t sys_getresgid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	return getres(p, a, p->gid, p->egid, p->sgid);
 }
 
-long sys_getgroups(rt_thread *t, const uint64_t a[6])
+int64_t sys_getgroups(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int n = (int)a[0];
 	if (n < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (n == 0)
 		return p->ngroups;
 	if (n < p->ngroups)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (mem_write(p->mem, a[1], p->groups, (size_t)p->ngroups * 4))
-		return -EFAULT;
+		return -LX_EFAULT;
 	return p->ngroups;
 }
 
-long sys_setgroups(rt_thread *t, const uint64_t a[6])
+int64_t sys_setgroups(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int n = (int)a[0];
 	if (p->euid != 0)
-		return -EPERM;
+		return -LX_EPERM;
 	if (n < 0 || n > (int)(sizeof p->groups / sizeof p->groups[0]))
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (n && mem_read(p->mem, a[1], p->groups, (size_t)n * 4))
-		return -EFAULT;
+		return -LX_EFAULT;
 	p->ngroups = n;
 	return 0;
 }
@@ -429,47 +429,47 @@ static rt_proc *proc_by_pid(rt_thread *t, int pid)
 	return NULL;
 }
 
-long sys_setpgid(rt_thread *t, const uint64_t a[6])
+int64_t sys_setpgid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = proc_by_pid(t, (int)a[0]);
 	int pgid = (int)a[1];
 	if (pgid < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (!p)
-		return -ESRCH;
+		return -LX_ESRCH;
 	if (p->sid == p->pid)
-		return p->pgid == (pgid ? pgid : p->pid) ? 0 : -EPERM;
+		return p->pgid == (pgid ? pgid : p->pid) ? 0 : -LX_EPERM;
 	p->pgid = pgid ? pgid : p->pid;
 	return 0;
 }
 
-long sys_getpgid(rt_thread *t, const uint64_t a[6])
+int64_t sys_getpgid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = proc_by_pid(t, (int)a[0]);
-	return p ? p->pgid : -ESRCH;
+	return p ? p->pgid : -LX_ESRCH;
 }
 
-long sys_getsid(rt_thread *t, const uint64_t a[6])
+int64_t sys_getsid(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = proc_by_pid(t, (int)a[0]);
-	return p ? p->sid : -ESRCH;
+	return p ? p->sid : -LX_ESRCH;
 }
 
-long sys_setsid(rt_thread *t, const uint64_t a[6])
+int64_t sys_setsid(rt_thread *t, const uint64_t a[6])
 {
 	(void)a;
 	rt_proc *p = t->proc;
 	rt *r = p->rt;
 	for (size_t i = 0; i < r->nprocs; i++)
 		if (r->procs[i]->pgid == p->pid && !r->procs[i]->exited)
-			return -EPERM; /* already a group leader */
+			return -LX_EPERM; /* already a group leader */
 	p->sid = p->pgid = p->pid;
 	return p->sid;
 }
 
 /* ---- the machine ---- */
 
-long sys_uname(rt_thread *t, const uint64_t a[6])
+int64_t sys_uname(rt_thread *t, const uint64_t a[6])
 {
 	char u[6][65];
 	memset(u, 0, sizeof u);
@@ -479,25 +479,25 @@ long sys_uname(rt_thread *t, const uint64_t a[6])
 	strcpy(u[3], "#1 SMP PREEMPT friscy");
 	strcpy(u[4], "riscv64");
 	strcpy(u[5], "(none)");
-	return mem_write(t->proc->mem, a[0], u, sizeof u) ? -EFAULT : 0;
+	return mem_write(t->proc->mem, a[0], u, sizeof u) ? -LX_EFAULT : 0;
 }
 
-long sys_sethostname(rt_thread *t, const uint64_t a[6])
+int64_t sys_sethostname(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	size_t len = a[1];
 	if (p->euid != 0)
-		return -EPERM;
+		return -LX_EPERM;
 	if (len > 64)
-		return -EINVAL;
+		return -LX_EINVAL;
 	char name[65] = { 0 };
 	if (mem_read(p->mem, a[0], name, len))
-		return -EFAULT;
+		return -LX_EFAULT;
 	vfs_set_hostname(p->rt->vfs, name);
 	return 0;
 }
 
-long sys_sysinfo(rt_thread *t, const uint64_t a[6])
+int64_t sys_sysinfo(rt_thread *t, const uint64_t a[6])
 {
 	rt *r = t->proc->rt;
 	uint8_t si[112] = { 0 };
@@ -514,7 +514,7 @@ long sys_sysinfo(rt_thread *t, const uint64_t a[6])
 	memcpy(si + 40, &freeram, 8);
 	memcpy(si + 80, &procs, 2);
 	memcpy(si + 104, &unit, 4);
-	return mem_write(m, a[0], si, sizeof si) ? -EFAULT : 0;
+	return mem_write(m, a[0], si, sizeof si) ? -LX_EFAULT : 0;
 }
 
 enum { RLIM_NOFILE = 7, RLIM_NLIMITS = 16 };
@@ -522,22 +522,22 @@ enum { RLIM_NOFILE = 7, RLIM_NLIMITS = 16 };
 static long rlimit_io(rt_thread *t, rt_proc *p, int res, uint64_t newp, uint64_t oldp)
 {
 	if (res < 0 || res >= RLIM_NLIMITS)
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint64_t nv[2];
 	if (newp) {
 		if (mem_read(t->proc->mem, newp, nv, sizeof nv))
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (nv[0] > nv[1])
-			return -EINVAL;
+			return -LX_EINVAL;
 		if (nv[1] > p->rlimit[res].max && p->euid != 0)
-			return -EPERM;
+			return -LX_EPERM;
 		if (res == RLIM_NOFILE && nv[1] > 1024 * 1024)
-			return -EPERM;
+			return -LX_EPERM;
 	}
 	if (oldp) {
 		uint64_t ov[2] = { p->rlimit[res].cur, p->rlimit[res].max };
 		if (mem_write(t->proc->mem, oldp, ov, sizeof ov))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	if (newp) {
 		p->rlimit[res].cur = nv[0];
@@ -546,29 +546,29 @@ static long rlimit_io(rt_thread *t, rt_proc *p, int res, uint64_t newp, uint64_t
 	return 0;
 }
 
-long sys_getrlimit(rt_thread *t, const uint64_t a[6])
+int64_t sys_getrlimit(rt_thread *t, const uint64_t a[6])
 {
 	return rlimit_io(t, t->proc, (int)a[0], 0, a[1]);
 }
 
-long sys_setrlimit(rt_thread *t, const uint64_t a[6])
+int64_t sys_setrlimit(rt_thread *t, const uint64_t a[6])
 {
 	return rlimit_io(t, t->proc, (int)a[0], a[1], 0);
 }
 
-long sys_prlimit64(rt_thread *t, const uint64_t a[6])
+int64_t sys_prlimit64(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = proc_by_pid(t, (int)a[0]);
 	if (!p)
-		return -ESRCH;
+		return -LX_ESRCH;
 	return rlimit_io(t, p, (int)a[1], a[2], a[3]);
 }
 
-long sys_getrusage(rt_thread *t, const uint64_t a[6])
+int64_t sys_getrusage(rt_thread *t, const uint64_t a[6])
 {
 	int who = (int)a[0];
 	if (who != 0 && who != -1 && who != 1) /* SELF, CHILDREN, THREAD */
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint8_t ru[144] = { 0 };
 	if (who != -1) {
 		uint64_t ns = t->proc->rt->host.monotonic_ns() - t->proc->start_ns;
@@ -581,7 +581,7 @@ long sys_getrusage(rt_thread *t, const uint64_t a[6])
 		maxrss /= 1024;
 		memcpy(ru + 32, &maxrss, 8);
 	}
-	return mem_write(t->proc->mem, a[1], ru, sizeof ru) ? -EFAULT : 0;
+	return mem_write(t->proc->mem, a[1], ru, sizeof ru) ? -LX_EFAULT : 0;
 }
 
 enum {
@@ -591,37 +591,37 @@ enum {
 	PR_SET_NO_NEW_PRIVS_ = 38, PR_GET_NO_NEW_PRIVS_ = 39,
 };
 
-long sys_prctl(rt_thread *t, const uint64_t a[6])
+int64_t sys_prctl(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	switch ((int)a[0]) {
 	case PR_SET_NAME_: {
 		char name[16] = { 0 };
 		long n = mem_read_str(p->mem, a[1], name, sizeof name);
-		if (n == -EFAULT)
-			return -EFAULT;
+		if (n == -LX_EFAULT)
+			return -LX_EFAULT;
 		name[15] = 0;
 		memcpy(p->comm, name, sizeof name);
 		return 0;
 	}
 	case PR_GET_NAME_:
-		return mem_write(p->mem, a[1], p->comm, 16) ? -EFAULT : 0;
+		return mem_write(p->mem, a[1], p->comm, 16) ? -LX_EFAULT : 0;
 	case PR_SET_DUMPABLE_:
-		return a[1] > 1 ? -EINVAL : 0;
+		return a[1] > 1 ? -LX_EINVAL : 0;
 	case PR_GET_DUMPABLE_:
 		return 1;
 	case PR_SET_PDEATHSIG_:
-		return a[1] > RT_NSIG ? -EINVAL : 0;
+		return a[1] > RT_NSIG ? -LX_EINVAL : 0;
 	case PR_GET_PDEATHSIG_: {
 		int32_t zero = 0;
-		return mem_write(p->mem, a[1], &zero, 4) ? -EFAULT : 0;
+		return mem_write(p->mem, a[1], &zero, 4) ? -LX_EFAULT : 0;
 	}
 	case PR_SET_NO_NEW_PRIVS_:
-		return a[1] != 1 ? -EINVAL : 0;
+		return a[1] != 1 ? -LX_EINVAL : 0;
 	case PR_GET_NO_NEW_PRIVS_:
 		return 0;
 	default:
-		return -EINVAL;
+		return -LX_EINVAL;
 	}
 }
 
@@ -631,18 +631,18 @@ enum {
 	HWPROBE_BASE_BEHAVIOR = 3, HWPROBE_IMA_EXT_0 = 4, HWPROBE_CPUPERF_0 = 5,
 };
 
-long sys_riscv_hwprobe(rt_thread *t, const uint64_t a[6])
+int64_t sys_riscv_hwprobe(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t pairs = a[0], n = a[1];
 	if (a[4])
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (n > 4096)
-		return -EINVAL;
+		return -LX_EINVAL;
 	for (uint64_t i = 0; i < n; i++) {
 		int64_t kv[2];
 		if (mem_read(m, pairs + i * 16, kv, sizeof kv))
-			return -EFAULT;
+			return -LX_EFAULT;
 		switch (kv[0]) {
 		case HWPROBE_MVENDORID: case HWPROBE_MARCHID: case HWPROBE_MIMPID:
 			kv[1] = 0;
@@ -661,15 +661,15 @@ long sys_riscv_hwprobe(rt_thread *t, const uint64_t a[6])
 			kv[1] = 0;
 		}
 		if (mem_write(m, pairs + i * 16, kv, sizeof kv))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	return 0;
 }
 
-long sys_riscv_flush_icache(rt_thread *t, const uint64_t a[6])
+int64_t sys_riscv_flush_icache(rt_thread *t, const uint64_t a[6])
 {
 	if (a[2] & ~1ULL)
-		return -EINVAL;
+		return -LX_EINVAL;
 	rv_mem *m = t->proc->mem;
 	uint64_t start = a[0], end = a[1];
 	if (end <= start || end > m->size)
@@ -679,14 +679,14 @@ long sys_riscv_flush_icache(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
-long sys_getrandom(rt_thread *t, const uint64_t a[6])
+int64_t sys_getrandom(rt_thread *t, const uint64_t a[6])
 {
 	if (a[2] & ~7ULL)
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint64_t n = a[1] > 33554431 ? 33554431 : a[1];
 	uint8_t *p = mem_check(t->proc->mem, a[0], n, MEM_W);
 	if (!p)
-		return -EFAULT;
+		return -LX_EFAULT;
 	t->proc->rt->host.random(p, (size_t)n);
 	return (long)n;
 }

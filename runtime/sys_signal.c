@@ -1,7 +1,7 @@
 /* Signal syscalls. Delivery itself is in signal.c. */
-#include <errno.h>
 #include <string.h>
 
+#include "linux_abi.h"
 #include "rt.h"
 #include "signal_abi.h"
 #include "syscall.h"
@@ -19,12 +19,12 @@ static rt_thread *find_thread(rt *r, int tid)
 
 static int valid_sig(long sig) { return sig >= 0 && sig <= RT_NSIG; }
 
-long sys_kill(rt_thread *t, const uint64_t a[6])
+int64_t sys_kill(rt_thread *t, const uint64_t a[6])
 {
 	rt *r = t->proc->rt;
 	int pid = (int)a[0], sig = (int)a[1];
 	if (!valid_sig(sig))
-		return -EINVAL;
+		return -LX_EINVAL;
 	rt_siginfo info = { .code = SI_USER_CODE, .pid = t->proc->pid,
 			    .uid = (int32_t)t->proc->uid };
 	int hits = 0;
@@ -42,17 +42,17 @@ long sys_kill(rt_thread *t, const uint64_t a[6])
 		if (sig)
 			rt_signal_proc_info(p, sig, &info);
 	}
-	return hits ? 0 : -ESRCH;
+	return hits ? 0 : -LX_ESRCH;
 }
 
 static long send_to_thread(rt_thread *t, int tgid, int tid, int sig)
 {
 	rt *r = t->proc->rt;
 	if (!valid_sig(sig) || tid <= 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	rt_thread *target = find_thread(r, tid);
 	if (!target || (tgid > 0 && target->proc->pid != tgid))
-		return -ESRCH;
+		return -LX_ESRCH;
 	if (sig) {
 		rt_siginfo info = { .code = SI_TKILL_CODE, .pid = t->proc->pid,
 				    .uid = (int32_t)t->proc->uid };
@@ -61,19 +61,19 @@ static long send_to_thread(rt_thread *t, int tgid, int tid, int sig)
 	return 0;
 }
 
-long sys_tkill(rt_thread *t, const uint64_t a[6])
+int64_t sys_tkill(rt_thread *t, const uint64_t a[6])
 {
 	return send_to_thread(t, -1, (int)a[0], (int)a[1]);
 }
 
-long sys_tgkill(rt_thread *t, const uint64_t a[6])
+int64_t sys_tgkill(rt_thread *t, const uint64_t a[6])
 {
 	if ((int)a[0] <= 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	return send_to_thread(t, (int)a[0], (int)a[1], (int)a[2]);
 }
 
-long sys_sigaltstack(rt_thread *t, const uint64_t a[6])
+int64_t sys_sigaltstack(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t sp = t->cpu.x[2];
@@ -86,28 +86,28 @@ long sys_sigaltstack(rt_thread *t, const uint64_t a[6])
 		memcpy(old + 8, &flags, 4);
 		memcpy(old + 16, &t->altstack.size, 8);
 		if (mem_write(m, a[1], old, sizeof old))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	if (a[0]) {
 		uint8_t ns[24];
 		if (mem_read(m, a[0], ns, sizeof ns))
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (on)
-			return -EPERM;
+			return -LX_EPERM;
 		uint64_t nsp, nsize;
 		int32_t flags;
 		memcpy(&nsp, ns, 8);
 		memcpy(&flags, ns + 8, 4);
 		memcpy(&nsize, ns + 16, 8);
 		if (flags & ~(SS_DISABLE_F | (int32_t)0x80000000)) /* SS_AUTODISARM ok */
-			return -EINVAL;
+			return -LX_EINVAL;
 		if (flags & SS_DISABLE_F) {
 			t->altstack.sp = 0;
 			t->altstack.size = 0;
 			t->altstack.flags = SS_DISABLE_F;
 		} else {
 			if (nsize < MINSIGSTKSZ_RV)
-				return -ENOMEM;
+				return -LX_ENOMEM;
 			t->altstack.sp = nsp;
 			t->altstack.size = nsize;
 			t->altstack.flags = 0;
@@ -116,27 +116,27 @@ long sys_sigaltstack(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
-long sys_rt_sigaction(rt_thread *t, const uint64_t a[6])
+int64_t sys_rt_sigaction(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	int sig = (int)a[0];
 	if (a[3] != 8)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (sig < 1 || sig > RT_NSIG)
-		return -EINVAL;
+		return -LX_EINVAL;
 	/* struct sigaction { handler; flags; mask } on riscv64: no restorer */
 	if (a[2]) {
 		uint64_t old[3] = { p->sigact[sig].handler, p->sigact[sig].flags,
 				    p->sigact[sig].mask };
 		if (mem_write(p->mem, a[2], old, sizeof old))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	if (a[1]) {
 		uint64_t nw[3];
 		if (mem_read(p->mem, a[1], nw, sizeof nw))
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (sig == SIG_KILL || sig == SIG_STOP)
-			return -EINVAL;
+			return -LX_EINVAL;
 		p->sigact[sig] = (rt_sigaction_k){ nw[0], nw[1], nw[2] & ~UNBLOCKABLE };
 		/* Setting a signal to be ignored discards it if pending. */
 		if (nw[0] == SIG_IGN_H || (nw[0] == SIG_DFL_H &&
@@ -150,46 +150,46 @@ long sys_rt_sigaction(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
-long sys_rt_sigprocmask(rt_thread *t, const uint64_t a[6])
+int64_t sys_rt_sigprocmask(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	if (a[3] != 8)
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint64_t old = t->sigmask, set;
 	if (a[1]) {
 		if (mem_read(m, a[1], &set, 8))
-			return -EFAULT;
+			return -LX_EFAULT;
 		switch ((int)a[0]) {
 		case SIG_BLOCK_H: t->sigmask |= set; break;
 		case SIG_UNBLOCK_H: t->sigmask &= ~set; break;
 		case SIG_SETMASK_H: t->sigmask = set; break;
-		default: return -EINVAL;
+		default: return -LX_EINVAL;
 		}
 		t->sigmask &= ~UNBLOCKABLE;
 	}
 	if (a[2] && mem_write(m, a[2], &old, 8)) {
 		t->sigmask = old;
-		return -EFAULT;
+		return -LX_EFAULT;
 	}
 	return 0;
 }
 
-long sys_rt_sigpending(rt_thread *t, const uint64_t a[6])
+int64_t sys_rt_sigpending(rt_thread *t, const uint64_t a[6])
 {
 	if (a[1] != 8)
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint64_t set = (t->sigpending | t->proc->sigpending) & t->sigmask;
-	return mem_write(t->proc->mem, a[0], &set, 8) ? -EFAULT : 0;
+	return mem_write(t->proc->mem, a[0], &set, 8) ? -LX_EFAULT : 0;
 }
 
-long sys_rt_sigsuspend(rt_thread *t, const uint64_t a[6])
+int64_t sys_rt_sigsuspend(rt_thread *t, const uint64_t a[6])
 {
 	if (a[1] != 8)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (!t->restarting) {
 		uint64_t set;
 		if (mem_read(t->proc->mem, a[0], &set, 8))
-			return -EFAULT;
+			return -LX_EFAULT;
 		/* The mask in force while waiting; the old one comes back when
 		 * the handler returns (signal.c saves it in the frame). */
 		t->saved_sigmask = t->sigmask;
@@ -200,15 +200,15 @@ long sys_rt_sigsuspend(rt_thread *t, const uint64_t a[6])
 	return -RT_EBLOCK;
 }
 
-long sys_rt_sigtimedwait(rt_thread *t, const uint64_t a[6])
+int64_t sys_rt_sigtimedwait(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	rt *r = p->rt;
 	if (a[3] != 8)
-		return -EINVAL;
+		return -LX_EINVAL;
 	uint64_t set;
 	if (mem_read(p->mem, a[0], &set, 8))
-		return -EFAULT;
+		return -LX_EFAULT;
 	set &= ~UNBLOCKABLE;
 	uint64_t pend = (t->sigpending | p->sigpending) & set;
 	if (pend) {
@@ -229,7 +229,7 @@ long sys_rt_sigtimedwait(rt_thread *t, const uint64_t a[6])
 			memcpy(si + 16, &info.pid, 4);
 			memcpy(si + 20, &info.uid, 4);
 			if (mem_write(p->mem, a[1], si, sizeof si))
-				return -EFAULT;
+				return -LX_EFAULT;
 		}
 		return sig;
 	}
@@ -239,17 +239,17 @@ long sys_rt_sigtimedwait(rt_thread *t, const uint64_t a[6])
 		if (a[2]) {
 			int64_t ts[2];
 			if (mem_read(p->mem, a[2], ts, sizeof ts))
-				return -EFAULT;
+				return -LX_EFAULT;
 			if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-				return -EINVAL;
+				return -LX_EINVAL;
 			t->wait_deadline = now + (uint64_t)ts[0] * 1000000000ULL +
 					   (uint64_t)ts[1];
 			if (t->wait_deadline == now)
-				return -EAGAIN;
+				return -LX_EAGAIN;
 		}
 	} else if (t->wait_deadline && now >= t->wait_deadline) {
 		t->wait_deadline = 0;
-		return -EAGAIN;
+		return -LX_EAGAIN;
 	}
 	t->wait = RT_WAIT_SIGNAL;
 	return -RT_EBLOCK;

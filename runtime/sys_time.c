@@ -1,8 +1,8 @@
 /* Clocks and sleeping. Sleeps block the thread, never the host: the
  * deadline is kept in the thread and the scheduler completes the call. */
-#include <errno.h>
 #include <string.h>
 
+#include "linux_abi.h"
 #include "rt.h"
 #include "syscall.h"
 
@@ -15,7 +15,7 @@ enum {
 #define TIMER_ABSTIME_F 1
 #define NS 1000000000ULL
 
-/* Current value of a clock in ns; -EINVAL for an unknown clock. */
+/* Current value of a clock in ns; -LX_EINVAL for an unknown clock. */
 static int64_t clock_now(rt_thread *t, long clk)
 {
 	rt *r = t->proc->rt;
@@ -31,7 +31,7 @@ static int64_t clock_now(rt_thread *t, long clk)
 		 * started is its CPU time, to the host's accuracy. */
 		return (int64_t)(r->host.monotonic_ns() - t->proc->start_ns);
 	default:
-		return -EINVAL;
+		return -LX_EINVAL;
 	}
 }
 
@@ -45,52 +45,52 @@ static int get_timespec(rv_mem *m, uint64_t g, int64_t *ns)
 {
 	int64_t ts[2];
 	if (mem_read(m, g, ts, sizeof ts))
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NS)
-		return -EINVAL;
+		return -LX_EINVAL;
 	*ns = ts[0] > INT64_MAX / (int64_t)NS - 1 ? INT64_MAX
 						  : ts[0] * (int64_t)NS + ts[1];
 	return 0;
 }
 
-long sys_clock_gettime(rt_thread *t, const uint64_t a[6])
+int64_t sys_clock_gettime(rt_thread *t, const uint64_t a[6])
 {
 	int64_t now = clock_now(t, (long)a[0]);
 	if (now < 0)
 		return now;
-	return put_timespec(t->proc->mem, a[1], now) ? -EFAULT : 0;
+	return put_timespec(t->proc->mem, a[1], now) ? -LX_EFAULT : 0;
 }
 
-long sys_clock_getres(rt_thread *t, const uint64_t a[6])
+int64_t sys_clock_getres(rt_thread *t, const uint64_t a[6])
 {
 	long clk = (long)a[0];
 	if (clock_now(t, clk) < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	int64_t res = (clk == CLK_REALTIME_COARSE || clk == CLK_MONOTONIC_COARSE)
 			      ? 4000000 : 1;
 	if (a[1] && put_timespec(t->proc->mem, a[1], res))
-		return -EFAULT;
+		return -LX_EFAULT;
 	return 0;
 }
 
-long sys_gettimeofday(rt_thread *t, const uint64_t a[6])
+int64_t sys_gettimeofday(rt_thread *t, const uint64_t a[6])
 {
 	rt *r = t->proc->rt;
 	if (a[0]) {
 		uint64_t ns = r->host.realtime_ns();
 		int64_t tv[2] = { (int64_t)(ns / NS), (int64_t)(ns % NS / 1000) };
 		if (mem_write(t->proc->mem, a[0], tv, sizeof tv))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	if (a[1]) {
 		int32_t tz[2] = { 0, 0 };
 		if (mem_write(t->proc->mem, a[1], tz, sizeof tz))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	return 0;
 }
 
-long sys_times(rt_thread *t, const uint64_t a[6])
+int64_t sys_times(rt_thread *t, const uint64_t a[6])
 {
 	rt *r = t->proc->rt;
 	uint64_t now = r->host.monotonic_ns();
@@ -98,13 +98,13 @@ long sys_times(rt_thread *t, const uint64_t a[6])
 		int64_t tms[4] = { (int64_t)((now - t->proc->start_ns) / (NS / 100)),
 				   0, 0, 0 };
 		if (mem_write(t->proc->mem, a[0], tms, sizeof tms))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	return (long)((now - r->boot_monotonic_ns) / (NS / 100));
 }
 
 /* Block until the monotonic deadline; the scheduler completes the call
- * with 0 then, or with -EINTR (storing what is left at t->wait_rem). */
+ * with 0 then, or with -LX_EINTR (storing what is left at t->wait_rem). */
 static long sleep_until(rt_thread *t, uint64_t deadline, uint64_t rem)
 {
 	if (deadline <= t->proc->rt->host.monotonic_ns())
@@ -115,7 +115,7 @@ static long sleep_until(rt_thread *t, uint64_t deadline, uint64_t rem)
 	return -RT_EBLOCK;
 }
 
-long sys_nanosleep(rt_thread *t, const uint64_t a[6])
+int64_t sys_nanosleep(rt_thread *t, const uint64_t a[6])
 {
 	int64_t ns;
 	int e = get_timespec(t->proc->mem, a[0], &ns);
@@ -126,14 +126,14 @@ long sys_nanosleep(rt_thread *t, const uint64_t a[6])
 			   a[1]);
 }
 
-long sys_clock_nanosleep(rt_thread *t, const uint64_t a[6])
+int64_t sys_clock_nanosleep(rt_thread *t, const uint64_t a[6])
 {
 	long clk = (long)a[0];
 	if (clk == CLK_THREAD_CPUTIME)
-		return -EINVAL;
+		return -LX_EINVAL;
 	int64_t cnow = clock_now(t, clk);
 	if (cnow < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	int64_t ns;
 	int e = get_timespec(t->proc->mem, a[2], &ns);
 	if (e)

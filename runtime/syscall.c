@@ -1,7 +1,7 @@
 /* Syscall dispatch and --strace. The table is in syscall.h. */
+#include "linux_abi.h"
 #include "syscall.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,22 +102,65 @@ static const char *syscall_args(long nr)
 	return "xxxxxx";
 }
 
-static const char *const errno_names[] = {
-	[EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH",
-	[EINTR] = "EINTR", [EIO] = "EIO", [ENXIO] = "ENXIO", [E2BIG] = "E2BIG",
-	[ENOEXEC] = "ENOEXEC", [EBADF] = "EBADF", [ECHILD] = "ECHILD",
-	[EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES",
-	[EFAULT] = "EFAULT", [EBUSY] = "EBUSY", [EEXIST] = "EEXIST",
-	[EXDEV] = "EXDEV", [ENODEV] = "ENODEV", [ENOTDIR] = "ENOTDIR",
-	[EISDIR] = "EISDIR", [EINVAL] = "EINVAL", [ENFILE] = "ENFILE",
-	[EMFILE] = "EMFILE", [ENOTTY] = "ENOTTY", [EFBIG] = "EFBIG",
-	[ENOSPC] = "ENOSPC", [ESPIPE] = "ESPIPE", [EROFS] = "EROFS",
-	[EMLINK] = "EMLINK", [EPIPE] = "EPIPE", [EDOM] = "EDOM",
-	[ERANGE] = "ERANGE", [EDEADLK] = "EDEADLK", [ENAMETOOLONG] = "ENAMETOOLONG",
-	[ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [ELOOP] = "ELOOP",
-	[ETIMEDOUT] = "ETIMEDOUT", [EOVERFLOW] = "EOVERFLOW",
-	[EOPNOTSUPP] = "EOPNOTSUPP", [ENOTSOCK] = "ENOTSOCK",
+/* Linux errno names and messages, by Linux number (not the host's: under
+ * Emscripten the host's differ), for --strace and runtime messages. */
+static const struct { const char *name, *msg; } lx_errors[] = {
+	[LX_EPERM] = { "EPERM", "Operation not permitted" },
+	[LX_ENOENT] = { "ENOENT", "No such file or directory" },
+	[LX_ESRCH] = { "ESRCH", "No such process" },
+	[LX_EINTR] = { "EINTR", "Interrupted system call" },
+	[LX_EIO] = { "EIO", "Input/output error" },
+	[LX_ENXIO] = { "ENXIO", "No such device or address" },
+	[LX_E2BIG] = { "E2BIG", "Argument list too long" },
+	[LX_ENOEXEC] = { "ENOEXEC", "Exec format error" },
+	[LX_EBADF] = { "EBADF", "Bad file descriptor" },
+	[LX_ECHILD] = { "ECHILD", "No child processes" },
+	[LX_EAGAIN] = { "EAGAIN", "Resource temporarily unavailable" },
+	[LX_ENOMEM] = { "ENOMEM", "Cannot allocate memory" },
+	[LX_EACCES] = { "EACCES", "Permission denied" },
+	[LX_EFAULT] = { "EFAULT", "Bad address" },
+	[LX_EBUSY] = { "EBUSY", "Device or resource busy" },
+	[LX_EEXIST] = { "EEXIST", "File exists" },
+	[LX_EXDEV] = { "EXDEV", "Invalid cross-device link" },
+	[LX_ENODEV] = { "ENODEV", "No such device" },
+	[LX_ENOTDIR] = { "ENOTDIR", "Not a directory" },
+	[LX_EISDIR] = { "EISDIR", "Is a directory" },
+	[LX_EINVAL] = { "EINVAL", "Invalid argument" },
+	[LX_ENFILE] = { "ENFILE", "Too many open files in system" },
+	[LX_EMFILE] = { "EMFILE", "Too many open files" },
+	[LX_ENOTTY] = { "ENOTTY", "Inappropriate ioctl for device" },
+	[LX_EFBIG] = { "EFBIG", "File too large" },
+	[LX_ENOSPC] = { "ENOSPC", "No space left on device" },
+	[LX_ESPIPE] = { "ESPIPE", "Illegal seek" },
+	[LX_EROFS] = { "EROFS", "Read-only file system" },
+	[LX_EMLINK] = { "EMLINK", "Too many links" },
+	[LX_EPIPE] = { "EPIPE", "Broken pipe" },
+	[LX_EDOM] = { "EDOM", "Numerical argument out of domain" },
+	[LX_ERANGE] = { "ERANGE", "Numerical result out of range" },
+	[LX_EDEADLK] = { "EDEADLK", "Resource deadlock avoided" },
+	[LX_ENAMETOOLONG] = { "ENAMETOOLONG", "File name too long" },
+	[LX_ENOSYS] = { "ENOSYS", "Function not implemented" },
+	[LX_ENOTEMPTY] = { "ENOTEMPTY", "Directory not empty" },
+	[LX_ELOOP] = { "ELOOP", "Too many levels of symbolic links" },
+	[LX_EOVERFLOW] = { "EOVERFLOW", "Value too large for defined data type" },
+	[LX_ENOTSOCK] = { "ENOTSOCK", "Socket operation on non-socket" },
+	[LX_EOPNOTSUPP] = { "EOPNOTSUPP", "Operation not supported" },
+	[LX_ETIMEDOUT] = { "ETIMEDOUT", "Connection timed out" },
 };
+
+const char *lx_errname(int e)
+{
+	if (e > 0 && e < (int)(sizeof lx_errors / sizeof lx_errors[0]) && lx_errors[e].name)
+		return lx_errors[e].name;
+	return NULL;
+}
+
+const char *lx_strerror(int e)
+{
+	if (e > 0 && e < (int)(sizeof lx_errors / sizeof lx_errors[0]) && lx_errors[e].msg)
+		return lx_errors[e].msg;
+	return "Unknown error";
+}
 
 /* Append to a bounded line buffer. */
 typedef struct line {
@@ -167,7 +210,7 @@ static void put_buf(line *l, const rv_mem *m, uint64_t g, uint64_t n)
 }
 
 static void put_arg(line *l, const rv_mem *m, char kind, uint64_t v,
-		    uint64_t next, long ret, int after)
+		    uint64_t next, int64_t ret, int after)
 {
 	switch (kind) {
 	case 'd': put(l, "%lld", (long long)v); break;
@@ -205,7 +248,7 @@ static void put_arg(line *l, const rv_mem *m, char kind, uint64_t v,
 	}
 }
 
-static void strace_line(rt_thread *t, long nr, const uint64_t a[6], long ret)
+static void strace_line(rt_thread *t, long nr, const uint64_t a[6], int64_t ret)
 {
 	rt *r = t->proc->rt;
 	line l = { .n = 0 };
@@ -225,21 +268,20 @@ static void strace_line(rt_thread *t, long nr, const uint64_t a[6], long ret)
 		put(&l, ") = ? <blocked>");
 	} else if (ret < 0 && ret >= -4095) {
 		int e = (int)-ret;
-		const char *en = e < (int)(sizeof errno_names / sizeof errno_names[0]) &&
-					 errno_names[e] ? errno_names[e] : NULL;
+		const char *en = lx_errname(e);
 		if (en)
-			put(&l, ") = -1 %s (%s)", en, strerror(e));
+			put(&l, ") = -1 %s (%s)", en, lx_strerror(e));
 		else
 			put(&l, ") = -1 errno %d", e);
 	} else if (kinds[0] == 'x' || nr == 222 || nr == 214 || nr == 216) {
-		put(&l, ") = 0x%lx", ret);
+		put(&l, ") = 0x%llx", (unsigned long long)ret);
 	} else {
-		put(&l, ") = %ld", ret);
+		put(&l, ") = %lld", (long long)ret);
 	}
 	r->host.log(l.buf);
 }
 
-static long dispatch(rt_thread *t, long nr, const uint64_t a[6])
+static int64_t dispatch(rt_thread *t, long nr, const uint64_t a[6])
 {
 	switch (nr) {
 #define X(n, name, args) case n: return sys_##name(t, a);
@@ -250,12 +292,12 @@ static long dispatch(rt_thread *t, long nr, const uint64_t a[6])
 	if (nr < 0 || nr >= (long)(sizeof r->unknown_reported / sizeof r->unknown_reported[0]) ||
 	    !r->unknown_reported[nr]) {
 		const char *name = syscall_name(nr);
-		rt_logf(r, "unsupported syscall %ld (%s), returning ENOSYS", nr,
+		rt_logf(r, "unsupported syscall %ld (%s), returning LX_ENOSYS", nr,
 			name ? name : "unknown");
 		if (nr >= 0 && nr < (long)(sizeof r->unknown_reported / sizeof r->unknown_reported[0]))
 			r->unknown_reported[nr] = 1;
 	}
-	return -ENOSYS;
+	return -LX_ENOSYS;
 }
 
 void syscall_dispatch(rt_thread *t)
@@ -265,7 +307,7 @@ void syscall_dispatch(rt_thread *t)
 	const uint64_t a[6] = { c->x[10], c->x[11], c->x[12],
 				c->x[13], c->x[14], c->x[15] };
 	uint64_t pc = c->pc;
-	long ret = dispatch(t, nr, a);
+	int64_t ret = dispatch(t, nr, a);
 	t->restarting = 0;
 	/* A blocked call stays on the ecall and runs again when the thread
 	 * is woken; --strace prints it once, when it completes. */

@@ -1,7 +1,7 @@
 /* The Linux syscall table (riscv64 numbers, asm-generic).
  *
  * One row per syscall: X(number, name, argument kinds). The row generates
- * the dispatch switch, the handler's prototype `long sys_<name>(rt_thread *,
+ * the dispatch switch, the handler's prototype `int64_t sys_<name>(rt_thread *,
  * const uint64_t a[6])`, and --strace's decoding of arguments. Adding a
  * syscall is one row here and one function in the sys_<area>.c file of its
  * area. A handler returns the result or a negative Linux errno, or
@@ -162,13 +162,17 @@
 	SYSCALLS_PROC(X)                       \
 	SYSCALLS_SIGNAL(X)
 
-#define X(nr, name, args) long sys_##name(rt_thread *t, const uint64_t a[6]);
+#define X(nr, name, args) int64_t sys_##name(rt_thread *t, const uint64_t a[6]);
 SYSCALLS(X)
 #undef X
 
 /* Run the syscall in a7 with arguments a0..a5, write a0, advance pc
  * (or leave pc on the ecall if it blocked). Handles --strace. */
 void syscall_dispatch(rt_thread *t);
+
+/* Name and message of a Linux errno (Linux numbering, whatever the host's). */
+const char *lx_errname(int e);
+const char *lx_strerror(int e);
 
 /* Name of a syscall number (also for ones not implemented), or NULL. */
 const char *syscall_name(long nr);

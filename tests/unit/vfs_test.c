@@ -127,6 +127,16 @@ long mem_read_str(const rv_mem *m, uint64_t g, char *buf, size_t cap)
 	return -LX_ENAMETOOLONG;
 }
 
+/* interp.c stand-in: records the last flush */
+static uint64_t flushed_start, flushed_len;
+
+void interp_flush(rv_mem *m, uint64_t start, uint64_t len)
+{
+	(void)m;
+	flushed_start = start;
+	flushed_len = len;
+}
+
 static void *H(uint64_t g)
 {
 	return gmem.base + g;
@@ -1188,6 +1198,20 @@ static void test_open_flags(void)
 	fd = xopen("/f", LX_O_RDONLY, 0);
 	EQ(SYS(ftruncate, (uint64_t)fd, 0), -LX_EINVAL);
 	EQ(SYS(write, (uint64_t)fd, gstr("x"), 1), -LX_EBADF);
+	/* a read over decoded code drops that code (loaders read() code) */
+	static uint8_t pageprot[ARENA / MEM_PAGE];
+	uint64_t code = galloc(2 * MEM_PAGE);
+	code = (code + MEM_PAGE - 1) & ~(MEM_PAGE - 1);
+	gmem.pageprot = pageprot;
+	flushed_len = 0;
+	EQ(SYS(pread64, (uint64_t)fd, code, 3, 0), 3);
+	EQ(flushed_len, 0);
+	pageprot[code / MEM_PAGE] = MEM_R | MEM_X | MEM_CODE;
+	EQ(SYS(pread64, (uint64_t)fd, code + 8, 3, 0), 3);
+	EQ(flushed_start, code + 8);
+	EQ(flushed_len, 3);
+	pageprot[code / MEM_PAGE] = 0;
+	gmem.pageprot = NULL;
 	/* a read into a partly unmapped buffer: what fits; into none: EFAULT */
 	EQ(SYS(read, (uint64_t)fd, RO_END - 2, 100), -LX_EFAULT); /* read-only */
 	EQ(SYS(read, (uint64_t)fd, RW_END - 2, 100), 2);
