@@ -85,6 +85,7 @@ static void proc_free(rt_proc *p)
 		fd_table_unref(p->fds);
 	if (p->cwd)
 		vfs_node_unref(p->cwd);
+	rt_sigpend_free(&p->sig);
 	free(p->exe);
 	free(p->cmdline);
 	free(p->environ);
@@ -95,8 +96,10 @@ void rt_free(rt *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nthreads; i++)
+	for (size_t i = 0; i < r->nthreads; i++) {
+		rt_sigpend_free(&r->threads[i]->sig);
 		free(r->threads[i]);
+	}
 	for (size_t i = 0; i < r->nprocs; i++)
 		proc_free(r->procs[i]);
 	free(r->threads);
@@ -328,7 +331,7 @@ static void wake_threads(rt *r)
 			retry = 1;
 			break;
 		case RT_WAIT_SIGNAL:
-			retry = (t->sigpending | t->proc->sigpending) != 0 ||
+			retry = (t->sig.set | t->proc->sig.set) != 0 ||
 				(t->wait_deadline && now >= t->wait_deadline);
 			break;
 		}

@@ -26,14 +26,25 @@ typedef struct rt_sigaction_k {
 	uint64_t mask;      /* sa_mask (64 signals) */
 } rt_sigaction_k;
 
-/* What a pending signal carries into its siginfo_t. Standard signals do
- * not queue: one slot per signal number. */
+/* What a pending signal carries into its siginfo_t. */
 typedef struct rt_siginfo {
 	int32_t code;             /* si_code: SI_USER, SI_TKILL, SEGV_MAPERR, ... */
-	int32_t pid, uid;         /* sender, for kill/tgkill */
+	int32_t pid, uid;         /* sender, for kill/tgkill/sigqueue */
 	int32_t status;           /* SIGCHLD */
 	uint64_t addr;            /* fault address */
+	uint64_t value;           /* si_value, for sigqueue */
 } rt_siginfo;
+
+#define RT_SIGRTMIN 32
+
+/* Pending signals of a thread or a process. Standard signals do not queue
+ * (one slot per number); real-time ones queue every instance, in order. */
+typedef struct rt_sigpend {
+	uint64_t set;             /* bit sig-1: at least one pending */
+	rt_siginfo std[RT_SIGRTMIN];
+	struct rt_sigq { int sig; rt_siginfo info; } *rtq;
+	size_t nrtq, caprtq;
+} rt_sigpend;
 
 typedef struct rt_proc {
 	int pid, ppid, pgid, sid;
@@ -44,8 +55,7 @@ typedef struct rt_proc {
 	uint32_t umask;
 	uint32_t uid, euid, suid, gid, egid, sgid;
 	rt_sigaction_k sigact[RT_NSIG + 1]; /* indexed by signal number */
-	uint64_t sigpending;                /* process-directed signals */
-	rt_siginfo siginfo[RT_NSIG + 1];
+	rt_sigpend sig;                     /* process-directed signals */
 	char *exe;                /* absolute guest path of the executable */
 	char *cmdline;            /* NUL-separated argv, for /proc/self/cmdline */
 	size_t cmdline_len;
@@ -79,8 +89,7 @@ typedef struct rt_thread {
 	rt_proc *proc;
 	int tid;
 	uint64_t sigmask;
-	uint64_t sigpending;      /* thread-directed signals */
-	rt_siginfo siginfo[RT_NSIG + 1];
+	rt_sigpend sig;           /* thread-directed signals */
 	uint64_t clear_child_tid; /* set_tid_address */
 	uint64_t robust_list, robust_len;
 	uint64_t rseq;
@@ -160,8 +169,16 @@ int rt_run(rt *r, uint64_t budget);
  * forms say what the receiver's siginfo_t holds (NULL: SI_KERNEL). */
 void rt_signal_thread(rt_thread *t, int sig);
 void rt_signal_proc(rt_proc *p, int sig);
-void rt_signal_thread_info(rt_thread *t, int sig, const rt_siginfo *info);
-void rt_signal_proc_info(rt_proc *p, int sig, const rt_siginfo *info);
+int rt_signal_thread_info(rt_thread *t, int sig, const rt_siginfo *info);
+int rt_signal_proc_info(rt_proc *p, int sig, const rt_siginfo *info);
+/* Take the lowest pending signal in `set` (thread-directed first) and its
+ * siginfo; 0 if none. */
+int rt_signal_dequeue(rt_thread *t, uint64_t set, rt_siginfo *info);
+/* Fill a guest siginfo_t (128 bytes). */
+void rt_write_siginfo(uint8_t *si, int sig, const rt_siginfo *info);
+/* Drop every pending instance of sig (it became ignored). */
+void rt_signal_discard(rt_sigpend *p, int sig);
+void rt_sigpend_free(rt_sigpend *p);
 /* A synchronous fault (SIGSEGV, SIGILL, SIGBUS, SIGTRAP, SIGFPE): delivered
  * now; kills the process if blocked or ignored, as Linux does. */
 void rt_signal_fault(rt_thread *t, int sig, int code, uint64_t addr);

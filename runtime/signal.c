@@ -1,6 +1,7 @@
 /* Signal generation and delivery: the riscv64 rt_sigframe, default
  * actions, and rt_sigreturn's restore. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "linux_abi.h"
@@ -31,23 +32,88 @@ static enum dfl default_action(int sig)
 	}
 }
 
-static void set_pending(uint64_t *pending, rt_siginfo *slots, int sig,
-			const rt_siginfo *info)
+/* Queue sig; 0, or -EAGAIN when the real-time queue is full (sigqueue
+ * reports it; RLIMIT_SIGPENDING's usual order of magnitude). */
+static int set_pending(rt_sigpend *p, int sig, const rt_siginfo *info)
 {
 	if (sig < 1 || sig > RT_NSIG)
-		return;
-	*pending |= BIT(sig);
-	slots[sig] = info ? *info : (rt_siginfo){ .code = SI_KERNEL_CODE };
+		return -LX_EINVAL;
+	rt_siginfo in = info ? *info : (rt_siginfo){ .code = SI_KERNEL_CODE };
+	if (sig < RT_SIGRTMIN) {
+		p->set |= BIT(sig);
+		p->std[sig] = in;
+		return 0;
+	}
+	if (p->nrtq == p->caprtq) {
+		size_t cap = p->caprtq ? p->caprtq * 2 : 8;
+		if (cap > 4096)
+			return -LX_EAGAIN;
+		struct rt_sigq *q = realloc(p->rtq, cap * sizeof *q);
+		if (!q)
+			return -LX_EAGAIN;
+		p->rtq = q;
+		p->caprtq = cap;
+	}
+	p->rtq[p->nrtq++] = (struct rt_sigq){ sig, in };
+	p->set |= BIT(sig);
+	return 0;
 }
 
-void rt_signal_thread_info(rt_thread *t, int sig, const rt_siginfo *info)
+/* Take one instance of sig out of p. */
+static rt_siginfo take(rt_sigpend *p, int sig)
 {
-	set_pending(&t->sigpending, t->siginfo, sig, info);
+	rt_siginfo out = { 0 };
+	if (sig < RT_SIGRTMIN) {
+		p->set &= ~BIT(sig);
+		return p->std[sig];
+	}
+	int more = 0;
+	for (size_t i = 0; i < p->nrtq; i++) {
+		if (p->rtq[i].sig != sig)
+			continue;
+		out = p->rtq[i].info;
+		memmove(&p->rtq[i], &p->rtq[i + 1], (p->nrtq - i - 1) * sizeof *p->rtq);
+		p->nrtq--;
+		for (size_t j = i; j < p->nrtq; j++)
+			more |= p->rtq[j].sig == sig;
+		break;
+	}
+	if (!more)
+		p->set &= ~BIT(sig);
+	return out;
 }
 
-void rt_signal_proc_info(rt_proc *p, int sig, const rt_siginfo *info)
+void rt_signal_discard(rt_sigpend *p, int sig)
 {
-	set_pending(&p->sigpending, p->siginfo, sig, info);
+	while (p->set & BIT(sig))
+		take(p, sig);
+}
+
+void rt_sigpend_free(rt_sigpend *p)
+{
+	free(p->rtq);
+	p->rtq = NULL;
+	p->nrtq = p->caprtq = 0;
+}
+
+int rt_signal_dequeue(rt_thread *t, uint64_t set, rt_siginfo *info)
+{
+	uint64_t mine = t->sig.set & set, theirs = t->proc->sig.set & set;
+	if (!(mine | theirs))
+		return 0;
+	int sig = __builtin_ctzll(mine ? mine : theirs) + 1;
+	*info = take(mine ? &t->sig : &t->proc->sig, sig);
+	return sig;
+}
+
+int rt_signal_thread_info(rt_thread *t, int sig, const rt_siginfo *info)
+{
+	return set_pending(&t->sig, sig, info);
+}
+
+int rt_signal_proc_info(rt_proc *p, int sig, const rt_siginfo *info)
+{
+	return set_pending(&p->sig, sig, info);
 }
 
 void rt_signal_thread(rt_thread *t, int sig) { rt_signal_thread_info(t, sig, NULL); }
@@ -62,7 +128,7 @@ static int ignored(const rt_proc *p, int sig)
 
 int rt_signal_next(const rt_thread *t)
 {
-	uint64_t ready = (t->sigpending | t->proc->sigpending) &
+	uint64_t ready = (t->sig.set | t->proc->sig.set) &
 			 (~t->sigmask | UNBLOCKABLE);
 	if (!ready)
 		return 0;
@@ -88,7 +154,7 @@ void rt_signal_fault(rt_thread *t, int sig, int code, uint64_t addr)
 }
 
 /* Fill a guest siginfo_t (128 bytes) for sig. */
-static void write_siginfo(uint8_t *si, int sig, const rt_siginfo *in)
+void rt_write_siginfo(uint8_t *si, int sig, const rt_siginfo *in)
 {
 	memset(si, 0, 128);
 	int32_t head[3] = { sig, 0, in->code };
@@ -105,6 +171,8 @@ static void write_siginfo(uint8_t *si, int sig, const rt_siginfo *in)
 		memcpy(si + 20, &in->uid, 4);
 		if (sig == SIG_CHLD)
 			memcpy(si + 24, &in->status, 4);
+		else if (in->code < 0 || sig >= RT_SIGRTMIN)
+			memcpy(si + 24, &in->value, 8); /* si_value */
 		break;
 	}
 }
@@ -153,13 +221,7 @@ int rt_signal_deliver(rt_thread *t)
 	if (!sig)
 		return 0;
 	rt_siginfo info;
-	if (t->sigpending & BIT(sig)) {
-		t->sigpending &= ~BIT(sig);
-		info = t->siginfo[sig];
-	} else {
-		p->sigpending &= ~BIT(sig);
-		info = p->siginfo[sig];
-	}
+	rt_signal_dequeue(t, BIT(sig), &info);
 	rt_sigaction_k *act = &p->sigact[sig];
 	/* After rt_sigsuspend the mask to return to is the saved one. */
 	uint64_t oldmask = t->has_saved_sigmask ? t->saved_sigmask : t->sigmask;
@@ -198,7 +260,7 @@ int rt_signal_deliver(rt_thread *t)
 		kill_proc(p, SIG_SEGV, 1);
 		return 1;
 	}
-	write_siginfo(f, sig, &info);
+	rt_write_siginfo(f, sig, &info);
 	memset(f + FRAME_UC, 0, 960);
 	frame_save(f + FRAME_UC, t, oldmask);
 	t->has_saved_sigmask = 0;
@@ -248,8 +310,8 @@ int rt_signal_pending_action(rt_thread *t)
 {
 	int sig;
 	while ((sig = rt_signal_next(t)) && ignored(t->proc, sig)) {
-		t->sigpending &= ~BIT(sig);
-		t->proc->sigpending &= ~BIT(sig);
+		rt_signal_discard(&t->sig, sig);
+		rt_signal_discard(&t->proc->sig, sig);
 	}
 	return sig;
 }

@@ -141,10 +141,10 @@ int64_t sys_rt_sigaction(rt_thread *t, const uint64_t a[6])
 		/* Setting a signal to be ignored discards it if pending. */
 		if (nw[0] == SIG_IGN_H || (nw[0] == SIG_DFL_H &&
 		    (sig == SIG_CHLD || sig == SIG_URG || sig == SIG_WINCH))) {
-			p->sigpending &= ~BIT(sig);
+			rt_signal_discard(&p->sig, sig);
 			for (size_t i = 0; i < p->rt->nthreads; i++)
 				if (p->rt->threads[i]->proc == p)
-					p->rt->threads[i]->sigpending &= ~BIT(sig);
+					rt_signal_discard(&p->rt->threads[i]->sig, sig);
 		}
 	}
 	return 0;
@@ -178,7 +178,7 @@ int64_t sys_rt_sigpending(rt_thread *t, const uint64_t a[6])
 {
 	if (a[1] != 8)
 		return -LX_EINVAL;
-	uint64_t set = (t->sigpending | t->proc->sigpending) & t->sigmask;
+	uint64_t set = (t->sig.set | t->proc->sig.set) & t->sigmask;
 	return mem_write(t->proc->mem, a[0], &set, 8) ? -LX_EFAULT : 0;
 }
 
@@ -210,24 +210,13 @@ int64_t sys_rt_sigtimedwait(rt_thread *t, const uint64_t a[6])
 	if (mem_read(p->mem, a[0], &set, 8))
 		return -LX_EFAULT;
 	set &= ~UNBLOCKABLE;
-	uint64_t pend = (t->sigpending | p->sigpending) & set;
-	if (pend) {
-		int sig = __builtin_ctzll(pend) + 1;
-		rt_siginfo info;
-		if (t->sigpending & BIT(sig)) {
-			t->sigpending &= ~BIT(sig);
-			info = t->siginfo[sig];
-		} else {
-			p->sigpending &= ~BIT(sig);
-			info = p->siginfo[sig];
-		}
+	rt_siginfo info;
+	int sig = rt_signal_dequeue(t, set, &info);
+	if (sig) {
 		t->wait_deadline = 0;
 		if (a[1]) {
-			uint8_t si[128] = { 0 };
-			int32_t head[3] = { sig, 0, info.code };
-			memcpy(si, head, sizeof head);
-			memcpy(si + 16, &info.pid, 4);
-			memcpy(si + 20, &info.uid, 4);
+			uint8_t si[128];
+			rt_write_siginfo(si, sig, &info);
 			if (mem_write(p->mem, a[1], si, sizeof si))
 				return -LX_EFAULT;
 		}
@@ -253,4 +242,46 @@ int64_t sys_rt_sigtimedwait(rt_thread *t, const uint64_t a[6])
 	}
 	t->wait = RT_WAIT_SIGNAL;
 	return -RT_EBLOCK;
+}
+
+/* sigqueue(3): a signal with a value, to a process or to one thread. The
+ * caller's si_code must say it comes from user space (negative), unless it
+ * signals itself, as Linux checks. */
+static int64_t queue_info(rt_thread *t, int pid, int tid, int sig, uint64_t uinfo)
+{
+	rt *r = t->proc->rt;
+	uint8_t si[128];
+	if (mem_read(t->proc->mem, uinfo, si, sizeof si))
+		return -LX_EFAULT;
+	if (!valid_sig(sig))
+		return -LX_EINVAL;
+	rt_siginfo info = { 0 };
+	memcpy(&info.code, si + 8, 4);
+	memcpy(&info.pid, si + 16, 4);
+	memcpy(&info.uid, si + 20, 4);
+	memcpy(&info.value, si + 24, 8);
+	if ((info.code >= 0 || info.code == SI_TKILL_CODE) && pid != t->proc->pid)
+		return -LX_EPERM;
+	if (tid) {
+		rt_thread *target = find_thread(r, tid);
+		if (!target || target->proc->pid != pid)
+			return -LX_ESRCH;
+		return sig ? rt_signal_thread_info(target, sig, &info) : 0;
+	}
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i]->pid == pid && !r->procs[i]->exited)
+			return sig ? rt_signal_proc_info(r->procs[i], sig, &info) : 0;
+	return -LX_ESRCH;
+}
+
+int64_t sys_rt_sigqueueinfo(rt_thread *t, const uint64_t a[6])
+{
+	return queue_info(t, (int)a[0], 0, (int)a[1], a[2]);
+}
+
+int64_t sys_rt_tgsigqueueinfo(rt_thread *t, const uint64_t a[6])
+{
+	if ((int)a[1] <= 0)
+		return -LX_EINVAL;
+	return queue_info(t, (int)a[0], (int)a[1], (int)a[2], a[3]);
 }

@@ -153,7 +153,9 @@
 	X(135, rt_sigprocmask, "dppu")         \
 	X(136, rt_sigpending, "pu")            \
 	X(137, rt_sigtimedwait, "pppu")        \
-	X(139, rt_sigreturn, "")
+	X(138, rt_sigqueueinfo, "ddp")         \
+	X(139, rt_sigreturn, "")               \
+	X(240, rt_tgsigqueueinfo, "dddp")
 
 #define SYSCALLS(X)                            \
 	SYSCALLS_FS(X)                         \

@@ -470,7 +470,7 @@ static void gen_stat(rt_proc *p, rt_proc *tp, struct sbuf *b)
 		  (unsigned long long)(vsz / 4096), (unsigned long long)UINT64_MAX);
 	sb_printf(b, " %llu %llu %llu 0 0 %llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 %llu %llu %llu 0 0 0 0 %d\n",
 		  0ULL, 0ULL, (unsigned long long)(m ? m->stack_top : 0),
-		  (unsigned long long)tp->sigpending, (unsigned long long)blocked_of(tp),
+		  (unsigned long long)tp->sig.set, (unsigned long long)blocked_of(tp),
 		  (unsigned long long)sig_bits(tp, 1), (unsigned long long)sig_bits(tp, 0),
 		  0ULL, 0ULL, (unsigned long long)(m ? m->brk_start : 0),
 		  tp->exited ? tp->exit_status : 0);
@@ -497,7 +497,7 @@ static void gen_status(rt_proc *tp, struct sbuf *b)
 		  (unsigned long long)vsz, (unsigned long long)vsz);
 	sb_printf(b, "Threads:\t%d\nSigQ:\t0/31536\nSigPnd:\t%016llx\nShdPnd:\t%016llx\n"
 		  "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
-		  nt, 0ULL, (unsigned long long)tp->sigpending,
+		  nt, 0ULL, (unsigned long long)tp->sig.set,
 		  (unsigned long long)blocked_of(tp), (unsigned long long)sig_bits(tp, 1),
 		  (unsigned long long)sig_bits(tp, 0));
 	sb_printf(b, "CapInh:\t0000000000000000\nCapPrm:\t%016llx\nCapEff:\t%016llx\n"
