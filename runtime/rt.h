@@ -64,7 +64,8 @@ typedef struct rt_proc {
 	uint64_t auxv[64];        /* copy of the auxv, for /proc/self/auxv */
 	size_t auxv_len;          /* in bytes */
 	struct { uint64_t cur, max; } rlimit[16];
-	int exited;               /* all threads gone */
+	int exited;               /* all threads gone (a zombie until reaped) */
+	int reaped;               /* its parent collected the status */
 	int exit_status;          /* wait status, as wait4 encodes it */
 	uint64_t start_ns;        /* monotonic start time */
 	uint64_t sigreturn_tramp; /* guest address of `li a7,139; ecall` */

@@ -690,3 +690,56 @@ int64_t sys_getrandom(rt_thread *t, const uint64_t a[6])
 	t->proc->rt->host.random(p, (size_t)n);
 	return (long)n;
 }
+
+/* ---- wait4 ---- */
+
+enum { WNOHANG_F = 1, WUNTRACED_F = 2, WCONTINUED_F = 8, WALL_F = 0x40000000,
+       WCLONE_F = (int)0x80000000, WNOTHREAD_F = 0x20000000 };
+
+static int wait_matches(const rt_proc *self, const rt_proc *c, int pid)
+{
+	if (c->ppid != self->pid || c->reaped)
+		return 0;
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == 0)
+		return c->pgid == self->pgid;
+	if (pid < -1)
+		return c->pgid == -pid;
+	return 1;
+}
+
+int64_t sys_wait4(rt_thread *t, const uint64_t a[6])
+{
+	rt_proc *self = t->proc;
+	rt *r = self->rt;
+	int pid = (int)a[0], opts = (int)a[2];
+	if (opts & ~(WNOHANG_F | WUNTRACED_F | WCONTINUED_F | WALL_F | WCLONE_F |
+		     WNOTHREAD_F) || pid == INT32_MIN)
+		return -LX_EINVAL;
+	int children = 0;
+	for (size_t i = 0; i < r->nprocs; i++) {
+		rt_proc *c = r->procs[i];
+		if (!wait_matches(self, c, pid))
+			continue;
+		children++;
+		if (!c->exited)
+			continue;
+		int32_t status = c->exit_status;
+		if (a[1] && mem_write(self->mem, a[1], &status, 4))
+			return -LX_EFAULT;
+		if (a[3]) {
+			uint8_t ru[144] = { 0 };
+			if (mem_write(self->mem, a[3], ru, sizeof ru))
+				return -LX_EFAULT;
+		}
+		c->reaped = 1;
+		return c->pid;
+	}
+	if (!children)
+		return -LX_ECHILD;
+	if (opts & WNOHANG_F)
+		return 0;
+	t->wait = RT_WAIT_CHILD;
+	return -RT_EBLOCK;
+}

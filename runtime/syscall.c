@@ -55,7 +55,7 @@ static const struct { int nr; const char *name; } other_names[] = {
 	{ 236, "get_mempolicy" }, { 237, "set_mempolicy" }, { 238, "migrate_pages" },
 	{ 239, "move_pages" }, 
 	{ 241, "perf_event_open" }, { 242, "accept4" }, { 243, "recvmmsg" },
-	{ 260, "wait4" }, { 262, "fanotify_init" }, { 263, "fanotify_mark" },
+	{ 262, "fanotify_init" }, { 263, "fanotify_mark" },
 	{ 264, "name_to_handle_at" }, { 265, "open_by_handle_at" },
 	{ 266, "clock_adjtime" }, { 267, "syncfs" }, { 268, "setns" },
 	{ 269, "sendmmsg" }, { 270, "process_vm_readv" },

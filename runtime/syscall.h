@@ -137,6 +137,7 @@
 	X(178, gettid, "")                     \
 	X(179, sysinfo, "p")                   \
 	X(258, riscv_hwprobe, "pupux")         \
+	X(260, wait4, "dpxp")                  \
 	X(259, riscv_flush_icache, "xxx")      \
 	X(261, prlimit64, "ddpp")              \
 	X(278, getrandom, "Bux")               \

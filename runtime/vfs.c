@@ -1075,8 +1075,10 @@ void vfs_stat(struct vfs_node *n, struct lx_stat *st)
 	else if (IS_DIR(n) && !n->proc)
 		st->st_size = 4096;
 	st->st_blksize = 4096;
+	/* Storage is counted in whole 4 KiB blocks (in 512-byte units), as
+	 * ext4 and tmpfs report it: ls -s, du and stat show these numbers. */
 	if (IS_REG(n))
-		st->st_blocks = (int64_t)((n->have + 511) / 512);
+		st->st_blocks = (int64_t)((n->have + 4095) / 4096 * 8);
 	else if (IS_DIR(n) && !n->proc)
 		st->st_blocks = 8;
 	st->st_atime_sec = n->atime / 1000000000;
