@@ -63,7 +63,10 @@ static int elf_check(elf_file *f, char *err, size_t cap)
 	if (f->len < sizeof(Elf64_Ehdr))
 		return fail(err, cap, -LX_ENOEXEC, "%s: truncated ELF header", f->path);
 	f->eh = (const Elf64_Ehdr *)d;
-	if (d[EI_DATA] != ELFDATA2LSB || f->eh->e_machine != EM_RISCV)
+	if (d[EI_DATA] != ELFDATA2LSB)
+		return fail(err, cap, -LX_ENOEXEC,
+			    "%s: big-endian ELF; riscv64 programs are little-endian", f->path);
+	if (f->eh->e_machine != EM_RISCV)
 		return fail(err, cap, -LX_ENOEXEC,
 			    "%s: ELF for machine %u, not RISC-V (243)", f->path,
 			    f->eh->e_machine);

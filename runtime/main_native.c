@@ -121,7 +121,8 @@ static void die(const char *fmt, ...)
 
 /* Map a whole host file read-only; what the guest writes goes to the VFS's
  * writable layer, never back to this file. */
-static const uint8_t *map_file(const char *path, size_t *len, const char *what)
+static const uint8_t *map_file(const char *path, size_t *len, const char *what,
+			       int need_exec)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -133,6 +134,9 @@ static const uint8_t *map_file(const char *path, size_t *len, const char *what)
 		die("%s %s: is a directory", what, path);
 	if (!S_ISREG(st.st_mode))
 		die("%s %s: not a regular file", what, path);
+	/* execve(2) refuses a file without any execute bit: so does the runner. */
+	if (need_exec && !(st.st_mode & 0111))
+		die("%s %s: not executable (permission denied)", what, path);
 	*len = (size_t)st.st_size;
 	if (*len == 0) {
 		close(fd);
@@ -215,7 +219,7 @@ int main(int argc, char **argv)
 	const uint8_t *tar = NULL;
 	size_t tar_len = 0;
 	if (rootfs)
-		tar = map_file(rootfs, &tar_len, "rootfs");
+		tar = map_file(rootfs, &tar_len, "rootfs", 0);
 
 	char err[1024] = "";
 	rt *r = rt_new(&opt, &host, tar, tar_len, rootfs, err, sizeof err);
@@ -228,7 +232,7 @@ int main(int argc, char **argv)
 	if (!rootfs) {
 		/* qemu-user style: the program is a host file; the guest knows it
 		 * by its name. */
-		data = map_file(prog, &len, "program");
+		data = map_file(prog, &len, "program", 1);
 	}
 	int e = rt_spawn(r, guest_path, data, len, argv + i, env, cwd, err, sizeof err);
 	if (e)
