@@ -241,7 +241,8 @@ static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
 		free(m->vma[j].name);
 		j++;
 	}
-	memmove(&m->vma[i], &m->vma[j], (m->nvma - j) * sizeof *m->vma);
+	if (j > i)
+		memmove(&m->vma[i], &m->vma[j], (m->nvma - j) * sizeof *m->vma);
 	m->nvma -= j - i;
 	return 0;
 }

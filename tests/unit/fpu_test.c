@@ -23,7 +23,9 @@
  * The helpers must be called with the host in round-to-nearest (the fast
  * paths rely on it): every fenv excursion below restores FE_TONEAREST
  * before any helper runs. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <fenv.h>
 #include <math.h>
 #include <stdio.h>
