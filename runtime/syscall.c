@@ -292,7 +292,7 @@ static int64_t dispatch(rt_thread *t, long nr, const uint64_t a[6])
 	if (nr < 0 || nr >= (long)(sizeof r->unknown_reported / sizeof r->unknown_reported[0]) ||
 	    !r->unknown_reported[nr]) {
 		const char *name = syscall_name(nr);
-		rt_logf(r, "unsupported syscall %ld (%s), returning LX_ENOSYS", nr,
+		rt_logf(r, "unsupported syscall %ld (%s), returning ENOSYS", nr,
 			name ? name : "unknown");
 		if (nr >= 0 && nr < (long)(sizeof r->unknown_reported / sizeof r->unknown_reported[0]))
 			r->unknown_reported[nr] = 1;
