@@ -283,7 +283,7 @@ static void interrupt(rt_thread *t, int sig)
 		c->x[10] = (uint64_t)-LX_EINTR;
 		c->pc += 4;
 		if (r->opt.strace)
-			rt_logf(r, "[%d] ... interrupted by signal %d = -1 LX_EINTR", t->tid, sig);
+			rt_logf(r, "[%d] ... interrupted by signal %d = -1 EINTR", t->tid, sig);
 	}
 	t->wait = RT_WAIT_NONE;
 	t->wait_deadline = 0;
