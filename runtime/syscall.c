@@ -273,7 +273,7 @@ static void strace_line(rt_thread *t, long nr, const uint64_t a[6], int64_t ret)
 			put(&l, ") = -1 %s (%s)", en, lx_strerror(e));
 		else
 			put(&l, ") = -1 errno %d", e);
-	} else if (kinds[0] == 'x' || nr == 222 || nr == 214 || nr == 216) {
+	} else if (nr == 222 || nr == 214 || nr == 216) {
 		put(&l, ") = 0x%llx", (unsigned long long)ret);
 	} else {
 		put(&l, ") = %lld", (long long)ret);
