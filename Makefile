@@ -24,7 +24,7 @@ ASAN_OBJ    := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/main_n
 HEADERS     := $(wildcard include/*.h runtime/*.h)
 
 .PHONY: all deps demo test test-unit test-disasm test-diff test-busybox \
-	test-badinput bench clean images
+	test-badinput test-asan bench clean images
 all: $(BUILD)/bin/friscy
 
 # Installs missing Debian packages; a no-op when all are present.
@@ -95,13 +95,18 @@ test-diff: $(BUILD)/bin/friscy images
 test-busybox: $(BUILD)/bin/friscy images
 	sh tests/busybox/run.sh
 
+# The differential and busybox suites again on the sanitizer build.
+test-asan: $(BUILD)/bin/friscy-asan images
+	FRISCY=$(BUILD)/bin/friscy-asan sh tests/diff/run.sh
+	FRISCY=$(BUILD)/bin/friscy-asan sh tests/busybox/run.sh
+
 test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 	sh tests/badinput/run.sh
 	FRISCY=$(BUILD)/bin/friscy-asan sh tests/badinput/run.sh
 
 # -k: every suite runs and reports, and make still fails if any failed.
 test: deps
-	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox
+	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox test-asan
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy
