@@ -11,6 +11,11 @@
 
 static uint64_t page_down(uint64_t a) { return a & ~(MEM_PAGE - 1); }
 static uint64_t page_up(uint64_t a) { return (a + MEM_PAGE - 1) & ~(MEM_PAGE - 1); }
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+rv_mem *mem_all;
+const struct mem_file_ops *mem_file_ops;
 
 /* Natively the arena is reserved address space the kernel fills lazily, so a
  * 1 GiB arena costs only what the guest touches. In wasm it comes from the
@@ -57,6 +62,51 @@ static void set_prot(rv_mem *m, uint64_t a, uint64_t b, uint32_t prot)
 	memset(m->pageprot + a / MEM_PAGE, (int)prot, (b - a) / MEM_PAGE);
 }
 
+uint64_t mem_vma_eof(const mem_vma *v)
+{
+	if (!v->file)
+		return v->end;
+	/* File and arena pages line up: the offset is page aligned. */
+	uint64_t in_file = page_up(mem_file_ops->size(v->file));
+	if (in_file <= v->offset)
+		return v->start;
+	return v->start + min_u64(in_file - v->offset, v->end - v->start);
+}
+
+/* Page permissions of [a, b), a part of v: v's, but none for the pages past
+ * the end of its file, so that touching them faults (and becomes SIGBUS). */
+static void vma_apply_prot(rv_mem *m, const mem_vma *v, uint64_t a, uint64_t b)
+{
+	uint64_t eof = max_u64(a, min_u64(b, mem_vma_eof(v)));
+	set_prot(m, a, eof, v->prot);
+	set_prot(m, eof, b, 0);
+}
+
+void mem_reprotect(rv_mem *m, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < m->nvma && m->vma[i].start < end; i++)
+		if (m->vma[i].end > start)
+			vma_apply_prot(m, &m->vma[i], max_u64(start, m->vma[i].start),
+				       min_u64(end, m->vma[i].end));
+}
+
+int mem_past_eof(const rv_mem *m, uint64_t g, uint32_t access)
+{
+	const mem_vma *v = mem_find(m, g);
+	if (!v || !v->file)
+		return 0;
+	uint32_t allow = v->prot & MEM_W ? v->prot | MEM_R : v->prot;
+	return (allow & access) && g >= mem_vma_eof(v);
+}
+
+/* A VMA leaves the array: its name goes, and its hold on the file. */
+static void vma_release(mem_vma *v)
+{
+	free(v->name);
+	if (v->file)
+		mem_file_ops->hold(v->file, -1);
+}
+
 rv_mem *mem_new(uint64_t size)
 {
 	rv_mem *m = calloc(1, sizeof *m);
@@ -75,6 +125,10 @@ rv_mem *mem_new(uint64_t size)
 		free(m);
 		return NULL;
 	}
+	m->all_next = mem_all;
+	if (mem_all)
+		mem_all->all_prev = m;
+	mem_all = m;
 	return m;
 }
 
@@ -82,8 +136,18 @@ void mem_free(rv_mem *m)
 {
 	if (!m)
 		return;
+	if (m->all_prev)
+		m->all_prev->all_next = m->all_next;
+	else
+		mem_all = m->all_next;
+	if (m->all_next)
+		m->all_next->all_prev = m->all_prev;
+	/* At exit or exec: what shared file mappings wrote reaches the file. */
 	for (size_t i = 0; i < m->nvma; i++)
-		free(m->vma[i].name);
+		if (m->vma[i].file)
+			mem_file_ops->unmapping(m, &m->vma[i]);
+	for (size_t i = 0; i < m->nvma; i++)
+		vma_release(&m->vma[i]);
 	free(m->vma);
 	free(m->pageprot);
 	arena_release(m->base, m->size);
@@ -106,9 +170,11 @@ rv_mem *mem_clone(const rv_mem *m)
 	for (size_t i = 0; i < m->nvma; i++) {
 		mem_vma v = m->vma[i];
 		v.name = v.name ? strdup(v.name) : NULL;
+		if (v.file)
+			mem_file_ops->hold(v.file, 1);
 		c->vma[c->nvma++] = v;
 		memcpy(c->base + v.start, m->base + v.start, v.end - v.start);
-		set_prot(c, v.start, v.end, v.prot);
+		vma_apply_prot(c, &v, v.start, v.end);
 	}
 	c->brk_start = m->brk_start;
 	c->brk = m->brk;
@@ -150,7 +216,8 @@ uint8_t *mem_check(const rv_mem *m, uint64_t g, uint64_t n, uint32_t prot)
 	/* Walk adjacent VMAs: a buffer may span several mappings. */
 	for (uint64_t at = g; at < end; i++) {
 		if (i >= m->nvma || m->vma[i].start > at ||
-		    (m->vma[i].prot & prot) != prot)
+		    (m->vma[i].prot & prot) != prot ||
+		    mem_vma_eof(&m->vma[i]) < min_u64(end, m->vma[i].end))
 			return NULL;
 		at = m->vma[i].end;
 	}
@@ -224,6 +291,8 @@ static int vma_split_at(rv_mem *m, uint64_t a)
 	if (!(hi.flags & VMA_ANON) || hi.name)
 		hi.offset += a - v->start;
 	hi.name = v->name ? strdup(v->name) : NULL;
+	if (hi.file)
+		mem_file_ops->hold(hi.file, 1);
 	v->end = a;
 	memmove(&m->vma[i + 2], &m->vma[i + 1], (m->nvma - i - 1) * sizeof *v);
 	m->vma[i + 1] = hi;
@@ -237,10 +306,14 @@ static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
 	if (vma_split_at(m, a) || vma_split_at(m, b))
 		return -LX_ENOMEM;
 	size_t i = vma_search(m, a), j = i;
-	while (j < m->nvma && m->vma[j].end <= b) {
-		free(m->vma[j].name);
+	while (j < m->nvma && m->vma[j].end <= b)
 		j++;
-	}
+	/* All write-backs first: they may look at the other VMAs of m. */
+	for (size_t k = i; k < j; k++)
+		if (m->vma[k].file)
+			mem_file_ops->unmapping(m, &m->vma[k]);
+	for (size_t k = i; k < j; k++)
+		vma_release(&m->vma[k]);
 	if (j > i)
 		memmove(&m->vma[i], &m->vma[j], (m->nvma - j) * sizeof *m->vma);
 	m->nvma -= j - i;
@@ -249,7 +322,7 @@ static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
 
 static int same_kind(const mem_vma *a, const mem_vma *b)
 {
-	if (a->prot != b->prot || a->flags != b->flags)
+	if (a->prot != b->prot || a->flags != b->flags || a->file != b->file)
 		return 0;
 	if (!a->name != !b->name || (a->name && strcmp(a->name, b->name)))
 		return 0;
@@ -265,7 +338,7 @@ static void vma_merge_around(rv_mem *m, size_t i)
 	if (i + 1 < m->nvma && m->vma[i].end == m->vma[i + 1].start &&
 	    same_kind(&m->vma[i], &m->vma[i + 1])) {
 		m->vma[i].end = m->vma[i + 1].end;
-		free(m->vma[i + 1].name);
+		vma_release(&m->vma[i + 1]);
 		memmove(&m->vma[i + 1], &m->vma[i + 2],
 			(m->nvma - i - 2) * sizeof *m->vma);
 		m->nvma--;
@@ -273,7 +346,7 @@ static void vma_merge_around(rv_mem *m, size_t i)
 	if (i > 0 && m->vma[i - 1].end == m->vma[i].start &&
 	    same_kind(&m->vma[i - 1], &m->vma[i])) {
 		m->vma[i - 1].end = m->vma[i].end;
-		free(m->vma[i].name);
+		vma_release(&m->vma[i]);
 		memmove(&m->vma[i], &m->vma[i + 1],
 			(m->nvma - i - 1) * sizeof *m->vma);
 		m->nvma--;
@@ -283,18 +356,28 @@ static void vma_merge_around(rv_mem *m, size_t i)
 int mem_map(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
 	    uint32_t flags, const char *name, uint64_t offset)
 {
+	return mem_map_file(m, start, len, prot, flags, name, offset, NULL);
+}
+
+int mem_map_file(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
+		 uint32_t flags, const char *name, uint64_t offset, void *file)
+{
 	uint64_t a = page_down(start), b = page_up(start + len);
 	if (a < MEM_LOW || b > m->size || b <= a)
 		return -LX_ENOMEM;
 	if (vma_remove(m, a, b) || vma_reserve(m, 1))
 		return -LX_ENOMEM;
 	arena_zero(m, a, b);
+	if (file && (prot & MEM_W))
+		flags |= VMA_WRITTEN;
+	if (file)
+		mem_file_ops->hold(file, 1);
 	size_t i = vma_search(m, a);
 	memmove(&m->vma[i + 1], &m->vma[i], (m->nvma - i) * sizeof *m->vma);
 	m->vma[i] = (mem_vma){ a, b, prot, flags, offset,
-			       name ? strdup(name) : NULL };
+			       name ? strdup(name) : NULL, file };
 	m->nvma++;
-	set_prot(m, a, b, prot);
+	vma_apply_prot(m, &m->vma[i], a, b);
 	vma_merge_around(m, i);
 	return 0;
 }
@@ -323,13 +406,19 @@ int mem_protect(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot)
 		const mem_vma *v = mem_find(m, at);
 		if (!v)
 			return -LX_ENOMEM;
+		if ((v->flags & VMA_NOWRITE) && (prot & MEM_W))
+			return -LX_EACCES;
 		at = v->end;
 	}
 	if (vma_split_at(m, a) || vma_split_at(m, b))
 		return -LX_ENOMEM;
-	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start < b; i++)
-		m->vma[i].prot = prot;
-	set_prot(m, a, b, prot);
+	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start < b; i++) {
+		mem_vma *v = &m->vma[i];
+		v->prot = prot;
+		if (v->file && (prot & MEM_W))
+			v->flags |= VMA_WRITTEN;
+		vma_apply_prot(m, v, v->start, v->end);
+	}
 	for (size_t i = vma_search(m, a); i < m->nvma && m->vma[i].start <= b; i++) {
 		size_t n = m->nvma;
 		vma_merge_around(m, i);

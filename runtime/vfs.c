@@ -620,6 +620,8 @@ int vfs_load_file(rt_proc *p, const char *path, const uint8_t **data,
 		r = -LX_EACCES;
 	else
 		r = vfs_permission(p, n, LX_X_OK, 0);
+	if (r == 0 && n->mmaps)  /* reads the content directly */
+		vfs_map_hooks->flush(n, 0, n->size);
 	if (r == 0 && n->size > n->have) {
 		/* a sparse tail: materialise it so the loader sees bytes */
 		if ((r = own(n, n->size)) == 0) {
@@ -960,7 +962,16 @@ int vfs_mkpath(struct vfs *v, const char *path, struct vfs_node **out)
 
 /* ---- regular file content ---- */
 
+const struct vfs_map_hooks *vfs_map_hooks;
+
 long vfs_node_read(struct vfs_node *n, void *buf, size_t len, uint64_t off)
+{
+	if (n->mmaps && off < n->size)
+		vfs_map_hooks->flush(n, off, len);
+	return vfs_node_copy(n, buf, len, off);
+}
+
+long vfs_node_copy(struct vfs_node *n, void *buf, size_t len, uint64_t off)
 {
 	if (off >= n->size)
 		return 0;
@@ -1001,6 +1012,22 @@ static int own(struct vfs_node *n, uint64_t need)
 	return 0;
 }
 
+int vfs_node_store(struct vfs_node *n, const void *buf, size_t len, uint64_t off)
+{
+	if (off > n->size || len > n->size - off)
+		return -LX_EINVAL;
+	uint64_t end = off + len;
+	int r = own(n, end);
+	if (r < 0)
+		return r;
+	if (off > n->have)
+		memset(n->buf + n->have, 0, (size_t)off - n->have);
+	memcpy(n->buf + off, buf, len);
+	if (end > n->have)
+		n->have = (size_t)end;
+	return 0;
+}
+
 long vfs_node_write(rt_proc *p, struct vfs_node *n, const void *buf,
 		    size_t len, uint64_t off)
 {
@@ -1023,9 +1050,12 @@ long vfs_node_write(rt_proc *p, struct vfs_node *n, const void *buf,
 	memcpy(n->buf + off, buf, len);
 	if (end > n->have)
 		n->have = (size_t)end;
+	uint64_t old_size = n->size;
 	if (end > n->size)
 		n->size = end;
 	vfs_touch(p, n, 1);
+	if (n->mmaps)
+		vfs_map_hooks->changed(n, off, len, old_size);
 	return (long)len;
 }
 
@@ -1048,8 +1078,13 @@ int vfs_node_truncate(rt_proc *p, struct vfs_node *n, uint64_t size)
 			}
 		}
 	}
+	uint64_t old_size = n->size;
 	n->size = size;
 	vfs_touch(p, n, 1);
+	if (n->mmaps && size != old_size)
+		vfs_map_hooks->changed(n, size < old_size ? size : old_size,
+				       size < old_size ? old_size - size : size - old_size,
+				       old_size);
 	return 0;
 }
 

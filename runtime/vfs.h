@@ -55,6 +55,7 @@ typedef struct vfs_node {
 	int memfd;               /* made by memfd_create: F_ADD_SEALS works */
 	uint32_t seals;          /* memfd seals (LX_F_SEAL_*) */
 	int linkable;            /* O_TMPFILE without O_EXCL: linkat may name it */
+	int mmaps;               /* VMAs mapping it, in any arena: vfs_map_hooks */
 
 	char *target;            /* symlink target */
 
@@ -215,6 +216,24 @@ long vfs_node_read(struct vfs_node *n, void *buf, size_t len, uint64_t off);
 long vfs_node_write(rt_proc *p, struct vfs_node *n, const void *buf,
 		    size_t len, uint64_t off);
 int vfs_node_truncate(rt_proc *p, struct vfs_node *n, uint64_t size);
+
+/* File mappings hold a copy of the file in guest memory (sys_mem.c). For a
+ * node that some VMA maps (mmaps > 0) the functions above call these hooks:
+ * flush before [off, off+len) is read (stores made through shared mappings
+ * reach the node), changed after [off, off+len) was written or the size
+ * changed from old_size (the mappings see it). Set by sys_mem.c before the
+ * first mapping of a file. */
+struct vfs_map_hooks {
+	void (*flush)(struct vfs_node *n, uint64_t off, uint64_t len);
+	void (*changed)(struct vfs_node *n, uint64_t off, uint64_t len,
+			uint64_t old_size);
+};
+extern const struct vfs_map_hooks *vfs_map_hooks;
+/* For those hooks: read and write without calling them. vfs_node_copy
+ * reads like vfs_node_read; vfs_node_store writes within the current size
+ * and changes no time stamp (a write-back, not a write). 0 or -errno. */
+long vfs_node_copy(struct vfs_node *n, void *buf, size_t len, uint64_t off);
+int vfs_node_store(struct vfs_node *n, const void *buf, size_t len, uint64_t off);
 /* Largest file size (and offset) the VFS accepts: EFBIG beyond. */
 #define VFS_MAX_FILE_SIZE (1ULL << 40)
 
