@@ -4,6 +4,7 @@
 #   make demo       build what is needed and run a busybox container
 #   make test       build what is needed and run every test
 #   make bench      CPU-bound benchmarks: native x86-64, qemu-riscv64, friscy
+#   make web        the runtime in WebAssembly and its node loader (mk/web.mk)
 #
 # Missing Debian packages are installed by mk/deps.sh (as root, apt-get).
 # Slow source builds (musl, busybox) are cached in $(CACHE), outside the
@@ -49,14 +50,17 @@ $(BUILD)/bin/friscy-asan: $(ASAN_OBJ)
 	$(CC) -g $(SANFLAGS) -o $@ $^ -lm
 
 include mk/images.mk
+include mk/web.mk
 
 # ---- tests ----
 
 # Unit tests, under AddressSanitizer and UBSan. Each links only the parts
 # it tests (the VFS test brings its own stand-ins for memory and threads).
-UNIT_TESTS := $(BUILD)/tests/fpu_test $(BUILD)/tests/interp_test $(BUILD)/tests/vfs_test
+UNIT_TESTS := $(BUILD)/tests/fpu_test $(BUILD)/tests/interp_test $(BUILD)/tests/vfs_test \
+	$(BUILD)/tests/mmap_test
 fpu_test_SRC := runtime/fpu.c
 interp_test_SRC := runtime/interp.c runtime/decode.c runtime/mem.c runtime/fpu.c
+mmap_test_SRC := runtime/mem.c
 vfs_test_SRC := runtime/vfs.c runtime/vfs_tar.c runtime/vfs_dev.c runtime/vfs_proc.c \
 	runtime/fd.c runtime/sys_fs.c runtime/sys_poll.c
 

@@ -1,14 +1,16 @@
 #!/bin/sh
 # mk/deps.sh - install the Debian packages the friscy build needs.
 #
-# Usage: sh mk/deps.sh [--src] [--list] [--help]
+# Usage: sh mk/deps.sh [--src] [--web] [--list] [--help]
 #
 #   (no flag)  make sure every package in PACKAGES is installed.
 #   --src      additionally make sure apt knows Debian *source* packages
 #              (a deb-src entry plus its downloaded index), so that
 #              `apt-get source` works.  mk/images.mk calls this before it
 #              fetches musl and busybox.
-#   --list     print the package list and exit.
+#   --web      also the WebAssembly toolchain (WEB_PACKAGES); mk/web.mk
+#              calls this before it runs emcc.
+#   --list     print the package list (with --web first: including those).
 #
 # The build calls this script on every run, so the common case (everything
 # already present) must stay silent and cheap: a single dpkg-query, no apt.
@@ -31,6 +33,11 @@ set -eu
 #   python3:        build helper scripts
 PACKAGES="gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross
 qemu-user libelf-dev binaryen wabt dpkg-dev patch make xz-utils bzip2 python3"
+# With --web:
+#   emscripten:     emcc, for runtime.wasm (Debian's 3.1.6; brings nodejs)
+#   node-acorn:     the JS parser emcc's optimizer passes need (Debian's
+#                   emscripten does not depend on it)
+WEB_PACKAGES="emscripten node-acorn"
 
 SRC_LIST=/etc/apt/sources.list.d/friscy-src.sources
 
@@ -41,8 +48,9 @@ want_src=0
 for arg in "$@"; do
     case "$arg" in
         --src) want_src=1 ;;
+        --web) PACKAGES="$PACKAGES $WEB_PACKAGES" ;;
         --list) echo "$PACKAGES" | tr '\n' ' ' | sed 's/ $/\n/'; exit 0 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$arg' (try --help)" ;;
     esac
 done

@@ -35,6 +35,8 @@ void fd_file_unref(fd_file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
+	if (f->unwatch)
+		f->unwatch(f);
 	switch (f->kind) {
 	case FD_PIPE: {
 		fd_pipe *pp = f->node->pipe;
@@ -43,6 +45,10 @@ void fd_file_unref(fd_file *f)
 				pp->readers--;
 			if (f->writable)
 				pp->writers--;
+			if (!pp->readers != !pp->writers) {
+				pp->rd_wakes++;
+				pp->wr_wakes++;
+			}
 			if (!pp->readers && !pp->writers) {
 				/* the last end closed: a FIFO's content goes */
 				free(pp->buf);
@@ -140,6 +146,8 @@ static long pipe_read(fd_file *f, void *buf, size_t n)
 		return -LX_EAGAIN;
 	}
 	size_t k = n < pp->len ? n : pp->len;
+	if (pp->cap - pp->len < LX_PIPE_BUF)
+		pp->wr_wakes++; /* it was full */
 	size_t first = pp->cap - pp->head;
 	if (first > k)
 		first = k;
@@ -182,6 +190,7 @@ static long pipe_write(rt_thread *t, fd_file *f, const void *buf, size_t n)
 	memcpy(pp->buf + tail, buf, first);
 	memcpy(pp->buf, (const uint8_t *)buf + first, k - first);
 	pp->len += k;
+	pp->rd_wakes++;
 	return (long)k;
 }
 
@@ -434,6 +443,60 @@ int fd_file_poll(rt_proc *p, fd_file *f, int events)
 	default:
 		return all;
 	}
+}
+
+uint64_t fd_file_changes(rt_proc *p, fd_file *f, int events)
+{
+	switch (f->kind) {
+	case FD_PIPE:
+		if (!f->node->pipe)
+			return 0;
+		return (f->readable ? f->node->pipe->rd_wakes : 0) +
+		       (f->writable ? f->node->pipe->wr_wakes : 0);
+	case FD_EXT:
+		return f->ops && f->ops->changes ? f->ops->changes(p, f, events) : 0;
+	default:
+		return 0;
+	}
+}
+
+uint64_t fd_file_deadline(rt_proc *p, fd_file *f)
+{
+	if (f->kind == FD_EXT && f->ops && f->ops->deadline)
+		return f->ops->deadline(p, f);
+	return 0;
+}
+
+int fd_file_can_poll(const fd_file *f)
+{
+	const struct vfs_node *n = f->node;
+	switch (f->kind) {
+	case FD_FILE: case FD_DIR: case FD_PATH:
+		return 0;
+	case FD_DEV: /* of the memory devices only random has a poll */
+		return n->rdev == lx_makedev(1, 8);
+	case FD_PROC: /* per-process files do not, but for the mount tables */
+		return !n->proc_pid || (n->name && (!strcmp(n->name, "mounts") ||
+						    !strcmp(n->name, "mountinfo")));
+	case FD_EXT:
+		return f->ops && f->ops->poll;
+	default:
+		return 1;
+	}
+}
+
+fd_file *fd_anon_new(rt_proc *p, const struct fd_ops *ops, void *priv, uint32_t flags)
+{
+	struct vfs_node *n = vfs_node_new_anon(p->rt->vfs, 0600, p);
+	if (!n)
+		return NULL;
+	fd_file *f = fd_file_new(FD_EXT, n, flags);
+	vfs_node_unref(n);
+	if (f) {
+		f->ops = ops;
+		f->priv = priv;
+	}
+	return f;
 }
 
 long fd_file_nread(rt_proc *p, fd_file *f)

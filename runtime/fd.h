@@ -40,6 +40,14 @@ struct fd_ops {
 	int (*poll)(rt_proc *p, struct fd_file *f, int events);
 	long (*ioctl)(rt_thread *t, struct fd_file *f, unsigned long cmd, uint64_t arg);
 	void (*release)(struct fd_file *f);
+	/* For epoll (sys_epoll.c). changes: a counter that moves whenever
+	 * Linux would wake a waiter for `events` (data written, room made, a
+	 * timer expiring), even if readiness stays the same: edge-triggered
+	 * items report it. NULL: only changes of readiness count. deadline:
+	 * the monotonic ns at which readiness will change by itself (a timer
+	 * expiring), 0 if none: a thread waiting on it must wake by then. */
+	uint64_t (*changes)(rt_proc *p, struct fd_file *f, int events);
+	uint64_t (*deadline)(rt_proc *p, struct fd_file *f);
 };
 
 typedef struct fd_file {
@@ -63,6 +71,10 @@ typedef struct fd_file {
 	const struct fd_ops *ops;
 	void *priv;
 	int owner;               /* F_SETOWN */
+	/* epoll items watching this description (sys_epoll.c), and what to
+	 * call when its last reference goes so that they go too. */
+	void *watchers;
+	void (*unwatch)(struct fd_file *f);
 } fd_file;
 
 typedef struct fd_table {
@@ -117,6 +129,18 @@ long fd_file_read(rt_thread *t, rt_proc *p, fd_file *f, void *buf, size_t n,
 long fd_file_write(rt_thread *t, rt_proc *p, fd_file *f, const void *buf,
 		   size_t n, const uint64_t *off);
 int fd_file_poll(rt_proc *p, fd_file *f, int events);
+/* For epoll: fd_ops.changes and fd_ops.deadline for any kind of file
+ * (pipes count their wakeups; other kinds have a constant count and no
+ * deadline), and whether Linux can poll the file at all (regular files,
+ * directories, /dev/null... can not: epoll_ctl says EPERM). */
+uint64_t fd_file_changes(rt_proc *p, fd_file *f, int events);
+uint64_t fd_file_deadline(rt_proc *p, fd_file *f);
+int fd_file_can_poll(const fd_file *f);
+/* A new FD_EXT description (refs = 1) on its own anonymous inode, as
+ * Linux's anon_inode files (eventfd, epoll, timerfd) are: mode 0600,
+ * /proc/self/fd shows ops->name. Its release frees priv. NULL if out of
+ * memory (priv not freed). */
+fd_file *fd_anon_new(rt_proc *p, const struct fd_ops *ops, void *priv, uint32_t flags);
 int fd_file_seekable(const fd_file *f);
 /* Bytes readable now (FIONREAD), or -ENOTTY. */
 long fd_file_nread(rt_proc *p, fd_file *f);
@@ -143,6 +167,10 @@ typedef struct fd_pipe {
 	size_t cap, head, len;   /* ring: len bytes from head */
 	int readers, writers;
 	unsigned r_opens, w_opens; /* FIFO open generations (for blocking opens) */
+	/* Wakeups Linux gives readers (every write, an end closing) and
+	 * writers (a read making a full pipe writable, an end closing):
+	 * fd_file_changes, for edge-triggered epoll. */
+	uint64_t rd_wakes, wr_wakes;
 } fd_pipe;
 
 size_t fd_pipe_size(fd_file *f);                    /* F_GETPIPE_SZ */

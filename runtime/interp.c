@@ -934,22 +934,22 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
  * Load and store immediates are stored biased by -MEM_LOW at decode time,
  * so ab = rs1 + imm is the guest address minus MEM_LOW, and mem_at()'s two
  * compares (g < MEM_LOW || g > size - n) become one: an address below
- * MEM_LOW wraps ab above any limit. mlim = size - MEM_LOW, mbase_b = base +
- * MEM_LOW, pprot_b = the page permissions of the page at MEM_LOW, all
- * constant while we run. Then the first and last page must allow the
- * access (mem.h's pageprot); a store to a page holding decoded code takes
- * the slow path, which forgets that code (self-modifying code). */
+ * MEM_LOW wraps ab above any limit. mbase_b = base + MEM_LOW, pprot_b = the
+ * page permissions of the page at MEM_LOW and lim[n] = size - MEM_LOW - n
+ * are constant while we run. An aligned access lies in one page, so the
+ * fast path checks only that page's permission (mem.h's pageprot): one
+ * bit for a load, MEM_W without MEM_CODE for a store. Anything else (a
+ * misaligned access, a fault, a store to a page holding decoded code) goes
+ * to mem_slow, which checks both pages and forgets overwritten code
+ * (self-modifying code). */
+#define MEM_FAST(ab, n, w) \
+	((ab) <= lim[n] && ((n) == 1 || !((ab) & ((n) - 1))) && \
+	 ((w) ? (pprot_b[(ab) / MEM_PAGE] & (MEM_W | MEM_CODE)) == MEM_W \
+	      : (pprot_b[(ab) / MEM_PAGE] & MEM_R) != 0))
 #define MEMB(p, ab, n, w) do { \
-		if (unlikely((ab) > mlim - (n))) { \
-			rs.fa = (ab) + MEM_LOW; rs.fw = (w); goto fault; } \
-		uint8_t pa_ = pprot_b[(ab) / MEM_PAGE]; \
-		uint8_t pz_ = pprot_b[((ab) + (n) - 1) / MEM_PAGE]; \
-		if ((w) ? unlikely(!(pa_ & pz_ & MEM_W) || ((pa_ | pz_) & MEM_CODE)) \
-			: unlikely(!(pa_ & pz_ & MEM_R))) { \
-			if (!(w) || !smc_store(RS(), blk, (ab) + MEM_LOW, (n))) { \
-				rs.fa = first_bad_page((ab) + MEM_LOW, (n), \
-						       pa_, (w) ? MEM_W : MEM_R); \
-				rs.fw = (w); goto fault; } } \
+		if (unlikely(!MEM_FAST(ab, n, w)) && \
+		    mem_slow(RS(), blk, (ab), (n), (w))) \
+			goto fault; \
 		(p) = mbase_b + (ab); \
 	} while (0)
 /* The same for an unbiased address (AMOs, LR/SC). */
@@ -1077,7 +1077,7 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 
 /* Cold state of one interp_run call. Its address escapes into the slow-path
  * helpers, so it stays in memory and the registers go to the hot values
- * (X, ins, blk, left, mbase, mlim). */
+ * (X, ins, blk, left, mbase, pprot). */
 typedef struct run_state {
 	rv_mem *m;
 	interp_stop *stop;
@@ -1112,35 +1112,41 @@ static NOINLINE iblock *resolve(run_state *rs, uint64_t pc)
 	return b;
 }
 
+/* An access MEM_FAST refused (ab as in MEMB): 0 if it may go on after
+ * all, else 1 with rs->fa and rs->fw set. A store to writable pages that
+ * hold decoded code is allowed: the code is forgotten first, and the
+ * running block, whose remaining instructions are already decoded, leaves
+ * through the slow edges, where nothing stale is found. */
+static NOINLINE int mem_slow(run_state *rs, iblock *blk, uint64_t ab,
+			     uint64_t n, int w)
+{
+	const rv_mem *m = rs->m;
+	uint64_t g = ab + MEM_LOW;
+	uint8_t need = w ? MEM_W : MEM_R;
+	rs->fw = w;
+	rs->fa = g;
+	if (ab > m->size - MEM_LOW - n)
+		return 1;
+	uint8_t pa = m->pageprot[g / MEM_PAGE];
+	uint8_t pz = m->pageprot[(g + n - 1) / MEM_PAGE];
+	if (!(pa & pz & need)) {
+		/* The first byte of the second page if only that one refused. */
+		if (pa & need)
+			rs->fa = (g + n - 1) & ~(MEM_PAGE - 1);
+		return 1;
+	}
+	if (w && ((pa | pz) & MEM_CODE)) {
+		ic_soft_drop(m->icache);
+		blk->next[0] = &miss0;
+		blk->next[1] = &miss1;
+		blk->ind_pc = UINT64_MAX;
+	}
+	return 0;
+}
+
 /* Entering blk with `left` (0 while tracing) too small for it: trace, then
  * run it whole from rs->tleft, or a truncated copy ending in STOP. Returns
  * the first op to run and sets rs->left; NULL if the budget is spent. */
-/* A store that the fast check refused: allowed if the pages are writable
- * and only hold decoded code. Then the code is forgotten, and the running
- * block, whose remaining instructions are already decoded, leaves through
- * the slow edges, where nothing stale is found. */
-static NOINLINE int smc_store(run_state *rs, iblock *blk, uint64_t g, uint64_t n)
-{
-	const uint8_t *pp = rs->m->pageprot;
-	if (!(pp[g / MEM_PAGE] & pp[(g + n - 1) / MEM_PAGE] & MEM_W))
-		return 0;
-	ic_soft_drop(rs->m->icache);
-	blk->next[0] = &miss0;
-	blk->next[1] = &miss1;
-	blk->ind_pc = UINT64_MAX;
-	return 1;
-}
-
-/* The faulting address of an access refused by page permissions: its
- * start, or the first byte of its second page if only that one refused. */
-static inline uint64_t first_bad_page(uint64_t g, uint64_t n, uint8_t first,
-				      uint8_t need)
-{
-	if (first & need)
-		return (g + n - 1) & ~(MEM_PAGE - 1);
-	return g;
-}
-
 static NOINLINE const iop *enter_slow(run_state *rs, rv_cpu *cpu, iblock *blk,
 				      uint64_t left)
 {
@@ -1213,6 +1219,8 @@ void interp_run(rv_cpu *cpu_arg, rv_mem *m_arg, uint64_t budget, interp_stop *st
 	__asm__("" : "+r"(mbase_b));
 #endif
 	const uint64_t mlim = m_arg->size - MEM_LOW;
+	const uint64_t lim[9] = { 0, mlim - 1, mlim - 2, 0, mlim - 4,
+				  0, 0, 0, mlim - 8 };
 	const uint8_t *const pprot_b = m_arg->pageprot + MEM_LOW / MEM_PAGE;
 	run_state rs;
 	iblock *blk = NULL, *nb;

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef __EMSCRIPTEN__
+#ifdef __EMSCRIPTEN__
+#include <unistd.h> /* sbrk */
+#else
 #include <sys/mman.h>
 #endif
 
@@ -19,11 +21,18 @@ const struct mem_file_ops *mem_file_ops;
 
 /* Natively the arena is reserved address space the kernel fills lazily, so a
  * 1 GiB arena costs only what the guest touches. In wasm it comes from the
- * heap; memory.grow hands out zeroed pages, and calloc keeps that promise. */
+ * heap. Memory above the break was never used (the allocator never gives
+ * any back): it comes from memory.grow, zeroed, so only the part malloc
+ * recycled from below the break is cleared (calloc would write it all). */
 static uint8_t *arena_alloc(uint64_t size)
 {
 #ifdef __EMSCRIPTEN__
-	return calloc(1, size);
+	if (size > SIZE_MAX)
+		return NULL;
+	uint8_t *brk = sbrk(0), *p = malloc((size_t)size);
+	if (p && p < brk)
+		memset(p, 0, (size_t)min_u64(size, (uint64_t)(brk - p)));
+	return p;
 #else
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -138,8 +138,9 @@ long mem_read_str(const rv_mem *m, uint64_t g, char *buf, size_t cap);
  * All return 0 or a negative errno. */
 int mem_map(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
 	    uint32_t flags, const char *name, uint64_t offset);
-/* The same for a mapping of `file` at file offset `offset` (page aligned).
- * The bytes are left zero: the caller copies the file in. */
+/* The same for a mapping of `file` at file offset `offset` (page aligned);
+ * with PROT_WRITE it is VMA_WRITTEN. The bytes are left zero: the caller
+ * copies the file in. */
 int mem_map_file(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
 		 uint32_t flags, const char *name, uint64_t offset, void *file);
 int mem_unmap(rv_mem *m, uint64_t start, uint64_t len);

@@ -377,8 +377,11 @@ static void handle_stop(rt_thread *t, const interp_stop *st)
 		break;
 	case INTERP_FAULT: {
 		const mem_vma *v = mem_find(t->proc->mem, st->addr);
+		uint32_t access = st->exec ? MEM_X : st->write ? MEM_W : MEM_R;
 		if (st->bus)
 			rt_signal_fault(t, SIG_BUS, BUS_ADRALN_CODE, st->addr);
+		else if (mem_past_eof(t->proc->mem, st->addr, access))
+			rt_signal_fault(t, SIG_BUS, BUS_ADRERR_CODE, st->addr);
 		else
 			rt_signal_fault(t, SIG_SEGV, v ? SEGV_ACCERR_CODE : SEGV_MAPERR_CODE,
 					st->addr);

@@ -40,6 +40,7 @@ enum {
 #define SEGV_MAPERR_CODE 1
 #define SEGV_ACCERR_CODE 2
 #define BUS_ADRALN_CODE 1
+#define BUS_ADRERR_CODE 2
 #define ILL_ILLOPC_CODE 1
 #define TRAP_BRKPT_CODE 1
 

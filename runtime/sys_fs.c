@@ -48,7 +48,12 @@ static uint8_t *guest_buf(rt_thread *t, uint64_t g, size_t *n, uint32_t prot)
 		const mem_vma *v = mem_find(m, at);
 		if (!v || (v->prot & prot) != prot)
 			break;
-		at = v->end;
+		/* Pages of a file mapping past the file's end fault (SIGBUS in
+		 * the guest, EFAULT here). */
+		uint64_t stop = mem_vma_eof(v);
+		at = stop < v->end ? stop : v->end;
+		if (stop < v->end)
+			break;
 	}
 	if (at == g)
 		return NULL;

@@ -158,12 +158,24 @@
 	X(139, rt_sigreturn, "")               \
 	X(240, rt_tgsigqueueinfo, "dddp")
 
+/* Event files: sys_eventfd.c, sys_epoll.c, sys_timerfd.c. */
+#define SYSCALLS_EVENT(X)                      \
+	X(19, eventfd2, "ux")                  \
+	X(20, epoll_create1, "x")              \
+	X(21, epoll_ctl, "fdfp")               \
+	X(22, epoll_pwait, "fpddpu")           \
+	X(85, timerfd_create, "dx")            \
+	X(86, timerfd_settime, "fxpp")         \
+	X(87, timerfd_gettime, "fp")           \
+	X(441, epoll_pwait2, "fpdppu")
+
 #define SYSCALLS(X)                            \
 	SYSCALLS_FS(X)                         \
 	SYSCALLS_MEM(X)                        \
 	SYSCALLS_TIME(X)                       \
 	SYSCALLS_PROC(X)                       \
-	SYSCALLS_SIGNAL(X)
+	SYSCALLS_SIGNAL(X)                     \
+	SYSCALLS_EVENT(X)
 
 #define X(nr, name, args) int64_t sys_##name(rt_thread *t, const uint64_t a[6]);
 SYSCALLS(X)

@@ -72,6 +72,12 @@ static rv_mem gmem;
 static mem_vma gvma[2];
 static uint64_t scratch;
 
+/* No file mappings in these tests: nothing lies past a file's end. */
+uint64_t mem_vma_eof(const mem_vma *v)
+{
+	return v->end;
+}
+
 const mem_vma *mem_find(const rv_mem *m, uint64_t g)
 {
 	for (size_t i = 0; i < m->nvma; i++)
@@ -2042,10 +2048,10 @@ static void test_proc(void)
 	/* maps: Linux's format */
 	rv_mem mm = { 0 };
 	mem_vma v[4] = {
-		{ 0x10000, 0x12000, MEM_R | MEM_X, 0, 0, "/bin/sh" },
-		{ 0x12000, 0x13000, MEM_R | MEM_W, 0, 0x2000, "/bin/sh" },
-		{ 0x20000, 0x40000, MEM_R | MEM_W, VMA_ANON | VMA_HEAP, 0, NULL },
-		{ 0x7ff000, 0x800000, MEM_R | MEM_W, VMA_ANON | VMA_STACK, 0, NULL },
+		{ 0x10000, 0x12000, MEM_R | MEM_X, 0, 0, "/bin/sh", NULL },
+		{ 0x12000, 0x13000, MEM_R | MEM_W, 0, 0x2000, "/bin/sh", NULL },
+		{ 0x20000, 0x40000, MEM_R | MEM_W, VMA_ANON | VMA_HEAP, 0, NULL, NULL },
+		{ 0x7ff000, 0x800000, MEM_R | MEM_W, VMA_ANON | VMA_STACK, 0, NULL, NULL },
 	};
 	mm.vma = v;
 	mm.nvma = 4;
@@ -2560,8 +2566,8 @@ int main(void)
 {
 	gmem.base = calloc(1, ARENA);
 	gmem.size = ARENA;
-	gvma[0] = (mem_vma){ MEM_LOW, RW_END, MEM_R | MEM_W, VMA_ANON, 0, NULL };
-	gvma[1] = (mem_vma){ RW_END, RO_END, MEM_R, VMA_ANON, 0, NULL };
+	gvma[0] = (mem_vma){ MEM_LOW, RW_END, MEM_R | MEM_W, VMA_ANON, 0, NULL, NULL };
+	gvma[1] = (mem_vma){ RW_END, RO_END, MEM_R, VMA_ANON, 0, NULL, NULL };
 	gmem.vma = gvma;
 	gmem.nvma = 2;
 

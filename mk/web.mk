@@ -1,0 +1,87 @@
+# mk/web.mk - the runtime compiled to WebAssembly, and its node/browser
+# loader. Included from the top-level Makefile (BUILD set before).
+#
+#   make web         $(BUILD)/web/{friscy.mjs,runtime.mjs,runtime.wasm}:
+#                    -O3, no assertions
+#   make web-debug   the same in $(BUILD)/web-debug/ with -sASSERTIONS=1
+#   make test-web    the differential and busybox suites with
+#                    RUNNER="node $(BUILD)/web/friscy.mjs run"
+#
+#   node build/web/friscy.mjs run [friscy's options] [--] PROGRAM [ARGS...]
+#
+# runtime.mjs is Emscripten's glue (an ES module factory); friscy.mjs, the
+# loader, is web/friscy.mjs as is. Objects go to $(BUILD)/wasm{,-debug}/, so
+# that $(BUILD)/web/ holds only what a web server would serve.
+
+EMCC ?= emcc
+# Debian's emscripten runs its JS passes with /usr/bin/node and finds acorn
+# in /usr/share/nodejs, which only Debian's own node searches by itself.
+WEB_ENV := NODE_PATH=/usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
+
+WEB_SRC := $(filter-out runtime/main_native.c,$(wildcard runtime/*.c))
+WEB_OBJ := $(WEB_SRC:runtime/%.c=$(BUILD)/wasm/%.o)
+WEB_DEBUG_OBJ := $(WEB_SRC:runtime/%.c=$(BUILD)/wasm-debug/%.o)
+WEB_JS := web/friscy.mjs
+
+WEB_CFLAGS := -O3
+WEB_DEBUG_CFLAGS := -O1 -g
+# No main: JS drives the exports of runtime/main_web.c. The host's clocks,
+# stdio and randomness are JS imports (Module.friscyHost), so Emscripten's
+# filesystem is left out. Memory: the guest arenas live in the heap, grown
+# on demand up to wasm32's 4 GiB; malloc returns NULL when it cannot grow
+# (the guest sees ENOMEM). web/runtime-pre.js gives the glue require and
+# __dirname, which its node code expects and an ES module lacks.
+WEB_LDFLAGS := -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createFriscyRuntime \
+	-sENVIRONMENT=node,web -sINVOKE_RUN=0 -sFILESYSTEM=0 \
+	-sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sABORTING_MALLOC=0 \
+	-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
+	-sEXPORTED_FUNCTIONS=_malloc,_free \
+	--extern-pre-js web/runtime-pre.js
+
+.PHONY: web web-debug test-web test-web-debug web-deps
+
+# emcc and node-acorn, installed when missing.
+web-deps:
+	@sh mk/deps.sh --web
+
+$(BUILD)/wasm/%.o: runtime/%.c $(HEADERS) | web-deps
+	@mkdir -p $(@D)
+	$(WEB_ENV) $(EMCC) $(CPPFLAGS) $(WEB_CFLAGS) $(WARN) -c $< -o $@
+
+$(BUILD)/wasm-debug/%.o: runtime/%.c $(HEADERS) | web-deps
+	@mkdir -p $(@D)
+	$(WEB_ENV) $(EMCC) $(CPPFLAGS) $(WEB_DEBUG_CFLAGS) $(WARN) -c $< -o $@
+
+# The glue and the wasm come out of one emcc run.
+$(BUILD)/web/runtime.mjs: $(WEB_OBJ) web/runtime-pre.js mk/web.mk
+	@mkdir -p $(@D)
+	$(WEB_ENV) $(EMCC) $(WEB_CFLAGS) $(WEB_LDFLAGS) -o $@ $(WEB_OBJ)
+
+$(BUILD)/web-debug/runtime.mjs: $(WEB_DEBUG_OBJ) web/runtime-pre.js mk/web.mk
+	@mkdir -p $(@D)
+	$(WEB_ENV) $(EMCC) $(WEB_DEBUG_CFLAGS) -sASSERTIONS=1 $(WEB_LDFLAGS) -o $@ $(WEB_DEBUG_OBJ)
+
+$(BUILD)/web/friscy.mjs $(BUILD)/web-debug/friscy.mjs: $(WEB_JS)
+	@mkdir -p $(@D)
+	cp $< $@
+
+web: $(BUILD)/web/runtime.mjs $(BUILD)/web/friscy.mjs
+web-debug: $(BUILD)/web-debug/runtime.mjs $(BUILD)/web-debug/friscy.mjs
+
+# Both suites with the node runner; then again on the assertion build,
+# as test-asan does for the native one. -k semantics as in `make test`:
+# every suite runs, and the target fails if any failed.
+WEB_RUNNER := node $(BUILD)/web/friscy.mjs run
+WEB_DEBUG_RUNNER := node $(BUILD)/web-debug/friscy.mjs run
+
+test-web: web images
+	@fail=0; \
+	RUNNER="$(WEB_RUNNER)" sh tests/diff/run.sh || fail=1; \
+	RUNNER="$(WEB_RUNNER)" sh tests/busybox/run.sh || fail=1; \
+	exit $$fail
+
+test-web-debug: web-debug images
+	@fail=0; \
+	RUNNER="$(WEB_DEBUG_RUNNER)" sh tests/diff/run.sh || fail=1; \
+	RUNNER="$(WEB_DEBUG_RUNNER)" sh tests/busybox/run.sh || fail=1; \
+	exit $$fail

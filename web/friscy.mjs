@@ -1,0 +1,636 @@
+// friscy's loader: runs a riscv64 Linux program in the runtime compiled to
+// WebAssembly (runtime.wasm, with Emscripten's glue runtime.mjs beside this
+// file). An ES module for node and, later, browsers:
+//
+//   import { run } from './friscy.mjs';
+//   const code = await run({ rootfs, argv: ['/bin/sh', '-c', 'echo hi'],
+//                            stdout: bytes => ..., stderr: bytes => ... });
+//
+// and, run by node as the main module, the same command line as the native
+// runner build/bin/friscy:
+//
+//   node friscy.mjs run [--rootfs FILE.tar] [-e K=V]... [-w DIR] [--strace]
+//                       [--trace] [--memory MIB] [--] PROGRAM [ARGS...]
+//
+// The runtime is a step function (DESIGN.md 3): friscy_run(budget) runs the
+// guest until it exits, spends the budget, or blocks; when it blocks, we wait
+// on the event loop (input arriving, a timer for the nearest deadline) and
+// call it again. Nothing here blocks or spins. See docs/EMBEDDING.md.
+
+import createFriscyRuntime from './runtime.mjs';
+
+const IN_NODE = typeof process == 'object' && typeof process.versions == 'object' &&
+	typeof process.versions.node == 'string';
+const node = IN_NODE ? await loadNodeModules() : null;
+
+async function loadNodeModules() {
+	const [fs, tty, url] = await Promise.all([
+		import('node:fs'), import('node:tty'), import('node:url')]);
+	return { fs, tty, url };
+}
+
+// rt_status (runtime/rt.h); main_web.c checks these values.
+const RT_EXITED = 0, RT_YIELD = 2;
+const FLAG_STRACE = 1, FLAG_TRACE = 2;
+const POLLIN = 0x1, POLLOUT = 0x4, POLLHUP = 0x10;
+const DEFAULT_BUDGET = 20_000_000; // instructions between visits to the event loop
+const DEFAULT_ARENA_MIB = 256;
+const MAX_WAIT_MS = 60_000;
+const INPUT_HIGH_WATER = 1 << 20; // bytes of stdin read ahead before pausing
+
+// The environment `docker run` gives a container.
+export const DEFAULT_ENV = Object.freeze([
+	'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+	'HOME=/root',
+]);
+
+// ---- host errors: node's codes to Linux's numbers, in one place ----
+
+// Linux errno (asm-generic) and glibc's message, for the errors a host
+// file or stream can give. The guest only ever sees these numbers.
+const ERRNO = {
+	EPERM: [1, 'Operation not permitted'], ENOENT: [2, 'No such file or directory'],
+	EINTR: [4, 'Interrupted system call'], EIO: [5, 'Input/output error'],
+	ENXIO: [6, 'No such device or address'], EBADF: [9, 'Bad file descriptor'],
+	EAGAIN: [11, 'Resource temporarily unavailable'], ENOMEM: [12, 'Cannot allocate memory'],
+	EACCES: [13, 'Permission denied'], EFAULT: [14, 'Bad address'],
+	EBUSY: [16, 'Device or resource busy'], ENODEV: [19, 'No such device'],
+	ENOTDIR: [20, 'Not a directory'], EISDIR: [21, 'Is a directory'],
+	EINVAL: [22, 'Invalid argument'], ENFILE: [23, 'Too many open files in system'],
+	EMFILE: [24, 'Too many open files'], ENOTTY: [25, 'Inappropriate ioctl for device'],
+	ETXTBSY: [26, 'Text file busy'], EFBIG: [27, 'File too large'],
+	ENOSPC: [28, 'No space left on device'], ESPIPE: [29, 'Illegal seek'],
+	EROFS: [30, 'Read-only file system'], EPIPE: [32, 'Broken pipe'],
+	ENAMETOOLONG: [36, 'File name too long'], ELOOP: [40, 'Too many levels of symbolic links'],
+	EOVERFLOW: [75, 'Value too large for defined data type'],
+	ECONNRESET: [104, 'Connection reset by peer'], EDQUOT: [122, 'Disk quota exceeded'],
+};
+
+function linuxErrno(e) {
+	return (ERRNO[e && e.code] || ERRNO.EIO)[0];
+}
+
+function strerror(e) {
+	const known = ERRNO[e && e.code];
+	return known ? known[1] : String(e && e.message || e);
+}
+
+// A failure to set up a run (bad option, file, ELF, tar): `message` is one
+// line without the "friscy: " prefix; the CLI exits with `status`.
+export class FriscyError extends Error {
+	constructor(message, status = 127) {
+		super(message);
+		this.name = 'FriscyError';
+		this.status = status;
+	}
+}
+
+// ---- the guest's stdin ----
+
+// Bytes for the guest's fd 0, queued on the JS side. The runtime reads
+// without waiting: read() gives bytes, 0 at end of input, or -EAGAIN (and
+// asks the source for more). Whoever waits for input is told by onChange.
+export class Input {
+	constructor() {
+		this.chunks = [];
+		this.size = 0;
+		this.ended = false;
+		this.error = 0;           // a negative Linux errno after the end
+		this.onChange = null;
+		this.demand = null;       // set by a source that reads on demand
+		this.drained = null;      // called when the queue runs low
+	}
+
+	// Queue bytes for the guest (copied).
+	push(bytes) {
+		if (this.ended || !bytes.length)
+			return;
+		this.chunks.push(Uint8Array.from(bytes));
+		this.size += bytes.length;
+		this.changed();
+	}
+
+	// No more input: reads return 0 once the queue is empty.
+	end(errno = 0) {
+		if (this.ended)
+			return;
+		this.ended = true;
+		this.error = errno ? -errno : 0;
+		this.changed();
+	}
+
+	changed() {
+		const f = this.onChange;
+		this.onChange = null;
+		if (f)
+			f();
+	}
+
+	ready() {
+		return this.size > 0 || this.ended;
+	}
+
+	read(dst) {
+		if (this.size === 0) {
+			if (this.ended)
+				return this.error;
+			if (this.demand)
+				this.demand();
+			return this.size === 0 ? -ERRNO.EAGAIN[0] : this.read(dst);
+		}
+		let n = 0;
+		while (n < dst.length && this.chunks.length) {
+			const c = this.chunks[0];
+			const k = Math.min(c.length, dst.length - n);
+			dst.set(c.subarray(0, k), n);
+			n += k;
+			if (k === c.length)
+				this.chunks.shift();
+			else
+				this.chunks[0] = c.subarray(k);
+		}
+		this.size -= n;
+		if (this.drained && this.size < INPUT_HIGH_WATER / 2)
+			this.drained();
+		return n;
+	}
+}
+
+// A readable stream (node's, or anything with on/pause/resume), attached
+// the first time the guest wants input (so nothing is taken from a
+// terminal unasked), paused while a lot is queued. `stream` may be a
+// function returning it: process.stdin is only made when needed.
+function streamDemand(input, stream) {
+	let attached = false;
+	return () => {
+		if (attached)
+			return;
+		attached = true;
+		if (typeof stream == 'function')
+			stream = stream();
+		stream.on('data', chunk => {
+			input.push(typeof chunk == 'string' ? new TextEncoder().encode(chunk) : chunk);
+			if (input.size > INPUT_HIGH_WATER && stream.pause)
+				stream.pause();
+		});
+		stream.on('end', () => input.end());
+		stream.on('error', e => input.end(linuxErrno(e)));
+		if (stream.resume) {
+			input.drained = () => stream.resume();
+			stream.resume();
+		}
+	};
+}
+
+function makeInput(src) {
+	if (src instanceof Input)
+		return src;
+	const input = new Input();
+	if (src == null) {
+		input.end();
+	} else if (typeof src == 'string' || src instanceof Uint8Array || src instanceof ArrayBuffer) {
+		input.push(typeof src == 'string' ? new TextEncoder().encode(src) : new Uint8Array(src));
+		input.end();
+	} else if (typeof src.on == 'function' || typeof src == 'function') {
+		input.demand = streamDemand(input, src);
+	} else {
+		throw new TypeError('stdin: expected null, bytes, a string, a stream or an Input');
+	}
+	return input;
+}
+
+// ---- the guest's stdout and stderr ----
+
+// A sink takes a view of wasm memory (valid only during the call) and
+// returns the bytes taken or a negative Linux errno.
+function fdSink(fd) {
+	let stream = null; // after EAGAIN: node's stream queues what is left
+	const sink = bytes => {
+		if (stream) {
+			stream.write(Uint8Array.from(bytes));
+			return bytes.length;
+		}
+		let done = 0;
+		while (done < bytes.length) {
+			try {
+				done += node.fs.writeSync(fd, bytes, done, bytes.length - done);
+			} catch (e) {
+				if (e.code === 'EAGAIN') {
+					// A non-blocking descriptor (shared with a parent that
+					// set O_NONBLOCK): waiting here would spin.
+					stream = fd === 2 ? process.stderr : process.stdout;
+					stream.write(Uint8Array.from(bytes.subarray(done)));
+					return bytes.length;
+				}
+				if (e.code === 'EINTR')
+					continue;
+				return done ? done : -linuxErrno(e);
+			}
+		}
+		return done;
+	};
+	// Resolves when everything queued has reached the descriptor.
+	sink.flush = () => new Promise(resolve => stream ? stream.write('', resolve) : resolve());
+	return sink;
+}
+
+function makeSink(dst, name) {
+	if (dst == null)
+		return bytes => bytes.length;
+	if (typeof dst == 'function')
+		return bytes => {
+			const r = dst(Uint8Array.from(bytes));
+			return typeof r == 'number' ? r : bytes.length;
+		};
+	if (typeof dst == 'number') {
+		if (!node)
+			throw new TypeError(name + ': a file descriptor needs node');
+		return fdSink(dst);
+	}
+	if (typeof dst.write == 'function')
+		return bytes => {
+			dst.write(Uint8Array.from(bytes));
+			return bytes.length;
+		};
+	throw new TypeError(name + ': expected a function, a stream, an fd or null');
+}
+
+// ---- the wasm module: compiled once, instantiated per run ----
+
+let compiled = null;
+
+// The compiled runtime.wasm: from `bytes` or a WebAssembly.Module if given,
+// in node from the file beside this one, in a browser by streaming
+// compilation from `url` (default: runtime.wasm beside this file).
+export function compileRuntime({ module, bytes, url } = {}) {
+	if (module)
+		return Promise.resolve(module);
+	if (bytes)
+		return WebAssembly.compile(bytes);
+	if (!compiled) {
+		const where = url || new URL('runtime.wasm', import.meta.url);
+		compiled = node && String(where).startsWith('file:')
+			? node.fs.promises.readFile(node.url.fileURLToPath(where)).then(b => WebAssembly.compile(b))
+			: WebAssembly.compileStreaming(fetch(where));
+		compiled.catch(() => { compiled = null; });
+	}
+	return compiled;
+}
+
+async function instantiate(host, wasm, log) {
+	const module = await compileRuntime(wasm);
+	return createFriscyRuntime({
+		friscyHost: host,
+		instantiateWasm(imports, receive) {
+			WebAssembly.instantiate(module, imports).then(inst => receive(inst, module));
+			return {};
+		},
+		print: line => log(line),
+		printErr: line => log(line),
+	});
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// Copy bytes into a fresh malloc'd block (with a NUL after them if asked).
+function alloc(M, bytes, nul = false) {
+	const p = M._malloc(bytes.length + (nul ? 1 : 0) || 1) >>> 0;
+	if (!p)
+		throw new FriscyError('out of memory');
+	M.HEAPU8.set(bytes, p);
+	if (nul)
+		M.HEAPU8[p + bytes.length] = 0;
+	return p;
+}
+
+function cstring(M, s) {
+	return s == null ? 0 : alloc(M, encoder.encode(s), true);
+}
+
+function strings(M, list) {
+	const parts = list.map(s => encoder.encode(String(s)));
+	const blob = new Uint8Array(parts.reduce((n, b) => n + b.length + 1, 0));
+	let at = 0;
+	for (const b of parts) {
+		blob.set(b, at);
+		at += b.length + 1;
+	}
+	return alloc(M, blob);
+}
+
+function errorText(M) {
+	const p = M._friscy_error() >>> 0;
+	const h = M.HEAPU8;
+	let end = p;
+	while (h[end])
+		end++;
+	return decoder.decode(h.subarray(p, end));
+}
+
+// Bytes for the wasm heap: a Uint8Array, or a function (M, malloc) that
+// reads them straight into memory (what the CLI does with a file).
+function place(M, src) {
+	if (src == null)
+		return [0, 0];
+	if (typeof src == 'function')
+		return src(M);
+	const bytes = src instanceof Uint8Array ? src : new Uint8Array(src);
+	return [alloc(M, bytes), bytes.length];
+}
+
+const nextTick = typeof setImmediate == 'function'
+	? () => new Promise(resolve => setImmediate(resolve))
+	: () => new Promise(resolve => {
+		const ch = new MessageChannel();
+		ch.port1.onmessage = () => resolve();
+		ch.port2.postMessage(0);
+	});
+
+// ---- running ----
+
+// Run one program; resolves to its exit status as a shell reports it
+// (code, or 128+signal). Options (all optional but argv / program):
+//   argv        [program, ...args]: argv[0] is the program's path
+//   program     the path if argv[0] should differ
+//   rootfs      the root filesystem tar (Uint8Array); without it,
+//   programBytes   the program's ELF (a host file, as qemu-user runs it)
+//   env         ['NAME=VALUE', ...] (default DEFAULT_ENV); cwd ('/')
+//   stdin       null (empty), bytes, a string, an Input, or a readable
+//               stream (or a function returning one, called on first use)
+//   stdout, stderr  a function(bytes), a writable stream, or (node) a
+//               file descriptor; log (runtime messages, --strace) goes to
+//               stderr
+//   isatty(fd), winsize(fd) -> {rows, cols} | null: the terminal, if any
+//   strace, trace, memoryMiB, budget, wasm: {module | bytes | url}
+export async function run(options) {
+	const o = options || {};
+	const argv = o.argv || [o.program];
+	const program = o.program || argv[0];
+	if (typeof program != 'string' || !program)
+		throw new TypeError('run: no program');
+	const input = makeInput(o.stdin);
+	const stdout = makeSink(o.stdout, 'stdout');
+	const stderr = makeSink(o.stderr, 'stderr');
+	const log = line => {
+		stderr(encoder.encode(line + '\n'));
+	};
+	const mono = IN_NODE ? () => Number(process.hrtime.bigint()) / 1e6 : () => performance.now();
+	const host = {
+		read: (fd, dst) => fd === 0 ? input.read(dst) : -ERRNO.EBADF[0],
+		write: (fd, src) => (fd === 2 ? stderr : stdout)(src),
+		isatty: fd => o.isatty ? !!o.isatty(fd) : false,
+		poll(fd, events) {
+			if (fd !== 0)
+				return events & POLLOUT;
+			if (!input.ready() && input.demand)
+				input.demand();
+			return (input.size ? events & POLLIN : 0) | (input.ended ? POLLHUP : 0);
+		},
+		winsize: fd => o.winsize ? o.winsize(fd) : null,
+		realtimeMs: () => performance.timeOrigin + performance.now(),
+		monotonicMs: mono,
+		random(dst) {
+			for (let i = 0; i < dst.length; i += 65536)
+				crypto.getRandomValues(dst.subarray(i, Math.min(dst.length, i + 65536)));
+		},
+		log: bytes => {
+			stderr(bytes);
+			stderr(encoder.encode('\n'));
+		},
+	};
+
+	const M = await instantiate(host, o.wasm, line => log(line));
+	const [tar, tarLen] = place(M, o.rootfs);
+	const flags = (o.strace ? FLAG_STRACE : 0) | (o.trace ? FLAG_TRACE : 0);
+	const r = M._friscy_new(tar, tarLen, cstring(M, o.rootfsName || 'rootfs.tar'), flags,
+				o.memoryMiB ?? DEFAULT_ARENA_MIB) >>> 0;
+	if (!r)
+		throw new FriscyError(errorText(M));
+	const [data, len] = o.rootfs ? [0, 0] : place(M, o.programBytes);
+	if (!o.rootfs && !data)
+		throw new TypeError('run: without a rootfs, programBytes is the program');
+	const env = o.env || DEFAULT_ENV;
+	const e = M._friscy_spawn(r, cstring(M, program), data, len, strings(M, argv), argv.length,
+				  strings(M, env), env.length, cstring(M, o.cwd));
+	if (e)
+		throw new FriscyError(errorText(M));
+	return loop(M, r, input, o.budget || DEFAULT_BUDGET);
+}
+
+async function loop(M, r, input, budget) {
+	for (;;) {
+		const st = M._friscy_run(r, budget);
+		if (st === RT_EXITED)
+			return M._friscy_exit_code(r);
+		if (st === RT_YIELD) {
+			await nextTick(); // let input and timers in
+			continue;
+		}
+		// Blocked: wait for new input if a thread waits on a descriptor,
+		// or for the nearest deadline. With neither, the guest waits for
+		// a signal no one can send: like Linux, wait (a timer holds the
+		// event loop open; it costs nothing).
+		const ms = M._friscy_wait_ms(r);
+		const io = M._friscy_wait_host_io(r);
+		await new Promise(resolve => {
+			const timeout = ms < 0 ? MAX_WAIT_MS : Math.min(Math.ceil(ms), MAX_WAIT_MS);
+			const timer = setTimeout(() => {
+				input.onChange = null;
+				resolve();
+			}, timeout);
+			if (io)
+				input.onChange = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+		});
+	}
+}
+
+// ---- the command line: build/bin/friscy's, option for option ----
+
+const USAGE =
+	'usage: friscy [options] [--] PROGRAM [ARGS...]\n' +
+	'Run a riscv64 Linux program.\n' +
+	'  --rootfs FILE.tar   the container\'s root filesystem (docker export tar);\n' +
+	'                      without it PROGRAM is a host file and the guest sees\n' +
+	'                      an empty root with /dev, /proc and /tmp\n' +
+	'  -e NAME=VALUE       set an environment variable (repeatable)\n' +
+	'  -w DIR              working directory inside the container\n' +
+	'  --strace            print each syscall to stderr\n' +
+	'  --trace             print pc and registers at every block boundary\n' +
+	`  --memory MIB        guest address space per process (default ${DEFAULT_ARENA_MIB})\n` +
+	'  -h, --help          this help\n';
+
+// A host file read straight into the wasm heap, checked as the native
+// runner checks it.
+function hostFile(path, what, needExec) {
+	const fs = node.fs;
+	let fd;
+	try {
+		fd = fs.openSync(path, 'r');
+	} catch (e) {
+		throw new FriscyError(`${what} ${path}: ${strerror(e)}`);
+	}
+	try {
+		const st = fs.fstatSync(fd);
+		if (st.isDirectory())
+			throw new FriscyError(`${what} ${path}: is a directory`);
+		if (!st.isFile())
+			throw new FriscyError(`${what} ${path}: not a regular file`);
+		// execve(2) refuses a file without any execute bit: so do we.
+		if (needExec && !(st.mode & 0o111))
+			throw new FriscyError(`${what} ${path}: not executable (permission denied)`);
+		const size = st.size;
+		return M => {
+			const p = M._malloc(size || 1) >>> 0;
+			if (!p)
+				throw new FriscyError(`${what} ${path}: ${ERRNO.ENOMEM[1]}`);
+			for (let done = 0; done < size;) {
+				let n;
+				try {
+					n = fs.readSync(fd, M.HEAPU8, p + done, size - done, done);
+				} catch (e) {
+					throw new FriscyError(`${what} ${path}: ${strerror(e)}`);
+				}
+				if (n === 0)
+					throw new FriscyError(`${what} ${path}: file shrank while being read`);
+				done += n;
+			}
+			fs.closeSync(fd);
+			return [p, size];
+		};
+	} catch (e) {
+		fs.closeSync(fd);
+		throw e;
+	}
+}
+
+// strtoul(s, &end, 10) with *end == 0 required, as main_native.c parses.
+function parseMiB(s) {
+	const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(s);
+	if (!m)
+		return NaN;
+	const v = Number(m[2]);
+	return m[1] === '-' && v !== 0 ? Infinity : v;
+}
+
+// Parse friscy's arguments. Returns { options } or { exit, out, err }.
+export function parseArgs(args) {
+	const o = { env: [...DEFAULT_ENV], strace: false, trace: false };
+	let rootfs = null, cwd = null, memory = null;
+	let i = 0;
+	for (; i < args.length; i++) {
+		const a = args[i];
+		const more = i + 1 < args.length;
+		if (a === '--') {
+			i++;
+			break;
+		} else if (a === '--rootfs' && more) {
+			rootfs = args[++i];
+		} else if (a === '-e' && more) {
+			const kv = args[++i];
+			const eq = kv.indexOf('=');
+			if (eq <= 0)
+				throw new FriscyError(`-e ${kv}: expected NAME=VALUE`);
+			// A later -e replaces an earlier value, as docker does.
+			const k = o.env.findIndex(v => v.startsWith(kv.slice(0, eq + 1)));
+			if (k < 0)
+				o.env.push(kv);
+			else
+				o.env[k] = kv;
+		} else if (a === '-w' && more) {
+			cwd = args[++i];
+		} else if (a === '--strace') {
+			o.strace = true;
+		} else if (a === '--trace') {
+			o.trace = true;
+		} else if (a === '--memory' && more) {
+			const mib = parseMiB(args[++i]);
+			if (!(mib >= 16 && mib <= 4096))
+				throw new FriscyError(`--memory ${args[i]}: expected MiB between 16 and 4096`);
+			memory = mib;
+		} else if (a === '-h' || a === '--help') {
+			return { exit: 0, out: USAGE };
+		} else if (a[0] === '-' && a.length > 1) {
+			return { exit: 2, err: `friscy: unknown option ${a}\n${USAGE}` };
+		} else {
+			break;
+		}
+	}
+	if (i >= args.length)
+		return { exit: 2, err: USAGE };
+	o.argv = args.slice(i);
+	o.cwd = cwd;
+	o.rootfsPath = rootfs;
+	if (memory != null)
+		o.memoryMiB = memory;
+	return { options: o };
+}
+
+function winsize(fd) {
+	if (!node.tty.isatty(fd))
+		return null;
+	// process.stdout/stderr know their window; a terminal on stdin is
+	// taken to be the same one.
+	for (const [n, s] of [[1, process.stdout], [2, process.stderr]])
+		if ((fd === n || fd === 0) && node.tty.isatty(n)) {
+			const [cols, rows] = s.getWindowSize();
+			return { rows, cols };
+		}
+	return null;
+}
+
+export async function main(args) {
+	const stdout = fdSink(1), stderr = fdSink(2);
+	const say = s => stderr(encoder.encode(s));
+	const finish = async code => {
+		await Promise.all([stdout.flush(), stderr.flush()]);
+		process.exit(code);
+	};
+	if (args[0] !== 'run') {
+		say('usage: node friscy.mjs run [options] [--] PROGRAM [ARGS...]\n');
+		return finish(2);
+	}
+	let code;
+	try {
+		const parsed = parseArgs(args.slice(1));
+		if (parsed.exit != null) {
+			if (parsed.out)
+				stdout(encoder.encode(parsed.out));
+			if (parsed.err)
+				say(parsed.err);
+			return finish(parsed.exit);
+		}
+		const o = parsed.options;
+		if (o.rootfsPath) {
+			o.rootfs = hostFile(o.rootfsPath, 'rootfs', false);
+			o.rootfsName = o.rootfsPath;
+		} else {
+			// qemu-user style: the program is a host file; the guest knows
+			// it by its name.
+			o.programBytes = hostFile(o.argv[0], 'program', true);
+		}
+		code = await run({
+			// Node's stream, not reads of fd 0 in the thread pool: a read
+			// blocked there would hold up the exit until input came.
+			...o, stdin: () => process.stdin, stdout, stderr,
+			isatty: fd => node.tty.isatty(fd), winsize,
+		});
+	} catch (e) {
+		if (e instanceof FriscyError) {
+			say(`friscy: ${e.message}\n`);
+			code = e.status;
+		} else {
+			// A bug in the runtime or the loader, not in the guest.
+			say(`friscy: internal error: ${e && e.stack || e}\n`);
+			code = 70;
+		}
+	}
+	return finish(code);
+}
+
+if (IN_NODE && process.argv[1] &&
+    import.meta.url === node.url.pathToFileURL(node.fs.realpathSync(process.argv[1])).href)
+	await main(process.argv.slice(2));
