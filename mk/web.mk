@@ -4,8 +4,9 @@
 #   make web         $(BUILD)/web/{friscy.mjs,runtime.mjs,runtime.wasm}:
 #                    -O3, no assertions
 #   make web-debug   the same in $(BUILD)/web-debug/ with -sASSERTIONS=1
-#   make test-web    the differential and busybox suites with
+#   make test-web    the differential, busybox and bad-input suites with
 #                    RUNNER="node $(BUILD)/web/friscy.mjs run"
+#   make test-web-debug  the same on the assertion build
 #
 #   node build/web/friscy.mjs run [friscy's options] [--] PROGRAM [ARGS...]
 #
@@ -68,9 +69,9 @@ $(BUILD)/web/friscy.mjs $(BUILD)/web-debug/friscy.mjs: $(WEB_JS)
 web: $(BUILD)/web/runtime.mjs $(BUILD)/web/friscy.mjs
 web-debug: $(BUILD)/web-debug/runtime.mjs $(BUILD)/web-debug/friscy.mjs
 
-# Both suites with the node runner; then again on the assertion build,
-# as test-asan does for the native one. -k semantics as in `make test`:
-# every suite runs, and the target fails if any failed.
+# The suites with the node runner (test-web-debug: on the assertion
+# build). As with `make -k test`, every suite runs and the target fails if
+# any failed.
 WEB_RUNNER := node $(BUILD)/web/friscy.mjs run
 WEB_DEBUG_RUNNER := node $(BUILD)/web-debug/friscy.mjs run
 
@@ -78,10 +79,12 @@ test-web: web images
 	@fail=0; \
 	RUNNER="$(WEB_RUNNER)" sh tests/diff/run.sh || fail=1; \
 	RUNNER="$(WEB_RUNNER)" sh tests/busybox/run.sh || fail=1; \
+	RUNNER="$(WEB_RUNNER)" sh tests/badinput/run.sh || fail=1; \
 	exit $$fail
 
 test-web-debug: web-debug images
 	@fail=0; \
 	RUNNER="$(WEB_DEBUG_RUNNER)" sh tests/diff/run.sh || fail=1; \
 	RUNNER="$(WEB_DEBUG_RUNNER)" sh tests/busybox/run.sh || fail=1; \
+	RUNNER="$(WEB_DEBUG_RUNNER)" sh tests/badinput/run.sh || fail=1; \
 	exit $$fail
