@@ -57,10 +57,11 @@ include mk/web.mk
 # Unit tests, under AddressSanitizer and UBSan. Each links only the parts
 # it tests (the VFS test brings its own stand-ins for memory and threads).
 UNIT_TESTS := $(BUILD)/tests/fpu_test $(BUILD)/tests/interp_test $(BUILD)/tests/vfs_test \
-	$(BUILD)/tests/mmap_test
+	$(BUILD)/tests/mmap_test $(BUILD)/tests/event_test
 fpu_test_SRC := runtime/fpu.c
 interp_test_SRC := runtime/interp.c runtime/decode.c runtime/mem.c runtime/fpu.c
 mmap_test_SRC := runtime/mem.c
+event_test_SRC := $(vfs_test_SRC) runtime/sys_epoll.c runtime/sys_eventfd.c runtime/sys_timerfd.c
 vfs_test_SRC := runtime/vfs.c runtime/vfs_tar.c runtime/vfs_dev.c runtime/vfs_proc.c \
 	runtime/fd.c runtime/sys_fs.c runtime/sys_poll.c
 

@@ -219,8 +219,8 @@ typedef struct iop {
 	const void *lbl;        /* handler label (direct threading) */
 #endif
 	int64_t imm;            /* immediate, or a pc-relative constant */
+	int32_t off;            /* address of the instruction - block pc */
 	uint16_t h;             /* enum interp_handler */
-	uint16_t off;           /* byte offset of the instruction in its block */
 	uint16_t idx;           /* instruction index in its block */
 	uint8_t rd, rs1, rs2, rs3;
 	uint8_t rm;             /* static rounding mode (7 = dyn) */
@@ -228,7 +228,8 @@ typedef struct iop {
 } iop;
 
 typedef struct iblock {
-	uint64_t pc, end;          /* guest bytes [pc, end) */
+	uint64_t pc;               /* guest address of the first instruction */
+	uint64_t lo, hi;           /* guest bytes [lo, hi) hold all of them */
 	uint64_t tgt[2];           /* [0] taken / jump target, [1] fall-through
 				      (also the link value of jal/jalr) */
 	struct iblock *next[2];    /* cached successor blocks for tgt[] */
@@ -414,11 +415,11 @@ static void ic_insert(icache *ic, iblock *b)
 	b->hnext = ic->tab[h];
 	ic->tab[h] = b;
 	ic->count++;
-	if (b->pc < ic->lo)
-		ic->lo = b->pc;
-	if (b->end > ic->hi)
-		ic->hi = b->end;
-	for (uint64_t pg = b->pc / MEM_PAGE; pg <= (b->end - 1) / MEM_PAGE; pg++)
+	if (b->lo < ic->lo)
+		ic->lo = b->lo;
+	if (b->hi > ic->hi)
+		ic->hi = b->hi;
+	for (uint64_t pg = b->lo / MEM_PAGE; pg <= (b->hi - 1) / MEM_PAGE; pg++)
 		ic->pageprot[pg] |= MEM_CODE;
 }
 
@@ -432,7 +433,7 @@ void interp_flush(rv_mem *m, uint64_t start, uint64_t len)
 		return;
 	for (uint32_t i = 0; i <= ic->mask; i++)
 		for (iblock *b = ic->tab[i]; b; b = b->hnext)
-			if (b->pc < end && start < b->end) {
+			if (b->lo < end && start < b->hi) {
 				ic_drop(ic);
 				return;
 			}
@@ -703,6 +704,29 @@ static int xlate(const rv_insn *in, uint64_t pc, iop *o, iblock *b)
 	return kind;
 }
 
+/* THREADING: a jump without link (`j`) inside a block does not end it:
+ * decoding goes on at its target, so a loop whose tail is `j head` or a
+ * branch into a `j` costs no block change. The jump retires (it has an
+ * index) but has no op. Its address is still known for a budget cut just
+ * before it (enter_slow): the op before it ends where the jump starts, so
+ * a jump is threaded only after an instruction of the same block that was
+ * not itself reached by a threaded jump, i.e. never first and never right
+ * after another threaded jump. The block's bytes [lo, hi), which
+ * invalidation and the MEM_CODE bits cover, stay within THREAD_SPAN. */
+#define THREAD_SPAN 2048
+
+static int can_thread(uint32_t n, uint32_t threaded, uint64_t lo,
+		      uint64_t hi, uint64_t tgt)
+{
+	if (n == 0 || threaded == n - 1)
+		return 0;
+	if (tgt < lo)
+		lo = tgt;
+	if (tgt + 4 > hi)
+		hi = tgt + 4;
+	return hi - lo <= THREAD_SPAN;
+}
+
 /* Decode the block starting at pc. NULL if pc itself cannot be fetched: then
  * *fault is the first inaccessible byte (pc, or the end of the executable
  * range for a 4-byte instruction straddling it). */
@@ -712,7 +736,9 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 	iblock hdr;
 	iop *ops = ic->build;
 	uint32_t n = 0, nops = 0;
-	uint64_t cur = pc, xend;
+	uint64_t cur = pc, xstart, xend;
+	uint64_t lo = pc, hi = pc;     /* bytes decoded so far */
+	uint32_t threaded = UINT32_MAX; /* index of the last jump threaded */
 	int kind = K_PLAIN;
 
 	memset(&hdr, 0, sizeof hdr);
@@ -725,15 +751,17 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 		*fault = pc;
 		return NULL;
 	}
+	xstart = v->start;
 	xend = v->end;
 
 	for (;;) {
 		if (n == BLOCK_MAX)
 			break;
-		if (cur >= xend) {
+		if (cur < xstart || cur >= xend) {
 			v = mem_find(m, cur);
 			if (!v || !(v->prot & MEM_X))
 				break;
+			xstart = v->start;
 			xend = v->end;
 		}
 		const uint8_t *p = mem_at(m, cur, 2);
@@ -752,6 +780,7 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 					}
 					break;
 				}
+				xstart = v->start;
 				xend = v->end;
 			}
 			p = mem_at(m, cur, 4);
@@ -772,9 +801,21 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 			in.len = (lo & 3) == 3 ? 4 : 2;
 		iop *o = &ops[nops];
 		kind = xlate(&in, cur, o, &hdr);
-		o->off = (uint16_t)(cur - pc);
+		o->off = (int32_t)(cur - pc);
 		o->idx = (uint16_t)n;
 		o->len = in.len;
+		if (cur < lo)
+			lo = cur;
+		if (cur + in.len > hi)
+			hi = cur + in.len;
+		if (o->h == H_J && can_thread(n, threaded, lo, hi, hdr.tgt[0])) {
+			/* Go on decoding at the jump's target: the jump costs
+			 * no op and no block change (see THREADING). */
+			threaded = n++;
+			cur = hdr.tgt[0];
+			kind = K_PLAIN;
+			continue;
+		}
 		nops++;
 		n++;
 		cur += in.len;
@@ -784,6 +825,7 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 			z->h = H_FIXX0;
 			z->off = o->off;
 			z->idx = o->idx;
+			z->len = o->len;
 		}
 		if (kind == K_TERM)
 			break;
@@ -804,11 +846,12 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 		iop *z = &ops[nops++];
 		memset(z, 0, sizeof *z);
 		z->h = H_FALL;
-		z->off = (uint16_t)(cur - pc);
+		z->off = (int32_t)(cur - pc);
 		z->idx = (uint16_t)n;
 		hdr.tgt[1] = cur;
 	}
-	hdr.end = cur;
+	hdr.lo = lo;
+	hdr.hi = hi;
 	hdr.n = n;
 	hdr.nops = nops;
 
@@ -1165,24 +1208,30 @@ static NOINLINE const iop *enter_slow(run_state *rs, rv_cpu *cpu, iblock *blk,
 			rs->left = left - blk->n;
 		return blk->ops;
 	}
-	/* Run only the first `avail` instructions, then stop. A fused op is a
-	 * terminator: when only its ALU half fits, run that half alone. */
+	/* Run only the first `avail` instructions, then stop. A fused op runs
+	 * two: when only its first half fits, run that half alone. */
 	iop *sc = ((icache *)rs->m->icache)->scratch;
+	const iop *op = blk->ops;
 	uint32_t i = 0;
-	while (blk->ops[i].idx < avail && unfused(blk->ops[i].h) < 0) {
-		sc[i] = blk->ops[i];
+	while (op[i].idx + (unfused(op[i].h) < 0 ? 1u : 2u) <= avail) {
+		sc[i] = op[i];
 		i++;
 	}
-	sc[i] = blk->ops[i];
-	if (blk->ops[i].idx < avail) {
-		sc[i].h = (uint16_t)unfused(blk->ops[i].h);
+	sc[i] = op[i];
+	if (op[i].idx < avail) {
+		sc[i].h = (uint16_t)unfused(op[i].h);
 #if INTERP_CGOTO
 		sc[i].lbl = rs->labels[sc[i].h];
 #endif
 		i++;
-		sc[i] = blk->ops[i - 1];
-		sc[i].off = (uint16_t)(sc[i].off + sc[i].len);
+		sc[i] = op[i - 1];
+		sc[i].off += sc[i].len;
 		sc[i].idx++;
+	} else if (op[i].idx > avail) {
+		/* The instruction at avail is a threaded jump (it has no op),
+		 * right after op[i - 1]'s instruction (see THREADING). */
+		sc[i].off = op[i - 1].off + op[i - 1].len;
+		sc[i].idx = (uint16_t)avail;
 	}
 	sc[i].h = H_STOP;
 #if INTERP_CGOTO

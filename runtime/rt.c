@@ -443,4 +443,17 @@ void rt_wait_info(rt *r, uint64_t *deadline, int *host_io)
 		if (t->wait == RT_WAIT_FD || t->wait == RT_WAIT_POLL)
 			*host_io = 1;
 	}
+	/* Files whose readiness changes by itself (a timerfd expiring) wake
+	 * whoever polls them: the host must come back by then. */
+	for (size_t i = 0; i < r->nprocs; i++) {
+		rt_proc *p = r->procs[i];
+		if (p->exited || !p->fds)
+			continue;
+		for (int fd = 0; fd < p->fds->cap; fd++) {
+			fd_file *f = p->fds->file[fd];
+			uint64_t d = f ? fd_file_deadline(p, f) : 0;
+			if (d && d < *deadline)
+				*deadline = d;
+		}
+	}
 }

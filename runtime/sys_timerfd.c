@@ -85,12 +85,11 @@ static void tfd_fire(tfd *tf, uint64_t now)
 }
 
 /* hrtimer_forward_now on an expired periodic timer: move the expiry past
- * now and restart it. Returns how many periods that was. */
+ * now and restart it. Returns how many periods that was (at least one,
+ * even if the host's realtime clock went back since the expiry). */
 static uint64_t tfd_forward(tfd *tf, uint64_t now)
 {
-	if (now < tf->next)
-		return 0;
-	uint64_t orun = (now - tf->next) / tf->interval + 1;
+	uint64_t orun = now < tf->next ? 1 : (now - tf->next) / tf->interval + 1;
 	uint64_t step = orun > UINT64_MAX / tf->interval ? UINT64_MAX : orun * tf->interval;
 	tf->next = sat_add(tf->next, step);
 	tf->armed = 1;

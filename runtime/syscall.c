@@ -15,14 +15,14 @@ static const struct { int nr; const char *name; } other_names[] = {
 	{ 9, "lgetxattr" }, { 10, "fgetxattr" }, { 11, "listxattr" },
 	{ 12, "llistxattr" }, { 13, "flistxattr" }, { 14, "removexattr" },
 	{ 15, "lremovexattr" }, { 16, "fremovexattr" }, { 18, "lookup_dcookie" },
-	{ 19, "eventfd2" }, { 20, "epoll_create1" }, { 21, "epoll_ctl" },
-	{ 22, "epoll_pwait" }, { 26, "inotify_init1" }, { 27, "inotify_add_watch" },
+	
+	{ 26, "inotify_init1" }, { 27, "inotify_add_watch" },
 	{ 28, "inotify_rm_watch" }, { 30, "ioprio_set" }, { 31, "ioprio_get" },
-	{ 32, "flock" }, { 39, "umount2" }, { 40, "mount" }, { 41, "pivot_root" },
+	{ 39, "umount2" }, { 40, "mount" }, { 41, "pivot_root" },
 	{ 42, "nfsservctl" }, { 58, "vhangup" }, { 60, "quotactl" },
 	{ 74, "signalfd4" }, { 75, "vmsplice" }, { 76, "splice" }, { 77, "tee" },
-	{ 84, "sync_file_range" }, { 85, "timerfd_create" },
-	{ 86, "timerfd_settime" }, { 87, "timerfd_gettime" }, { 89, "acct" },
+	{ 84, "sync_file_range" }, 
+	{ 89, "acct" },
 	{ 90, "capget" }, { 91, "capset" }, { 92, "personality" },
 	{ 95, "waitid" }, { 97, "unshare" }, { 102, "getitimer" },
 	{ 103, "setitimer" }, { 104, "kexec_load" }, { 105, "init_module" },
@@ -49,7 +49,7 @@ static const struct { int nr; const char *name; } other_names[] = {
 	{ 210, "shutdown" }, { 211, "sendmsg" }, { 212, "recvmsg" },
 	{ 213, "readahead" }, { 217, "add_key" }, { 218, "request_key" },
 	{ 219, "keyctl" }, { 220, "clone" }, { 221, "execve" },
-	{ 223, "fadvise64" }, { 224, "swapon" }, { 225, "swapoff" },
+	{ 224, "swapon" }, { 225, "swapoff" },
 	{ 228, "mlock" }, { 229, "munlock" }, { 230, "mlockall" },
 	{ 231, "munlockall" }, { 234, "remap_file_pages" }, { 235, "mbind" },
 	{ 236, "get_mempolicy" }, { 237, "set_mempolicy" }, { 238, "migrate_pages" },
@@ -57,11 +57,11 @@ static const struct { int nr; const char *name; } other_names[] = {
 	{ 241, "perf_event_open" }, { 242, "accept4" }, { 243, "recvmmsg" },
 	{ 262, "fanotify_init" }, { 263, "fanotify_mark" },
 	{ 264, "name_to_handle_at" }, { 265, "open_by_handle_at" },
-	{ 266, "clock_adjtime" }, { 267, "syncfs" }, { 268, "setns" },
+	{ 266, "clock_adjtime" }, { 268, "setns" },
 	{ 269, "sendmmsg" }, { 270, "process_vm_readv" },
 	{ 271, "process_vm_writev" }, { 272, "kcmp" }, { 273, "finit_module" },
 	{ 274, "sched_setattr" }, { 275, "sched_getattr" }, { 277, "seccomp" },
-	{ 279, "memfd_create" }, { 280, "bpf" }, { 281, "execveat" },
+	{ 280, "bpf" }, { 281, "execveat" },
 	{ 282, "userfaultfd" }, { 283, "membarrier" }, { 284, "mlock2" },
 	{ 285, "copy_file_range" }, { 286, "preadv2" }, { 287, "pwritev2" },
 	{ 288, "pkey_mprotect" }, { 289, "pkey_alloc" }, { 290, "pkey_free" },
@@ -70,8 +70,8 @@ static const struct { int nr; const char *name; } other_names[] = {
 	{ 427, "io_uring_register" }, { 428, "open_tree" }, { 429, "move_mount" },
 	{ 430, "fsopen" }, { 431, "fsconfig" }, { 432, "fsmount" },
 	{ 433, "fspick" }, { 434, "pidfd_open" }, { 435, "clone3" },
-	{ 436, "close_range" }, { 437, "openat2" }, { 438, "pidfd_getfd" },
-	{ 440, "process_madvise" }, { 441, "epoll_pwait2" },
+	{ 437, "openat2" }, { 438, "pidfd_getfd" },
+	{ 440, "process_madvise" }, 
 	{ 442, "mount_setattr" }, { 443, "quotactl_fd" },
 	{ 444, "landlock_create_ruleset" }, { 445, "landlock_add_rule" },
 	{ 446, "landlock_restrict_self" }, { 447, "memfd_secret" },
@@ -313,6 +313,7 @@ void syscall_dispatch(rt_thread *t)
 	 * is woken; --strace prints it once, when it completes. */
 	if (ret == -RT_EBLOCK)
 		return;
+	t->wait_deadline = 0; /* done: a stale deadline must not wake the host */
 	if (t->proc->rt->opt.strace)
 		strace_line(t, nr, a, ret);
 	/* exit, execve and rt_sigreturn set the whole state themselves. */
