@@ -19,7 +19,8 @@ WARN    := -Wall -Wextra -Werror=switch -Werror=implicit-function-declaration
 CPPFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Iruntime
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-RUNTIME_SRC := $(filter-out runtime/main_native.c,$(wildcard runtime/*.c))
+# Every runtime file but the hosts' entry points (main_native.c, main_web.c).
+RUNTIME_SRC := $(filter-out runtime/main_%.c,$(wildcard runtime/*.c))
 NATIVE_OBJ  := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/native/%.o) $(BUILD)/native/main_native.o
 ASAN_OBJ    := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/main_native.o
 HEADERS     := $(wildcard include/*.h runtime/*.h)
@@ -111,7 +112,8 @@ test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 
 # -k: every suite runs and reports, and make still fails if any failed.
 test: deps
-	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox test-asan
+	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox test-asan \
+		test-web
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy

@@ -19,7 +19,7 @@ EMCC ?= emcc
 # in /usr/share/nodejs, which only Debian's own node searches by itself.
 WEB_ENV := NODE_PATH=/usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 
-WEB_SRC := $(filter-out runtime/main_native.c,$(wildcard runtime/*.c))
+WEB_SRC := $(RUNTIME_SRC) runtime/main_web.c
 WEB_OBJ := $(WEB_SRC:runtime/%.c=$(BUILD)/wasm/%.o)
 WEB_DEBUG_OBJ := $(WEB_SRC:runtime/%.c=$(BUILD)/wasm-debug/%.o)
 WEB_JS := web/friscy.mjs

@@ -146,15 +146,22 @@ uint64_t (*interp_time_hook)(void);
 	H(JAL) H(J) H(JALR) H(JR) \
 	H(FALL) H(STOP) H(ECALL) H(EBREAK) H(ILL) H(FENCE_I)
 
-/* Fused terminators: an ALU op followed by the conditional branch that ends
- * its block (the usual tail of a loop: `addi a5,a5,1; bne a5,a4,loop`) run
- * as one op, ALU_BR. The branch's operands go in rs3 and rm. */
+/* Fused ops run two guest instructions in one dispatch, which is where an
+ * interpreter spends most of its time. Both halves are "simple" ops (the
+ * SEM_* macros of the run loop: ALU ops, loads, stores); a fused op keeps
+ * the first half's offset and index and the second's in off2 and idx2, so
+ * a fault in either half stops exactly, and a budget cut between them runs
+ * the first half alone (enter_slow).
+ *
+ * Fused terminators: a simple op followed by the conditional branch that
+ * ends its block (the usual tail of a loop: `addi a5,a5,1; bne a5,a4,loop`)
+ * run as one op, ALU_BR. The branch's operands go in rs3 and rm. */
 #define FUSE_ROW(P, a) P(a, BEQ) P(a, BNE) P(a, BLT) P(a, BGE) P(a, BLTU) \
 	P(a, BGEU) P(a, BEQZ) P(a, BNEZ) P(a, BLTZ) P(a, BGEZ)
-/* The first halves: simple ALU ops and loads (a fused op keeps the first
- * half's offset and index, so a faulting load still stops exactly). */
 #define FUSE_FIRST(A, P) A(P, ADDI) A(P, ADD) A(P, MV) A(P, ADDIW) A(P, ADDW) \
-	A(P, LI) A(P, SUB) A(P, ANDI) A(P, SLLI) A(P, LBU) A(P, LW) A(P, LD)
+	A(P, LI) A(P, SUB) A(P, ANDI) A(P, SLLI) A(P, LBU) A(P, LW) A(P, LD) \
+	A(P, AND) A(P, OR) A(P, XOR) A(P, SRLI) A(P, SLT) A(P, SLTU) A(P, LHU) \
+	A(P, LWU) A(P, SB) A(P, SW) A(P, SD)
 #define FUSE_PAIRS(P) FUSE_FIRST(FUSE_ROW, P)
 #define FUSE_CNT1(P, a) + 1
 #define FUSE_CNT2(a, b) + 1
@@ -163,19 +170,68 @@ enum {
 	FUSE_NBR = 0 FUSE_ROW(FUSE_CNT2, _),
 };
 
+/* Pairs: two simple ops in a row, or a simple op and the call or return
+ * ending its block. The list is the 128 commonest pairs of simple ops in
+ * tests/bench, tests/diff and tests/busybox (counted with pairing off;
+ * half the weight on the benchmarks), then the commonest with a jump. The
+ * second op's registers go in rd_b, rs1_b and rs2_b, and both immediates
+ * must fit in 32 bits (imm32[0] and imm32[1]). */
+#define OP_PAIRS(P) \
+	P(ADDI, JR) P(ADDI, JAL) P(MV, JAL) P(MV, JALR) P(MV, JR) P(ADD, JR) \
+	P(ADD, JAL) P(SUBW, JR) P(SD, JAL) P(SD, JR) P(LI, JR) P(LI, JAL) \
+	P(LD, JR) P(LD, JAL) P(LD, JALR) P(ADDIW, JAL) \
+	P(ADD, ADD) P(ADD, LBU) P(ADD, LD) P(ADD, LI) P(ADD, LW) P(ADD, LWU) \
+	P(ADD, SB) P(ADD, SD) P(ADD, SLLI) P(ADD, XOR) P(ADD, XORI) \
+	P(ADDI, ADD) P(ADDI, ADDI) P(ADDI, ADDIW) P(ADDI, ADDW) P(ADDI, LBU) \
+	P(ADDI, LD) P(ADDI, LI) P(ADDI, MV) P(ADDI, SD) P(ADDI, SLTU) \
+	P(ADDI, SW) P(ADDI, XOR) \
+	P(ADDIW, ADDI) P(ADDIW, ADDIW) P(ADDIW, AND) P(ADDIW, ANDI) \
+	P(ADDIW, SUBW) \
+	P(ADDW, ADDI) P(ADDW, ADDW) P(ADDW, SW) P(ADDW, XOR) \
+	P(AND, ADDW) P(AND, AND) P(AND, SLLI) P(AND, XOR) \
+	P(ANDI, ADDIW) P(ANDI, ANDI) \
+	P(LBU, ADDI) P(LBU, ADDIW) P(LBU, LBU) \
+	P(LD, ADD) P(LD, ADDI) P(LD, LD) P(LD, LI) P(LD, MV) P(LD, SD) \
+	P(LD, SLLI) \
+	P(LI, ADDI) P(LI, LBU) P(LI, LD) P(LI, LI) P(LI, LW) P(LI, MV) \
+	P(LI, SD) P(LI, SRLW) \
+	P(LW, ADD) P(LW, ADDI) P(LW, AND) P(LW, LI) P(LW, LW) P(LW, MV) \
+	P(LW, ORI) P(LW, SD) P(LW, SLLI) P(LW, SLT) \
+	P(MUL, LD) \
+	P(MV, ADD) P(MV, ADDI) P(MV, ADDIW) P(MV, LD) P(MV, LI) P(MV, MV) \
+	P(MV, SD) P(MV, SLLIW) P(MV, SW) \
+	P(OR, ADDI) P(OR, AND) P(OR, LD) P(OR, LW) P(OR, OR) P(OR, SLLIW) \
+	P(OR, SRLIW) P(OR, XOR) \
+	P(SB, ADDIW) P(SB, SB) \
+	P(SD, ADDI) P(SD, LD) P(SD, LI) P(SD, LW) P(SD, MV) P(SD, SD) \
+	P(SD, SLL) P(SD, SRL) \
+	P(SLL, OR) P(SLL, SRL) \
+	P(SLLI, ADD) P(SLLI, MV) P(SLLI, SLLI) P(SLLI, SRLI) P(SLLI, XOR) \
+	P(SLLIW, ADDW) P(SLLIW, OR) P(SLLIW, SLLIW) P(SLLIW, SRLIW) \
+	P(SLLIW, XORI) \
+	P(SLT, SLT) P(SLT, SUBW) \
+	P(SRL, OR) P(SRL, SLL) \
+	P(SRLI, ADD) P(SRLI, XOR) \
+	P(SRLIW, OR) P(SRLIW, SLLIW) P(SRLIW, SRLIW) \
+	P(SRLW, SRL) \
+	P(SUBW, LD) P(SUBW, LI) \
+	P(SW, ADDI) \
+	P(XOR, ADD) P(XOR, ADDW) P(XOR, AND) P(XOR, OR) P(XOR, SLLIW) \
+	P(XOR, SRLIW) P(XOR, XOR) \
+	P(XORI, AND) P(XORI, OR)
+
 enum interp_handler {
 #define H(n) H_##n,
 #define HF(a, b) H_##a##_##b,
 	INTERP_HANDLERS(H)
+	H_FUSED_BASE, H_FUSED_BASE_ = H_FUSED_BASE - 1,
 	FUSE_PAIRS(HF)
+	H_PAIR_BASE, H_PAIR_BASE_ = H_PAIR_BASE - 1,
+	OP_PAIRS(HF)
+	H_COUNT
 #undef H
 #undef HF
 };
-#define H(n) + 1
-#define HF(a, b) + 1
-enum { H_COUNT = 0 INTERP_HANDLERS(H) FUSE_PAIRS(HF) };
-#undef H
-#undef HF
 
 /* Fusion tables: the fused handler for (ALU handler, branch handler), and
  * back from a fused handler to its ALU half. */
@@ -205,12 +261,27 @@ static const uint16_t fused_handler[FUSE_NFIRST][FUSE_NBR] = { FUSE_FIRST(ROW, _
 #undef ROW
 #undef HF
 
-/* The ALU half of a fused handler, or -1. */
+/* Pairs: (first, second, handler). */
+#define PAIR_ROW(a, b) { H_##a, H_##b, H_##a##_##b },
+static const uint16_t pair_tab[][3] = { OP_PAIRS(PAIR_ROW) };
+#undef PAIR_ROW
+
+static int pair_handler(int h1, int h2)
+{
+	for (size_t i = 0; i < sizeof pair_tab / sizeof pair_tab[0]; i++)
+		if (pair_tab[i][0] == h1 && pair_tab[i][1] == h2)
+			return pair_tab[i][2];
+	return -1;
+}
+
+/* The first half of a fused op or pair, or -1. */
 static int unfused(int h)
 {
-	int first = H_ADDI_BEQ;
-	return h >= first && h < first + FUSE_NFIRST * FUSE_NBR
-		? fused_alu[(h - first) / FUSE_NBR] : -1;
+	if (h >= H_FUSED_BASE && h < H_PAIR_BASE)
+		return fused_alu[(h - H_FUSED_BASE) / FUSE_NBR];
+	if (h >= H_PAIR_BASE && h < H_COUNT)
+		return pair_tab[h - H_PAIR_BASE][0];
+	return -1;
 }
 
 /* One pre-decoded instruction. */
@@ -218,13 +289,28 @@ typedef struct iop {
 #if INTERP_CGOTO
 	const void *lbl;        /* handler label (direct threading) */
 #endif
-	int64_t imm;            /* immediate, or a pc-relative constant */
-	int32_t off;            /* address of the instruction - block pc */
+	union {
+		int64_t imm;    /* immediate, or a pc-relative constant */
+		int32_t imm32[2]; /* a pair's two immediates */
+	};
 	uint16_t h;             /* enum interp_handler */
-	uint16_t idx;           /* instruction index in its block */
-	uint8_t rd, rs1, rs2, rs3;
-	uint8_t rm;             /* static rounding mode (7 = dyn) */
-	uint8_t len;            /* instruction length (of the ALU half, fused) */
+	int16_t off;            /* address of the instruction - block pc */
+	int16_t off2;           /* the same for the second instruction of a
+				   fused op; = off for others */
+	uint8_t idx, idx2;      /* instruction indices in the block (idx2:
+				   of the second instruction, fused) */
+	uint8_t len, len2;      /* instruction lengths (len2: the second) */
+	uint8_t rd, rs1, rs2;
+	union {
+		struct {
+			uint8_t rs3;
+			uint8_t rm;     /* static rounding mode (7 = dyn) */
+		};
+		struct {
+			uint8_t rd_b, rs1_b; /* a pair's second op */
+		};
+	};
+	uint8_t rs2_b;
 } iop;
 
 typedef struct iblock {
@@ -712,8 +798,12 @@ static int xlate(const rv_insn *in, uint64_t pc, iop *o, iblock *b)
  * a jump is threaded only after an instruction of the same block that was
  * not itself reached by a threaded jump, i.e. never first and never right
  * after another threaded jump. The block's bytes [lo, hi), which
- * invalidation and the MEM_CODE bits cover, stay within THREAD_SPAN. */
+ * invalidation and the MEM_CODE bits cover, stay within THREAD_SPAN, so
+ * offsets from the block's pc fit an iop's 16 bits. Not while tracing,
+ * which shows every jump as a block boundary. */
 #define THREAD_SPAN 2048
+_Static_assert(THREAD_SPAN + 4 * BLOCK_MAX < INT16_MAX, "iop.off overflows");
+_Static_assert(BLOCK_MAX < UINT8_MAX, "iop.idx overflows");
 
 static int can_thread(uint32_t n, uint32_t threaded, uint64_t lo,
 		      uint64_t hi, uint64_t tgt)
@@ -727,17 +817,50 @@ static int can_thread(uint32_t n, uint32_t threaded, uint64_t lo,
 	return hi - lo <= THREAD_SPAN;
 }
 
+static int fits32(int64_t v)
+{
+	return v == (int32_t)v;
+}
+
+/* Replace pairs of ops (OP_PAIRS) by one, left to right; returns the new
+ * op count. */
+static uint32_t pair_up(iop *ops, uint32_t nops)
+{
+	uint32_t i = 0, j = 0;
+	while (i < nops) {
+		iop *a = &ops[i], *b = &ops[i + 1];
+		int h = i + 1 < nops ? pair_handler(a->h, b->h) : -1;
+		if (h >= 0 && fits32(a->imm) && fits32(b->imm)) {
+			iop p = *a;
+			p.h = (uint16_t)h;
+			p.imm32[0] = (int32_t)a->imm;
+			p.imm32[1] = (int32_t)b->imm;
+			p.rd_b = b->rd;
+			p.rs1_b = b->rs1;
+			p.rs2_b = b->rs2;
+			p.off2 = b->off;
+			p.idx2 = b->idx;
+			p.len2 = b->len;
+			ops[j++] = p;
+			i += 2;
+		} else {
+			ops[j++] = ops[i++];
+		}
+	}
+	return j;
+}
+
 /* Decode the block starting at pc. NULL if pc itself cannot be fetched: then
  * *fault is the first inaccessible byte (pc, or the end of the executable
  * range for a 4-byte instruction straddling it). */
 static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
-			 const void *const *labels)
+			 const void *const *labels, int tracing)
 {
 	iblock hdr;
 	iop *ops = ic->build;
 	uint32_t n = 0, nops = 0;
 	uint64_t cur = pc, xstart, xend;
-	uint64_t lo = pc, hi = pc;     /* bytes decoded so far */
+	uint64_t blo = pc, bhi = pc;   /* bytes decoded so far */
 	uint32_t threaded = UINT32_MAX; /* index of the last jump threaded */
 	int kind = K_PLAIN;
 
@@ -801,14 +924,15 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 			in.len = (lo & 3) == 3 ? 4 : 2;
 		iop *o = &ops[nops];
 		kind = xlate(&in, cur, o, &hdr);
-		o->off = (int32_t)(cur - pc);
-		o->idx = (uint16_t)n;
-		o->len = in.len;
-		if (cur < lo)
-			lo = cur;
-		if (cur + in.len > hi)
-			hi = cur + in.len;
-		if (o->h == H_J && can_thread(n, threaded, lo, hi, hdr.tgt[0])) {
+		o->off = o->off2 = (int16_t)(cur - pc);
+		o->idx = o->idx2 = (uint8_t)n;
+		o->len = o->len2 = in.len;
+		if (cur < blo)
+			blo = cur;
+		if (cur + in.len > bhi)
+			bhi = cur + in.len;
+		if (o->h == H_J && !tracing &&
+		    can_thread(n, threaded, blo, bhi, hdr.tgt[0])) {
 			/* Go on decoding at the jump's target: the jump costs
 			 * no op and no block change (see THREADING). */
 			threaded = n++;
@@ -823,9 +947,9 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 			iop *z = &ops[nops++];
 			memset(z, 0, sizeof *z);
 			z->h = H_FIXX0;
-			z->off = o->off;
-			z->idx = o->idx;
-			z->len = o->len;
+			z->off = z->off2 = o->off;
+			z->idx = z->idx2 = o->idx;
+			z->len = z->len2 = o->len;
 		}
 		if (kind == K_TERM)
 			break;
@@ -838,20 +962,24 @@ static iblock *translate(rv_mem *m, icache *ic, uint64_t pc, uint64_t *fault,
 			al->h = fused_handler[ai][bi];
 			al->rs3 = br->rs1;
 			al->rm = br->rs2;
+			al->off2 = br->off;
+			al->idx2 = br->idx;
+			al->len2 = br->len;
 			nops--;
 		}
 	}
+	nops = pair_up(ops, nops);
 	if (kind != K_TERM) {
 		/* Fall through into the next block (not an instruction). */
 		iop *z = &ops[nops++];
 		memset(z, 0, sizeof *z);
 		z->h = H_FALL;
-		z->off = (int32_t)(cur - pc);
-		z->idx = (uint16_t)n;
+		z->off = z->off2 = (int16_t)(cur - pc);
+		z->idx = z->idx2 = (uint8_t)n;
 		hdr.tgt[1] = cur;
 	}
-	hdr.lo = lo;
-	hdr.hi = hi;
+	hdr.lo = blo;
+	hdr.hi = bhi;
 	hdr.n = n;
 	hdr.nops = nops;
 
@@ -989,12 +1117,13 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 	((ab) <= lim[n] && ((n) == 1 || !((ab) & ((n) - 1))) && \
 	 ((w) ? (pprot_b[(ab) / MEM_PAGE] & (MEM_W | MEM_CODE)) == MEM_W \
 	      : (pprot_b[(ab) / MEM_PAGE] & MEM_R) != 0))
-#define MEMB(p, ab, n, w) do { \
+#define MEMB_OR(p, ab, n, w, flt) do { \
 		if (unlikely(!MEM_FAST(ab, n, w)) && \
 		    mem_slow(RS(), blk, (ab), (n), (w))) \
-			goto fault; \
+			goto flt; \
 		(p) = mbase_b + (ab); \
 	} while (0)
+#define MEMB(p, ab, n, w) MEMB_OR(p, ab, n, w, fault)
 /* The same for an unbiased address (AMOs, LR/SC). */
 #define MEMP(p, a, n, w) MEMB(p, (a) - MEM_LOW, n, w)
 #define ALIGNED(a, n, w) do { \
@@ -1010,15 +1139,80 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 			goto illegal; \
 	}
 
-#define LOAD(name, T, n) OP(name) { \
-		uint64_t a = R1 + IMM; const uint8_t *p; T v; \
-		MEMB(p, a, n, 0); memcpy(&v, p, n); \
-		RD = (uint64_t)(int64_t)v; NEXT(); }
-#define STORE(name, n) OP(name) { \
-		uint64_t a = R1 + IMM; uint8_t *p; uint64_t v = R2; \
-		MEMB(p, a, n, 1); memcpy(p, &v, n); NEXT(); }
+/* Simple ops, the ones fused ops are made of: D is the destination, A and
+ * B the values of rs1 and rs2, I the immediate, and a fault goes to flt. */
+#define SEM_R(D, A, B, expr) do { uint64_t a = (A), b = (B); D = (expr); } while (0)
+#define SEM_LOAD(D, A, I, flt, T, n) do { \
+		uint64_t a_ = (A) + (I); const uint8_t *p_; T v_; \
+		MEMB_OR(p_, a_, n, 0, flt); memcpy(&v_, p_, n); \
+		D = (uint64_t)(int64_t)v_; } while (0)
+#define SEM_STORE(A, B, I, flt, n) do { \
+		uint64_t a_ = (A) + (I); uint8_t *p_; uint64_t v_ = (B); \
+		MEMB_OR(p_, a_, n, 1, flt); memcpy(p_, &v_, n); } while (0)
+#define SEM_LI(D, A, B, I, flt) D = (I)
+#define SEM_MV(D, A, B, I, flt) D = (A)
+#define SEM_ADDI(D, A, B, I, flt) SEM_R(D, A, I, a + b)
+#define SEM_SLTI(D, A, B, I, flt) SEM_R(D, A, I, (int64_t)a < (int64_t)b)
+#define SEM_SLTIU(D, A, B, I, flt) SEM_R(D, A, I, a < b)
+#define SEM_XORI(D, A, B, I, flt) SEM_R(D, A, I, a ^ b)
+#define SEM_ORI(D, A, B, I, flt) SEM_R(D, A, I, a | b)
+#define SEM_ANDI(D, A, B, I, flt) SEM_R(D, A, I, a & b)
+#define SEM_SLLI(D, A, B, I, flt) SEM_R(D, A, I, a << b)
+#define SEM_SRLI(D, A, B, I, flt) SEM_R(D, A, I, a >> b)
+#define SEM_SRAI(D, A, B, I, flt) SEM_R(D, A, I, (uint64_t)((int64_t)a >> b))
+#define SEM_ADD(D, A, B, I, flt) SEM_R(D, A, B, a + b)
+#define SEM_SUB(D, A, B, I, flt) SEM_R(D, A, B, a - b)
+#define SEM_SLL(D, A, B, I, flt) SEM_R(D, A, B, a << (b & 63))
+#define SEM_SLT(D, A, B, I, flt) SEM_R(D, A, B, (int64_t)a < (int64_t)b)
+#define SEM_SLTU(D, A, B, I, flt) SEM_R(D, A, B, a < b)
+#define SEM_XOR(D, A, B, I, flt) SEM_R(D, A, B, a ^ b)
+#define SEM_SRL(D, A, B, I, flt) SEM_R(D, A, B, a >> (b & 63))
+#define SEM_SRA(D, A, B, I, flt) SEM_R(D, A, B, (uint64_t)((int64_t)a >> (b & 63)))
+#define SEM_OR(D, A, B, I, flt) SEM_R(D, A, B, a | b)
+#define SEM_AND(D, A, B, I, flt) SEM_R(D, A, B, a & b)
+#define SEM_ADDIW(D, A, B, I, flt) SEM_R(D, A, I, sext32(a + b))
+#define SEM_SLLIW(D, A, B, I, flt) SEM_R(D, A, I, sext32((uint32_t)a << b))
+#define SEM_SRLIW(D, A, B, I, flt) SEM_R(D, A, I, sext32((uint32_t)a >> b))
+#define SEM_SRAIW(D, A, B, I, flt) \
+	SEM_R(D, A, I, (uint64_t)(int64_t)((int32_t)(uint32_t)a >> b))
+#define SEM_ADDW(D, A, B, I, flt) SEM_R(D, A, B, sext32(a + b))
+#define SEM_SUBW(D, A, B, I, flt) SEM_R(D, A, B, sext32(a - b))
+#define SEM_SLLW(D, A, B, I, flt) SEM_R(D, A, B, sext32((uint32_t)a << (b & 31)))
+#define SEM_SRLW(D, A, B, I, flt) SEM_R(D, A, B, sext32((uint32_t)a >> (b & 31)))
+#define SEM_SRAW(D, A, B, I, flt) \
+	SEM_R(D, A, B, (uint64_t)(int64_t)((int32_t)(uint32_t)a >> (b & 31)))
+#define SEM_LB(D, A, B, I, flt) SEM_LOAD(D, A, I, flt, int8_t, 1)
+#define SEM_LH(D, A, B, I, flt) SEM_LOAD(D, A, I, flt, int16_t, 2)
+#define SEM_LW(D, A, B, I, flt) SEM_LOAD(D, A, I, flt, int32_t, 4)
+#define SEM_LD(D, A, B, I, flt) SEM_LOAD(D, A, I, flt, int64_t, 8)
+#define SEM_LBU(D, A, B, I, flt) SEM_LOAD(D, A, I, flt, uint8_t, 1)
+#define SEM_LHU(D, A, B, I, flt) SEM_LOAD(D, A, I, flt, uint16_t, 2)
+#define SEM_LWU(D, A, B, I, flt) SEM_LOAD(D, A, I, flt, uint32_t, 4)
+#define SEM_SB(D, A, B, I, flt) SEM_STORE(A, B, I, flt, 1)
+#define SEM_SH(D, A, B, I, flt) SEM_STORE(A, B, I, flt, 2)
+#define SEM_SW(D, A, B, I, flt) SEM_STORE(A, B, I, flt, 4)
+#define SEM_SD(D, A, B, I, flt) SEM_STORE(A, B, I, flt, 8)
+#define SEM_MUL(D, A, B, I, flt) SEM_R(D, A, B, a * b)
+#define SEM_MULW(D, A, B, I, flt) SEM_R(D, A, B, sext32(a * b))
+/* The jumps that may end a pair (t is the target of an indirect one). */
+#define SEM_JAL(D, A, B, I, flt) do { D = blk->tgt[1]; CHAIN(0); } while (0)
+#define SEM_JR(D, A, B, I, flt) do { t = ((A) + (I)) & ~(uint64_t)1; goto indirect; } while (0)
+#define SEM_JALR(D, A, B, I, flt) do { \
+		t = ((A) + (I)) & ~(uint64_t)1; D = blk->tgt[1]; goto indirect; } while (0)
+#define SIMPLE_OPS(S) S(LI) S(MV) \
+	S(ADDI) S(SLTI) S(SLTIU) S(XORI) S(ORI) S(ANDI) S(SLLI) S(SRLI) S(SRAI) \
+	S(ADD) S(SUB) S(SLL) S(SLT) S(SLTU) S(XOR) S(SRL) S(SRA) S(OR) S(AND) \
+	S(ADDIW) S(SLLIW) S(SRLIW) S(SRAIW) S(ADDW) S(SUBW) S(SLLW) S(SRLW) \
+	S(SRAW) S(LB) S(LH) S(LW) S(LD) S(LBU) S(LHU) S(LWU) S(SB) S(SH) \
+	S(SW) S(SD) S(MUL) S(MULW)
+#define SIMPLE(name) OP(name) { SEM_##name(RD, R1, R2, IMM, fault); NEXT(); }
+/* The two halves of a pair; a fault in the second stops at it (fault2). */
+#define PAIR(a, b) OP(a##_##b) { \
+		SEM_##a(RD, R1, R2, (uint64_t)(int64_t)ins->imm32[0], fault); \
+		SEM_##b(X[ins->rd_b], X[ins->rs1_b], X[ins->rs2_b], \
+			(uint64_t)(int64_t)ins->imm32[1], fault2); \
+		NEXT(); }
 #define ALU(name, expr) OP(name) { uint64_t a = R1, b = R2; (void)b; RD = (expr); NEXT(); }
-#define ALUI(name, expr) OP(name) { uint64_t a = R1, b = IMM; RD = (expr); NEXT(); }
 #define AMO_W(name, expr) OP(name) { \
 		uint64_t a = R1; uint8_t *p; int32_t old, s = (int32_t)R2, nv; \
 		ALIGNED(a, 4, 1); MEMP(p, a, 4, 1); memcpy(&old, p, 4); \
@@ -1070,24 +1264,7 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 		if (cond) \
 			CHAIN(0); \
 		CHAIN(1); }
-/* Fused ALU op + conditional branch (see FUSE_PAIRS). */
-#define ALU_ADDI RD = R1 + IMM
-#define ALU_ADD RD = R1 + R2
-#define ALU_MV RD = R1
-#define ALU_ADDIW RD = sext32(R1 + IMM)
-#define ALU_ADDW RD = sext32(R1 + R2)
-#define ALU_LI RD = IMM
-#define ALU_SUB RD = R1 - R2
-#define ALU_ANDI RD = R1 & IMM
-#define ALU_SLLI RD = R1 << IMM
-#define ALU_LOAD(T, n) do { \
-		uint64_t a_ = R1 + IMM; const uint8_t *p_; T v_; \
-		MEMB(p_, a_, n, 0); memcpy(&v_, p_, n); \
-		RD = (uint64_t)(int64_t)v_; \
-	} while (0)
-#define ALU_LBU ALU_LOAD(uint8_t, 1)
-#define ALU_LW ALU_LOAD(int32_t, 4)
-#define ALU_LD ALU_LOAD(int64_t, 8)
+/* Fused simple op + conditional branch (see FUSE_PAIRS). */
 #define BC_BEQ(a, b) ((a) == (b))
 #define BC_BNE(a, b) ((a) != (b))
 #define BC_BLT(a, b) ((int64_t)(a) < (int64_t)(b))
@@ -1099,7 +1276,7 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 #define BC_BLTZ(a, b) ((int64_t)(a) < 0)
 #define BC_BGEZ(a, b) ((int64_t)(a) >= 0)
 #define FUSED(al, br) OP(al##_##br) { \
-		ALU_##al; \
+		SEM_##al(RD, R1, R2, IMM, fault); \
 		uint64_t a = X[ins->rs3], b = X[ins->rm]; \
 		(void)b; \
 		if (BC_##br(a, b)) \
@@ -1116,7 +1293,8 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 #define CHARGED() ((uintptr_t)ins - (uintptr_t)IC->scratch < sizeof IC->scratch \
 		   ? rs.trunc : blk->n)
 /* Instructions retired in this call before the one at ins. */
-#define RETIRED_BEFORE_INS() (rs.budget - left - rs.tleft - (CHARGED() - ins->idx))
+#define RETIRED_BEFORE(i) (rs.budget - left - rs.tleft - (CHARGED() - (i)))
+#define RETIRED_BEFORE_INS() RETIRED_BEFORE(ins->idx)
 
 /* Cold state of one interp_run call. Its address escapes into the slow-path
  * helpers, so it stays in memory and the registers go to the hot values
@@ -1151,7 +1329,7 @@ static NOINLINE iblock *resolve(run_state *rs, uint64_t pc)
 	icache *c = rs->m->icache;
 	iblock *b = ic_lookup(c, pc);
 	if (!b)
-		b = translate(rs->m, c, pc, &rs->fa, rs->labels);
+		b = translate(rs->m, c, pc, &rs->fa, rs->labels, rs->trace != NULL);
 	return b;
 }
 
@@ -1213,26 +1391,31 @@ static NOINLINE const iop *enter_slow(run_state *rs, rv_cpu *cpu, iblock *blk,
 	iop *sc = ((icache *)rs->m->icache)->scratch;
 	const iop *op = blk->ops;
 	uint32_t i = 0;
-	while (op[i].idx + (unfused(op[i].h) < 0 ? 1u : 2u) <= avail) {
+	while (op[i].idx2 < avail) {
 		sc[i] = op[i];
 		i++;
 	}
 	sc[i] = op[i];
 	if (op[i].idx < avail) {
 		sc[i].h = (uint16_t)unfused(op[i].h);
+		if (op[i].h >= H_PAIR_BASE)
+			sc[i].imm = op[i].imm32[0];
+		sc[i].idx2 = sc[i].idx;
 #if INTERP_CGOTO
 		sc[i].lbl = rs->labels[sc[i].h];
 #endif
 		i++;
+		/* Stop at what follows the first half: the second, or a
+		 * threaded jump between them, which then runs if it fits. */
 		sc[i] = op[i - 1];
-		sc[i].off += sc[i].len;
-		sc[i].idx++;
+		sc[i].off = op[i - 1].idx + 1u == avail
+			? (int16_t)(op[i - 1].off + op[i - 1].len) : op[i - 1].off2;
 	} else if (op[i].idx > avail) {
 		/* The instruction at avail is a threaded jump (it has no op),
-		 * right after op[i - 1]'s instruction (see THREADING). */
-		sc[i].off = op[i - 1].off + op[i - 1].len;
-		sc[i].idx = (uint16_t)avail;
+		 * right after op[i - 1]'s last one (see THREADING). */
+		sc[i].off = (int16_t)(op[i - 1].off2 + op[i - 1].len2);
 	}
+	sc[i].idx = (uint8_t)avail;
 	sc[i].h = H_STOP;
 #if INTERP_CGOTO
 	sc[i].lbl = rs->labels[H_STOP];
@@ -1250,6 +1433,7 @@ void interp_run(rv_cpu *cpu_arg, rv_mem *m_arg, uint64_t budget, interp_stop *st
 #define HF(a, b) [H_##a##_##b] = &&L_##a##_##b,
 		INTERP_HANDLERS(H)
 		FUSE_PAIRS(HF)
+		OP_PAIRS(HF)
 #undef H
 #undef HF
 	};
@@ -1325,52 +1509,10 @@ dispatch:
 #endif
 
 	OP(NOP) NEXT();
-	OP(LI) { RD = IMM; NEXT(); }
-	OP(MV) { RD = R1; NEXT(); }
 	OP(FIXX0) { X[0] = 0; NEXT(); }
 
-	ALUI(ADDI, a + b)
-	ALUI(SLTI, (int64_t)a < (int64_t)b)
-	ALUI(SLTIU, a < b)
-	ALUI(XORI, a ^ b)
-	ALUI(ORI, a | b)
-	ALUI(ANDI, a & b)
-	ALUI(SLLI, a << b)
-	ALUI(SRLI, a >> b)
-	ALUI(SRAI, (uint64_t)((int64_t)a >> b))
-	ALU(ADD, a + b)
-	ALU(SUB, a - b)
-	ALU(SLL, a << (b & 63))
-	ALU(SLT, (int64_t)a < (int64_t)b)
-	ALU(SLTU, a < b)
-	ALU(XOR, a ^ b)
-	ALU(SRL, a >> (b & 63))
-	ALU(SRA, (uint64_t)((int64_t)a >> (b & 63)))
-	ALU(OR, a | b)
-	ALU(AND, a & b)
-	ALUI(ADDIW, sext32(a + b))
-	ALUI(SLLIW, sext32((uint32_t)a << b))
-	ALUI(SRLIW, sext32((uint32_t)a >> b))
-	ALUI(SRAIW, (uint64_t)(int64_t)((int32_t)(uint32_t)a >> b))
-	ALU(ADDW, sext32(a + b))
-	ALU(SUBW, sext32(a - b))
-	ALU(SLLW, sext32((uint32_t)a << (b & 31)))
-	ALU(SRLW, sext32((uint32_t)a >> (b & 31)))
-	ALU(SRAW, (uint64_t)(int64_t)((int32_t)(uint32_t)a >> (b & 31)))
+	SIMPLE_OPS(SIMPLE)
 
-	LOAD(LB, int8_t, 1)
-	LOAD(LH, int16_t, 2)
-	LOAD(LW, int32_t, 4)
-	LOAD(LD, int64_t, 8)
-	LOAD(LBU, uint8_t, 1)
-	LOAD(LHU, uint16_t, 2)
-	LOAD(LWU, uint32_t, 4)
-	STORE(SB, 1)
-	STORE(SH, 2)
-	STORE(SW, 4)
-	STORE(SD, 8)
-
-	ALU(MUL, a * b)
 	ALU(MULH, mulh64(a, b))
 	ALU(MULHSU, mulhsu64(a, b))
 	ALU(MULHU, mulhu64(a, b))
@@ -1382,7 +1524,6 @@ dispatch:
 		 : ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? 0
 		 : (uint64_t)((int64_t)a % (int64_t)b))
 	ALU(REMU, b == 0 ? a : a % b)
-	ALU(MULW, sext32(a * b))
 	ALU(DIVW, (int32_t)b == 0 ? UINT64_MAX
 		  : ((int32_t)a == INT32_MIN && (int32_t)b == -1) ? sext32(a)
 		  : (uint64_t)(int64_t)((int32_t)a / (int32_t)b))
@@ -1567,15 +1708,12 @@ dispatch:
 	BRZ(BLTZ, (int64_t)a < 0)
 	BRZ(BGEZ, (int64_t)a >= 0)
 	FUSE_PAIRS(FUSED)
-	OP(JAL) { RD = blk->tgt[1]; CHAIN(0); }
+	OP_PAIRS(PAIR)
+	OP(JAL) SEM_JAL(RD, R1, R2, IMM, fault);
 	OP(J) CHAIN(0);
 	OP(FALL) CHAIN(1);
-	OP(JALR) {
-		t = (R1 + IMM) & ~(uint64_t)1;
-		RD = blk->tgt[1];
-		goto indirect;
-	}
-	OP(JR) { t = (R1 + IMM) & ~(uint64_t)1; goto indirect; }
+	OP(JALR) SEM_JALR(RD, R1, R2, IMM, fault);
+	OP(JR) SEM_JR(RD, R1, R2, IMM, fault);
 	OP(STOP) {
 		cpu->instret += rs.budget;
 		cpu->pc = blk->pc + ins->off;
@@ -1675,6 +1813,13 @@ exec_fault:
 fault:
 	cpu->instret += RETIRED_BEFORE_INS();
 	cpu->pc = blk->pc + ins->off;
+	set_stop(rs.stop, INTERP_FAULT, rs.fa, rs.fw, 0, 0);
+	return;
+
+fault2:
+	/* In the second half of a pair: the first retired. */
+	cpu->instret += RETIRED_BEFORE(ins->idx2);
+	cpu->pc = blk->pc + ins->off2;
 	set_stop(rs.stop, INTERP_FAULT, rs.fa, rs.fw, 0, 0);
 	return;
 

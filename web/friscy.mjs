@@ -37,6 +37,8 @@ const DEFAULT_BUDGET = 20_000_000; // instructions between visits to the event l
 const DEFAULT_ARENA_MIB = 256;
 const MAX_WAIT_MS = 60_000;
 const INPUT_HIGH_WATER = 1 << 20; // bytes of stdin read ahead before pausing
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 // The environment `docker run` gives a container.
 export const DEFAULT_ENV = Object.freeze([
@@ -99,6 +101,14 @@ export class Input {
 		this.onChange = null;
 		this.demand = null;       // set by a source that reads on demand
 		this.drained = null;      // called when the queue runs low
+		this.detach = null;       // lets go of the source
+	}
+
+	// The run is over: stop reading the source (so node can exit).
+	close() {
+		if (this.detach)
+			this.detach();
+		this.detach = this.demand = this.drained = this.onChange = null;
 	}
 
 	// Queue bytes for the guest (copied).
@@ -168,13 +178,23 @@ function streamDemand(input, stream) {
 		attached = true;
 		if (typeof stream == 'function')
 			stream = stream();
-		stream.on('data', chunk => {
-			input.push(typeof chunk == 'string' ? new TextEncoder().encode(chunk) : chunk);
-			if (input.size > INPUT_HIGH_WATER && stream.pause)
+		const on = {
+			data: chunk => {
+				input.push(typeof chunk == 'string' ? encoder.encode(chunk) : chunk);
+				if (input.size > INPUT_HIGH_WATER && stream.pause)
+					stream.pause();
+			},
+			end: () => input.end(),
+			error: e => input.end(linuxErrno(e)),
+		};
+		for (const ev in on)
+			stream.on(ev, on[ev]);
+		input.detach = () => {
+			for (const ev in on)
+				(stream.off || stream.removeListener).call(stream, ev, on[ev]);
+			if (stream.pause)
 				stream.pause();
-		});
-		stream.on('end', () => input.end());
-		stream.on('error', e => input.end(linuxErrno(e)));
+		};
 		if (stream.resume) {
 			input.drained = () => stream.resume();
 			stream.resume();
@@ -189,7 +209,7 @@ function makeInput(src) {
 	if (src == null) {
 		input.end();
 	} else if (typeof src == 'string' || src instanceof Uint8Array || src instanceof ArrayBuffer) {
-		input.push(typeof src == 'string' ? new TextEncoder().encode(src) : new Uint8Array(src));
+		input.push(typeof src == 'string' ? encoder.encode(src) : new Uint8Array(src));
 		input.end();
 	} else if (typeof src.on == 'function' || typeof src == 'function') {
 		input.demand = streamDemand(input, src);
@@ -267,31 +287,39 @@ export function compileRuntime({ module, bytes, url } = {}) {
 		return Promise.resolve(module);
 	if (bytes)
 		return WebAssembly.compile(bytes);
+	if (url)
+		return compileFrom(url);
 	if (!compiled) {
-		const where = url || new URL('runtime.wasm', import.meta.url);
-		compiled = node && String(where).startsWith('file:')
-			? node.fs.promises.readFile(node.url.fileURLToPath(where)).then(b => WebAssembly.compile(b))
-			: WebAssembly.compileStreaming(fetch(where));
+		compiled = compileFrom(new URL('runtime.wasm', import.meta.url));
 		compiled.catch(() => { compiled = null; });
 	}
 	return compiled;
 }
 
+function compileFrom(url) {
+	// node: the file's bytes (its fetch does not do file: URLs).
+	if (node && String(url).startsWith('file:'))
+		return node.fs.promises.readFile(node.url.fileURLToPath(url))
+			.then(b => WebAssembly.compile(b));
+	return WebAssembly.compileStreaming(fetch(url));
+}
+
 async function instantiate(host, wasm, log) {
 	const module = await compileRuntime(wasm);
-	return createFriscyRuntime({
+	let failed;
+	const failure = new Promise((_, reject) => { failed = reject; });
+	const ready = createFriscyRuntime({
 		friscyHost: host,
 		instantiateWasm(imports, receive) {
-			WebAssembly.instantiate(module, imports).then(inst => receive(inst, module));
+			WebAssembly.instantiate(module, imports)
+				.then(inst => receive(inst, module), failed);
 			return {};
 		},
 		print: line => log(line),
 		printErr: line => log(line),
 	});
+	return Promise.race([ready, failure]);
 }
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 // Copy bytes into a fresh malloc'd block (with a NUL after them if asked).
 function alloc(M, bytes, nul = false) {
@@ -328,8 +356,9 @@ function errorText(M) {
 	return decoder.decode(h.subarray(p, end));
 }
 
-// Bytes for the wasm heap: a Uint8Array, or a function (M, malloc) that
-// reads them straight into memory (what the CLI does with a file).
+// Bytes into the wasm heap -> [pointer, length]: from a Uint8Array, or by
+// a function of the module that reads them straight into memory (what
+// the CLI does with a file).
 function place(M, src) {
 	if (src == null)
 		return [0, 0];
@@ -415,7 +444,11 @@ export async function run(options) {
 				  strings(M, env), env.length, cstring(M, o.cwd));
 	if (e)
 		throw new FriscyError(errorText(M));
-	return loop(M, r, input, o.budget || DEFAULT_BUDGET);
+	try {
+		return await loop(M, r, input, o.budget || DEFAULT_BUDGET);
+	} finally {
+		input.close();
+	}
 }
 
 async function loop(M, r, input, budget) {
@@ -623,9 +656,12 @@ export async function main(args) {
 			say(`friscy: ${e.message}\n`);
 			code = e.status;
 		} else {
-			// A bug in the runtime or the loader, not in the guest.
-			say(`friscy: internal error: ${e && e.stack || e}\n`);
-			code = 70;
+			// A bug in the runtime (a wasm trap) or the loader, not in the
+			// guest: where the native runner would die of a signal.
+			say(`friscy: internal error: ${e && e.message || e}\n`);
+			if (process.env.FRISCY_DEBUG)
+				say(`${e && e.stack}\n`);
+			code = 134;
 		}
 	}
 	return finish(code);
