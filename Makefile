@@ -39,7 +39,7 @@ $(BUILD)/native/%.o: runtime/%.c $(HEADERS)
 
 $(BUILD)/asan/%.o: runtime/%.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -O1 -g $(SANFLAGS) $(WARN) -c $< -o $@
+	$(CC) $(CPPFLAGS) -O2 -g $(SANFLAGS) $(WARN) -c $< -o $@
 
 $(BUILD)/bin/friscy: $(NATIVE_OBJ)
 	@mkdir -p $(@D)
@@ -62,7 +62,7 @@ UNIT_TESTS := $(BUILD)/tests/fpu_test $(BUILD)/tests/interp_test $(BUILD)/tests/
 fpu_test_SRC := runtime/fpu.c
 interp_test_SRC := runtime/interp.c runtime/decode.c runtime/mem.c runtime/fpu.c
 mmap_test_SRC := runtime/mem.c
-event_test_SRC := $(vfs_test_SRC) runtime/sys_epoll.c runtime/sys_eventfd.c runtime/sys_timerfd.c
+event_test_SRC = $(vfs_test_SRC) runtime/sys_epoll.c runtime/sys_eventfd.c runtime/sys_timerfd.c
 vfs_test_SRC := runtime/vfs.c runtime/vfs_tar.c runtime/vfs_dev.c runtime/vfs_proc.c \
 	runtime/fd.c runtime/sys_fs.c runtime/sys_poll.c
 
@@ -103,8 +103,8 @@ test-busybox: $(BUILD)/bin/friscy images
 
 # The differential and busybox suites again on the sanitizer build.
 test-asan: $(BUILD)/bin/friscy-asan images
-	FRISCY=$(BUILD)/bin/friscy-asan sh tests/diff/run.sh
-	FRISCY=$(BUILD)/bin/friscy-asan sh tests/busybox/run.sh
+	FRISCY=$(BUILD)/bin/friscy-asan TIMEOUT=300 sh tests/diff/run.sh
+	FRISCY=$(BUILD)/bin/friscy-asan TIMEOUT=300 sh tests/busybox/run.sh
 
 test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 	sh tests/badinput/run.sh
