@@ -3,9 +3,10 @@
  * Decoded-block cache
  * -------------------
  * Code is decoded once into basic blocks: a run of pre-decoded internal ops
- * ("iops") starting at a guest pc and ending at the first control transfer,
- * ecall/ebreak, fence.i, illegal instruction, a non-executable page, or
- * BLOCK_MAX instructions. Blocks live in a chained hash table keyed by their
+ * ("iops") starting at a guest pc and ending at the first control transfer
+ * other than a `j` (which decoding follows, see THREADING), ecall/ebreak,
+ * fence.i, illegal instruction, a non-executable page, or BLOCK_MAX
+ * instructions. Blocks live in a chained hash table keyed by their
  * start pc, in m->icache (one cache per address space, so threads share it;
  * mem_free releases it through m->icache_free).
  *
@@ -46,16 +47,24 @@
  * default, so an op added to the ISA table and forgotten here fails
  * -Werror=switch; the handler switch of the fallback build is exhaustive too.
  * interp_run keeps only X, ins, blk, the budget and the arena's base and
- * limit hot; everything else lives in a run_state in memory, which leaves
- * the registers to those.
+ * page permissions hot; everything else lives in a run_state in memory,
+ * which leaves the registers to those.
+ *
+ * What costs time: guest registers live in memory (X), so an op's work is a
+ * few loads and a store, and the dispatch (an indirect jump per op) costs as
+ * much as that work. The count of dispatches is what fusion and threading
+ * reduce; a block change costs little more than a dispatch (its successor
+ * is cached), and the latency of a value going through X is mostly hidden.
  *
  * Decode-time specialisation: addi rd,x0,imm / lui / auipc become "load
  * constant", addi rd,rs,0 and add rd,x0,rs become "move", ALU ops writing x0
  * become nops, branches against x0 and jal/jalr without link get their own
  * handlers, load/store immediates are pre-biased for a one-compare bounds
- * check (MEMB). A conditional branch ending a block is fused with the op
- * before it when that is a simple ALU op or a load (FUSE_PAIRS): one dispatch
- * less per block, the common loop tail. Ops that write x[rd] and have side
+ * check (MEMB). Fused ops run two instructions per dispatch: a simple op
+ * (ALU, load, store) and the conditional branch ending its block
+ * (FUSE_PAIRS, the common loop tail), and the commonest pairs of simple ops
+ * or of a simple op and a call or return (OP_PAIRS); about half of all
+ * dispatches go. Ops that write x[rd] and have side
  * effects (loads, AMOs, CSR ops, FP compares that set fflags) are followed
  * by a synthetic op that re-zeroes x0 when rd is x0, so no handler tests rd.
  *
@@ -65,7 +74,7 @@
  * the block early (fault, ecall, illegal) gives back the ones that did not
  * retire, using its index in the block. When the budget left is smaller than
  * the block, the block's prefix is copied to a scratch buffer followed by a
- * synthetic STOP op (a fused pair cut in two runs its first half alone), so
+ * synthetic STOP op (a fused op cut in two runs its first half alone), so
  * the budget is honoured exactly without a per-op test. ECALL, EBREAK, an
  * illegal instruction and a faulting access do not retire: cpu->instret
  * counts only instructions that completed (the runtime may count an ecall
