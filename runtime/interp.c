@@ -51,10 +51,13 @@
  * which leaves the registers to those.
  *
  * What costs time: guest registers live in memory (X), so an op's work is a
- * few loads and a store, and the dispatch (an indirect jump per op) costs as
- * much as that work. The count of dispatches is what fusion and threading
- * reduce; a block change costs little more than a dispatch (its successor
- * is cached), and the latency of a value going through X is mostly hidden.
+ * few loads and a store, and its dispatch (an indirect jump) costs about as
+ * much again. Fused ops and threaded jumps cut the count of dispatches; a
+ * block change costs little more than a dispatch (its successor is cached;
+ * a block looping to itself does not even reload blk); the latency of a
+ * value going through X is mostly hidden. Measured, not guessed: a triple
+ * of ops per dispatch, or forwarding a pair's first result to its second
+ * half in a register, gained nothing on tests/bench.
  *
  * Decode-time specialisation: addi rd,x0,imm / lui / auipc become "load
  * constant", addi rd,rs,0 and add rd,x0,rs become "move", ALU ops writing x0
@@ -63,19 +66,19 @@
  * check (MEMB). Fused ops run two instructions per dispatch: a simple op
  * (ALU, load, store) and the conditional branch ending its block
  * (FUSE_PAIRS, the common loop tail), and the commonest pairs of simple ops
- * or of a simple op and a call or return (OP_PAIRS); about half of all
- * dispatches go. Ops that write x[rd] and have side
- * effects (loads, AMOs, CSR ops, FP compares that set fflags) are followed
- * by a synthetic op that re-zeroes x0 when rd is x0, so no handler tests rd.
+ * or of a simple op and a call or return (OP_PAIRS), which removes a third
+ * to a half of all dispatches. Ops that write x[rd] and have side effects
+ * (loads, AMOs, CSR ops, FP compares that set fflags) are followed by a
+ * synthetic op that re-zeroes x0 when rd is x0, so no handler tests rd.
  *
  * Budget and instret: entering a block charges all its instructions at once
  * (one subtract-and-test per block, none per instruction), and cpu->instret
  * is brought up to date when interp_run returns; an instruction that stops
  * the block early (fault, ecall, illegal) gives back the ones that did not
  * retire, using its index in the block. When the budget left is smaller than
- * the block, the block's prefix is copied to a scratch buffer followed by a
- * synthetic STOP op (a fused op cut in two runs its first half alone), so
- * the budget is honoured exactly without a per-op test. ECALL, EBREAK, an
+ * the block, the block's prefix is copied to a scratch buffer, its fused
+ * ops taken apart, followed by a synthetic STOP op, so the budget is
+ * honoured exactly without a per-op test. ECALL, EBREAK, an
  * illegal instruction and a faulting access do not retire: cpu->instret
  * counts only instructions that completed (the runtime may count an ecall
  * when it completes it). */
@@ -233,17 +236,24 @@ enum interp_handler {
 #define H(n) H_##n,
 #define HF(a, b) H_##a##_##b,
 	INTERP_HANDLERS(H)
-	H_FUSED_BASE, H_FUSED_BASE_ = H_FUSED_BASE - 1,
 	FUSE_PAIRS(HF)
-	H_PAIR_BASE, H_PAIR_BASE_ = H_PAIR_BASE - 1,
 	OP_PAIRS(HF)
-	H_COUNT
 #undef H
 #undef HF
 };
+/* Where the fused handlers and the pairs start, and the count. */
+#define H(n) + 1
+#define HF(a, b) + 1
+enum {
+	H_FUSED_BASE = 0 INTERP_HANDLERS(H),
+	H_PAIR_BASE = H_FUSED_BASE FUSE_PAIRS(HF),
+	H_COUNT = H_PAIR_BASE OP_PAIRS(HF),
+};
+#undef H
+#undef HF
 
-/* Fusion tables: the fused handler for (ALU handler, branch handler), and
- * back from a fused handler to its ALU half. */
+/* Fusion tables: the fused handler for (simple op, branch), and back from
+ * a fused handler to its first half. */
 #define FIRST_H(P, a) H_##a,
 static const uint16_t fused_alu[FUSE_NFIRST] = { FUSE_FIRST(FIRST_H, _) };
 #undef FIRST_H
@@ -280,16 +290,6 @@ static int pair_handler(int h1, int h2)
 	for (size_t i = 0; i < sizeof pair_tab / sizeof pair_tab[0]; i++)
 		if (pair_tab[i][0] == h1 && pair_tab[i][1] == h2)
 			return pair_tab[i][2];
-	return -1;
-}
-
-/* The first half of a fused op or pair, or -1. */
-static int unfused(int h)
-{
-	if (h >= H_FUSED_BASE && h < H_PAIR_BASE)
-		return fused_alu[(h - H_FUSED_BASE) / FUSE_NBR];
-	if (h >= H_PAIR_BASE && h < H_COUNT)
-		return pair_tab[h - H_PAIR_BASE][0];
 	return -1;
 }
 
@@ -831,30 +831,36 @@ static int fits32(int64_t v)
 	return v == (int32_t)v;
 }
 
+/* a and b as the pair with handler h. */
+static iop make_pair(const iop *a, const iop *b, int h)
+{
+	iop p = *a;
+	p.h = (uint16_t)h;
+	p.imm32[0] = (int32_t)a->imm;
+	p.imm32[1] = (int32_t)b->imm;
+	p.rd_b = b->rd;
+	p.rs1_b = b->rs1;
+	p.rs2_b = b->rs2;
+	p.off2 = b->off;
+	p.idx2 = b->idx;
+	p.len2 = b->len;
+	return p;
+}
+
 /* Replace pairs of ops (OP_PAIRS) by one, left to right; returns the new
  * op count. */
 static uint32_t pair_up(iop *ops, uint32_t nops)
 {
 	uint32_t i = 0, j = 0;
 	while (i < nops) {
-		iop *a = &ops[i], *b = &ops[i + 1];
+		const iop *a = &ops[i], *b = &ops[i + 1];
 		int h = i + 1 < nops ? pair_handler(a->h, b->h) : -1;
 		if (h >= 0 && fits32(a->imm) && fits32(b->imm)) {
-			iop p = *a;
-			p.h = (uint16_t)h;
-			p.imm32[0] = (int32_t)a->imm;
-			p.imm32[1] = (int32_t)b->imm;
-			p.rd_b = b->rd;
-			p.rs1_b = b->rs1;
-			p.rs2_b = b->rs2;
-			p.off2 = b->off;
-			p.idx2 = b->idx;
-			p.len2 = b->len;
-			ops[j++] = p;
+			ops[j++] = make_pair(a, b, h);
 			i += 2;
-		} else {
-			ops[j++] = ops[i++];
+			continue;
 		}
+		ops[j++] = ops[i++];
 	}
 	return j;
 }
@@ -1263,9 +1269,17 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 		ins = nb->ops; \
 		DISPATCH(); \
 	} while (0)
-/* Follow edge kk (0 taken, 1 fall-through) of blk. */
+/* Follow edge kk (0 taken, 1 fall-through) of blk. A loop back to blk
+ * itself keeps blk as it is: were it reloaded from blk->next, every
+ * iteration would wait for that load. */
 #define CHAIN(kk) do { \
 		nb = blk->next[kk]; \
+		if (nb == blk) { \
+			if (unlikely(SUB_WRAPS(left, blk->n))) \
+				goto slow_enter; \
+			ins = blk->ops; \
+			DISPATCH(); \
+		} \
 		ENTER(); \
 	} while (0)
 #define BR(name, cond) OP(name) { \
@@ -1374,6 +1388,42 @@ static NOINLINE int mem_slow(run_state *rs, iblock *blk, uint64_t ab,
 	return 0;
 }
 
+/* The single ops making up op: the halves of a fused op or pair, or op
+ * itself. The branch half of a fused op only gives its position (it never
+ * runs alone: it ends its block). */
+static int explode(const iop *op, iop part[2])
+{
+	int h = op->h;
+	part[0] = *op;
+	if (h < H_FUSED_BASE)
+		return 1;
+	part[1] = *op;
+	part[1].off = op->off2;
+	part[1].idx = op->idx2;
+	part[1].len = op->len2;
+	if (h < H_PAIR_BASE) {
+		part[0].h = fused_alu[(h - H_FUSED_BASE) / FUSE_NBR];
+		part[1].h = (uint16_t)(H_BEQ + (h - H_FUSED_BASE) % FUSE_NBR);
+		part[1].rs1 = op->rs3;
+		part[1].rs2 = op->rm;
+	} else {
+		const uint16_t *t = pair_tab[h - H_PAIR_BASE];
+		part[0].h = t[0];
+		part[0].imm = op->imm32[0];
+		part[1].h = t[1];
+		part[1].imm = op->imm32[1];
+		part[1].rd = op->rd_b;
+		part[1].rs1 = op->rs1_b;
+		part[1].rs2 = op->rs2_b;
+	}
+	for (int j = 0; j < 2; j++) {
+		part[j].off2 = part[j].off;
+		part[j].idx2 = part[j].idx;
+		part[j].len2 = part[j].len;
+	}
+	return 2;
+}
+
 /* Entering blk with `left` (0 while tracing) too small for it: trace, then
  * run it whole from rs->tleft, or a truncated copy ending in STOP. Returns
  * the first op to run and sets rs->left; NULL if the budget is spent. */
@@ -1395,43 +1445,39 @@ static NOINLINE const iop *enter_slow(run_state *rs, rv_cpu *cpu, iblock *blk,
 			rs->left = left - blk->n;
 		return blk->ops;
 	}
-	/* Run only the first `avail` instructions, then stop. A fused op runs
-	 * two: when only its first half fits, run that half alone. */
+	/* Run only the first `avail` instructions, then stop: the ops, taken
+	 * apart into single ones, up to the instruction at index avail. */
 	iop *sc = ((icache *)rs->m->icache)->scratch;
 	const iop *op = blk->ops;
-	uint32_t i = 0;
-	while (op[i].idx2 < avail) {
-		sc[i] = op[i];
-		i++;
-	}
-	sc[i] = op[i];
-	if (op[i].idx < avail) {
-		sc[i].h = (uint16_t)unfused(op[i].h);
-		if (op[i].h >= H_PAIR_BASE)
-			sc[i].imm = op[i].imm32[0];
-		sc[i].idx2 = sc[i].idx;
+	uint32_t k = 0;
+	for (;;) {
+		iop part[2];
+		int np = explode(op++, part);
+		for (int j = 0; j < np; j++) {
+			if (part[j].idx < avail) {
+				sc[k] = part[j];
 #if INTERP_CGOTO
-		sc[i].lbl = rs->labels[sc[i].h];
+				sc[k].lbl = rs->labels[sc[k].h];
 #endif
-		i++;
-		/* Stop at what follows the first half: the second, or a
-		 * threaded jump between them, which then runs if it fits. */
-		sc[i] = op[i - 1];
-		sc[i].off = op[i - 1].idx + 1u == avail
-			? (int16_t)(op[i - 1].off + op[i - 1].len) : op[i - 1].off2;
-	} else if (op[i].idx > avail) {
-		/* The instruction at avail is a threaded jump (it has no op),
-		 * right after op[i - 1]'s last one (see THREADING). */
-		sc[i].off = (int16_t)(op[i - 1].off2 + op[i - 1].len2);
-	}
-	sc[i].idx = (uint8_t)avail;
-	sc[i].h = H_STOP;
+				k++;
+				continue;
+			}
+			/* Stop at it, or if there is no op for the
+			 * instruction at avail, at the threaded jump right
+			 * after the last one copied (see THREADING). */
+			sc[k] = part[j];
+			if (part[j].idx > avail)
+				sc[k].off = (int16_t)(sc[k - 1].off + sc[k - 1].len);
+			sc[k].idx = (uint8_t)avail;
+			sc[k].h = H_STOP;
 #if INTERP_CGOTO
-	sc[i].lbl = rs->labels[H_STOP];
+			sc[k].lbl = rs->labels[H_STOP];
 #endif
-	rs->trunc = avail;
-	rs->tleft = 0;
-	return sc;
+			rs->trunc = avail;
+			rs->tleft = 0;
+			return sc;
+		}
+	}
 }
 
 void interp_run(rv_cpu *cpu_arg, rv_mem *m_arg, uint64_t budget, interp_stop *stop)
