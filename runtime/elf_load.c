@@ -287,12 +287,6 @@ static void free_argv(char **v)
 	free(v);
 }
 
-static int load_file(rt_proc *p, const char *path, const uint8_t **data,
-		     size_t *len, char **abspath)
-{
-	return vfs_load_file(p, path, data, len, abspath);
-}
-
 static int exec_elf(rt_thread *t, const char *path, const uint8_t *data,
 		    size_t len, char *const argv[], char *const envp[],
 		    char *err, size_t cap)
@@ -316,7 +310,7 @@ static int exec_elf(rt_thread *t, const char *path, const uint8_t *data,
 		    data[ph->p_offset + ph->p_filesz - 1] != 0)
 			return fail(err, cap, -LX_ENOEXEC, "%s: bad PT_INTERP", path);
 		const char *name = (const char *)data + ph->p_offset;
-		e = load_file(p, name, &ld.data, &ld.len, &ld_path);
+		e = vfs_load_file(p, name, &ld.data, &ld.len, &ld_path);
 		if (e)
 			return fail(err, cap, e,
 				    "%s: cannot load its dynamic linker %s: %s", path,
@@ -431,7 +425,7 @@ static int exec_depth(rt_thread *t, const char *path, const uint8_t *data,
 		const uint8_t *idata;
 		size_t ilen;
 		char *ipath;
-		e = load_file(t->proc, interp, &idata, &ilen, &ipath);
+		e = vfs_load_file(t->proc, interp, &idata, &ilen, &ipath);
 		if (e)
 			e = fail(err, cap, e, "%s: cannot run its interpreter %s: %s",
 				 path, interp, lx_strerror(-e));

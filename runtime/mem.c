@@ -256,12 +256,9 @@ long mem_read_str(const rv_mem *m, uint64_t g, char *buf, size_t cap)
 	for (size_t i = 0; i < cap; i++) {
 		/* Check page by page so a string ending just before an unmapped
 		 * page is fine. */
-		if (i == 0 || ((g + i) & (MEM_PAGE - 1)) == 0) {
-			uint64_t left = MEM_PAGE - ((g + i) & (MEM_PAGE - 1));
-			if (!mem_check(m, g + i, 1, MEM_R))
-				return -LX_EFAULT;
-			(void)left;
-		}
+		if ((i == 0 || ((g + i) & (MEM_PAGE - 1)) == 0) &&
+		    !mem_check(m, g + i, 1, MEM_R))
+			return -LX_EFAULT;
 		char c = (char)m->base[g + i];
 		buf[i] = c;
 		if (!c)

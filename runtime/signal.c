@@ -11,7 +11,6 @@
 #define BIT(sig) (1ULL << ((sig) - 1))
 
 /* Signals that cannot be caught, blocked or ignored. */
-#define UNBLOCKABLE (BIT(SIG_KILL) | BIT(SIG_STOP))
 
 enum dfl { DFL_TERM, DFL_CORE, DFL_IGN, DFL_STOP, DFL_CONT };
 
@@ -129,7 +128,7 @@ static int ignored(const rt_proc *p, int sig)
 int rt_signal_next(const rt_thread *t)
 {
 	uint64_t ready = (t->sig.set | t->proc->sig.set) &
-			 (~t->sigmask | UNBLOCKABLE);
+			 (~t->sigmask | SIG_UNBLOCKABLE);
 	if (!ready)
 		return 0;
 	/* Synchronous faults first, then lowest number, as Linux does. */
@@ -268,7 +267,7 @@ int rt_signal_deliver(rt_thread *t)
 	t->sigmask |= act->mask;
 	if (!(act->flags & SA_NODEFER_F))
 		t->sigmask |= BIT(sig);
-	t->sigmask &= ~UNBLOCKABLE;
+	t->sigmask &= ~SIG_UNBLOCKABLE;
 	uint64_t handler = act->handler;
 	if (act->flags & SA_RESETHAND_F)
 		act->handler = SIG_DFL_H;
@@ -296,7 +295,7 @@ int64_t sys_rt_sigreturn(rt_thread *t, const uint64_t a[6])
 	const uint8_t *uc = f + FRAME_UC, *mc = uc + UC_MCONTEXT;
 	uint64_t mask;
 	memcpy(&mask, uc + UC_SIGMASK, 8);
-	t->sigmask = mask & ~UNBLOCKABLE;
+	t->sigmask = mask & ~SIG_UNBLOCKABLE;
 	memcpy(&c->pc, mc, 8);
 	memcpy(&c->x[1], mc + 8, 31 * 8);
 	memcpy(c->f, mc + MC_FP, 32 * 8);

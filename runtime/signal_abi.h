@@ -11,6 +11,9 @@ enum {
 	SIG_IO, SIG_PWR, SIG_SYS,
 };
 
+/* SIGKILL and SIGSTOP: never blocked, caught or ignored. */
+#define SIG_UNBLOCKABLE ((1ULL << (SIG_KILL - 1)) | (1ULL << (SIG_STOP - 1)))
+
 #define SIG_DFL_H 0ULL
 #define SIG_IGN_H 1ULL
 

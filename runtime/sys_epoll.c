@@ -44,6 +44,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sigmask.h"
 #include "syscall.h"
 #include "linux_abi.h"
 #include "fd.h"
@@ -62,7 +63,6 @@ enum { EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3 };
  * padding, u64 data. */
 #define EVENT_SIZE 16
 #define EP_MAX_EVENTS (INT_MAX / EVENT_SIZE)
-#define UNBLOCKABLE ((1ULL << (9 - 1)) | (1ULL << (19 - 1))) /* SIGKILL, SIGSTOP */
 
 struct epoll;
 
@@ -549,31 +549,6 @@ static int keep_wait(epoll *ep, int tid, uint64_t deadline)
 	return 0;
 }
 
-static int set_mask(rt_thread *t, uint64_t g, uint64_t size)
-{
-	uint64_t mask;
-	if (!g)
-		return 0;
-	if (size != sizeof mask)
-		return -LX_EINVAL;
-	if (mem_read(t->proc->mem, g, &mask, sizeof mask) < 0)
-		return -LX_EFAULT;
-	if (!t->has_saved_sigmask) {
-		t->saved_sigmask = t->sigmask;
-		t->has_saved_sigmask = 1;
-	}
-	t->sigmask = mask & ~UNBLOCKABLE;
-	return 0;
-}
-
-static void restore_mask(rt_thread *t, uint64_t g)
-{
-	if (g && t->has_saved_sigmask) {
-		t->sigmask = t->saved_sigmask;
-		t->has_saved_sigmask = 0;
-	}
-}
-
 /* The timeout of one wait: forever, not at all, or for `ns`. */
 enum { TO_INFINITE, TO_ZERO, TO_NS };
 
@@ -617,13 +592,13 @@ static int64_t do_wait(rt_thread *t, int epfd, uint64_t g, int maxevents, int to
 int64_t sys_epoll_pwait(rt_thread *t, const uint64_t a[6])
 {
 	int ms = (int)a[3], r;
-	if ((r = set_mask(t, a[4], a[5])) < 0)
+	if ((r = sigmask_push_guest(t, a[4], a[5])) < 0)
 		return r;
 	int64_t n = do_wait(t, (int)a[0], a[1], (int)a[2],
 			    ms < 0 ? TO_INFINITE : ms == 0 ? TO_ZERO : TO_NS,
 			    (uint64_t)ms * 1000000ULL);
 	if (n != -RT_EBLOCK)
-		restore_mask(t, a[4]);
+		sigmask_pop(t, a[4]);
 	return n;
 }
 
@@ -643,10 +618,10 @@ int64_t sys_epoll_pwait2(rt_thread *t, const uint64_t a[6])
 			ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 		to = ns ? TO_NS : TO_ZERO;
 	}
-	if ((r = set_mask(t, a[4], a[5])) < 0)
+	if ((r = sigmask_push_guest(t, a[4], a[5])) < 0)
 		return r;
 	int64_t n = do_wait(t, (int)a[0], a[1], (int)a[2], to, ns);
 	if (n != -RT_EBLOCK)
-		restore_mask(t, a[4]);
+		sigmask_pop(t, a[4]);
 	return n;
 }

@@ -1521,21 +1521,34 @@ int64_t sys_getcwd(rt_thread *t, const uint64_t a[6])
 	return r;
 }
 
-int64_t sys_chdir(rt_thread *t, const uint64_t a[6])
+/* The directory named by the guest path at g, which p may search (chdir,
+ * chroot): held in *lp on success. */
+static int lookup_search_dir(rt_thread *t, uint64_t g, struct vfs_path *lp)
 {
 	char path[LX_PATH_MAX];
-	struct vfs_path lp;
-	int r = get_path(t, a[0], path);
+	int r = get_path(t, g, path);
 	if (r < 0)
 		return r;
-	if ((r = lookup_at(t, LX_AT_FDCWD, path, VFS_FOLLOW | VFS_EXIST, &lp)) < 0)
+	if ((r = lookup_at(t, LX_AT_FDCWD, path, VFS_FOLLOW | VFS_EXIST, lp)) < 0)
 		return r;
-	if (!IS_DIR(lp.node))
+	if (!IS_DIR(lp->node))
 		r = -LX_ENOTDIR;
-	else if ((r = vfs_permission(t->proc, lp.node, LX_X_OK, 0)) == 0)
-		set_cwd(t->proc, lp.node);
-	vfs_path_put(&lp);
+	else
+		r = vfs_permission(t->proc, lp->node, LX_X_OK, 0);
+	if (r)
+		vfs_path_put(lp);
 	return r;
+}
+
+int64_t sys_chdir(rt_thread *t, const uint64_t a[6])
+{
+	struct vfs_path lp;
+	int r = lookup_search_dir(t, a[0], &lp);
+	if (r)
+		return r;
+	set_cwd(t->proc, lp.node);
+	vfs_path_put(&lp);
+	return 0;
 }
 
 int64_t sys_fchdir(rt_thread *t, const uint64_t a[6])
@@ -1555,19 +1568,12 @@ int64_t sys_fchdir(rt_thread *t, const uint64_t a[6])
  * own yet); anything else is refused with EPERM. */
 int64_t sys_chroot(rt_thread *t, const uint64_t a[6])
 {
-	char path[LX_PATH_MAX];
 	struct vfs_path lp;
-	int r = get_path(t, a[0], path);
-	if (r < 0)
+	int r = lookup_search_dir(t, a[0], &lp);
+	if (r)
 		return r;
-	if ((r = lookup_at(t, LX_AT_FDCWD, path, VFS_FOLLOW | VFS_EXIST, &lp)) < 0)
-		return r;
-	if (!IS_DIR(lp.node))
-		r = -LX_ENOTDIR;
-	else if ((r = vfs_permission(t->proc, lp.node, LX_X_OK, 0)) == 0) {
-		if (t->proc->euid != 0 || lp.node != VFS(t)->root)
-			r = -LX_EPERM;
-	}
+	if (t->proc->euid != 0 || lp.node != VFS(t)->root)
+		r = -LX_EPERM;
 	vfs_path_put(&lp);
 	return r;
 }

@@ -9,11 +9,10 @@
  * is in t->saved_sigmask) and is restored when the call returns. */
 #include <stdlib.h>
 #include <string.h>
+#include "sigmask.h"
 #include "syscall.h"
 #include "linux_abi.h"
 #include "fd.h"
-
-#define UNBLOCKABLE ((1ULL << (9 - 1)) | (1ULL << (19 - 1))) /* SIGKILL, SIGSTOP */
 
 static uint64_t now_ns(rt_thread *t)
 {
@@ -60,31 +59,6 @@ static void put_remaining(rt_thread *t, uint64_t g, uint64_t deadline)
 	mem_write(t->proc->mem, g, &ts, sizeof ts);
 }
 
-static int set_mask(rt_thread *t, uint64_t g, uint64_t size)
-{
-	uint64_t mask;
-	if (!g)
-		return 0;
-	if (size != sizeof mask)
-		return -LX_EINVAL;
-	if (mem_read(t->proc->mem, g, &mask, sizeof mask) < 0)
-		return -LX_EFAULT;
-	if (!t->has_saved_sigmask) {
-		t->saved_sigmask = t->sigmask;
-		t->has_saved_sigmask = 1;
-	}
-	t->sigmask = mask & ~UNBLOCKABLE;
-	return 0;
-}
-
-static void restore_mask(rt_thread *t, uint64_t g)
-{
-	if (g && t->has_saved_sigmask) {
-		t->sigmask = t->saved_sigmask;
-		t->has_saved_sigmask = 0;
-	}
-}
-
 /* Nothing ready: block, or report a timeout. */
 static long wait_or_timeout(rt_thread *t, uint64_t deadline, int zero)
 {
@@ -114,7 +88,7 @@ int64_t sys_ppoll(rt_thread *t, const uint64_t a[6])
 		free(pfd);
 		return -LX_EFAULT;
 	}
-	if ((r = set_mask(t, a[3], a[4])) < 0) {
+	if ((r = sigmask_push_guest(t, a[3], a[4])) < 0) {
 		free(pfd);
 		return r;
 	}
@@ -140,7 +114,7 @@ int64_t sys_ppoll(rt_thread *t, const uint64_t a[6])
 		count = -LX_EFAULT;
 	free(pfd);
 	put_remaining(t, a[2], deadline);
-	restore_mask(t, a[3]);
+	sigmask_pop(t, a[3]);
 	return count;
 }
 
@@ -206,7 +180,7 @@ int64_t sys_pselect6(rt_thread *t, const uint64_t a[6])
 			count++;
 		}
 	}
-	if (a[5] && sig[0] && (r = set_mask(t, sig[0], sig[1])) < 0) {
+	if (a[5] && sig[0] && (r = sigmask_push_guest(t, sig[0], sig[1])) < 0) {
 		count = r;
 		goto out;
 	}
@@ -225,7 +199,7 @@ int64_t sys_pselect6(rt_thread *t, const uint64_t a[6])
 	}
 	put_remaining(t, a[4], deadline);
 	if (a[5])
-		restore_mask(t, sig[0]);
+		sigmask_pop(t, sig[0]);
 out:
 	for (int k = 0; k < 3; k++) {
 		free(set[k]);

@@ -4,10 +4,10 @@
 #include "linux_abi.h"
 #include "rt.h"
 #include "signal_abi.h"
+#include "sigmask.h"
 #include "syscall.h"
 
 #define BIT(sig) (1ULL << ((sig) - 1))
-#define UNBLOCKABLE (BIT(SIG_KILL) | BIT(SIG_STOP))
 
 static rt_thread *find_thread(rt *r, int tid)
 {
@@ -137,7 +137,7 @@ int64_t sys_rt_sigaction(rt_thread *t, const uint64_t a[6])
 			return -LX_EFAULT;
 		if (sig == SIG_KILL || sig == SIG_STOP)
 			return -LX_EINVAL;
-		p->sigact[sig] = (rt_sigaction_k){ nw[0], nw[1], nw[2] & ~UNBLOCKABLE };
+		p->sigact[sig] = (rt_sigaction_k){ nw[0], nw[1], nw[2] & ~SIG_UNBLOCKABLE };
 		/* Setting a signal to be ignored discards it if pending. */
 		if (nw[0] == SIG_IGN_H || (nw[0] == SIG_DFL_H &&
 		    (sig == SIG_CHLD || sig == SIG_URG || sig == SIG_WINCH))) {
@@ -165,7 +165,7 @@ int64_t sys_rt_sigprocmask(rt_thread *t, const uint64_t a[6])
 		case SIG_SETMASK_H: t->sigmask = set; break;
 		default: return -LX_EINVAL;
 		}
-		t->sigmask &= ~UNBLOCKABLE;
+		t->sigmask &= ~SIG_UNBLOCKABLE;
 	}
 	if (a[2] && mem_write(m, a[2], &old, 8)) {
 		t->sigmask = old;
@@ -186,15 +186,12 @@ int64_t sys_rt_sigsuspend(rt_thread *t, const uint64_t a[6])
 {
 	if (a[1] != 8)
 		return -LX_EINVAL;
+	/* The mask in force while waiting; the old one comes back when the
+	 * handler returns. */
 	if (!t->restarting) {
-		uint64_t set;
-		if (mem_read(t->proc->mem, a[0], &set, 8))
-			return -LX_EFAULT;
-		/* The mask in force while waiting; the old one comes back when
-		 * the handler returns (signal.c saves it in the frame). */
-		t->saved_sigmask = t->sigmask;
-		t->has_saved_sigmask = 1;
-		t->sigmask = set & ~UNBLOCKABLE;
+		int r = a[0] ? sigmask_push_guest(t, a[0], a[1]) : -LX_EFAULT;
+		if (r)
+			return r;
 	}
 	t->wait = RT_WAIT_SIGNAL;
 	return -RT_EBLOCK;
@@ -209,7 +206,7 @@ int64_t sys_rt_sigtimedwait(rt_thread *t, const uint64_t a[6])
 	uint64_t set;
 	if (mem_read(p->mem, a[0], &set, 8))
 		return -LX_EFAULT;
-	set &= ~UNBLOCKABLE;
+	set &= ~SIG_UNBLOCKABLE;
 	rt_siginfo info;
 	int sig = rt_signal_dequeue(t, set, &info);
 	if (sig) {
