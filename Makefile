@@ -63,7 +63,7 @@ fpu_test_SRC := runtime/fpu.c
 interp_test_SRC := runtime/interp.c runtime/decode.c runtime/mem.c runtime/fpu.c
 mmap_test_SRC := runtime/mem.c
 event_test_SRC = $(vfs_test_SRC) runtime/sys_epoll.c runtime/sys_eventfd.c runtime/sys_timerfd.c
-vfs_test_SRC := runtime/vfs.c runtime/vfs_tar.c runtime/vfs_dev.c runtime/vfs_proc.c \
+vfs_test_SRC := runtime/vfs.c runtime/vfs_tar.c runtime/vfs_dev.c runtime/vfs_proc.c runtime/tty.c \
 	runtime/fd.c runtime/sys_fs.c runtime/sys_poll.c
 
 .SECONDEXPANSION:
@@ -113,19 +113,22 @@ test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 # -k: every suite runs and reports, and make still fails if any failed.
 test: deps
 	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox test-asan \
-		test-web
+		test-web test-browser
 
+# The CPU benchmarks native, under qemu, and with friscy native and in wasm
+# (node), in one run; then the wasm build's size, start-up and fork+exec.
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy
-	sh tests/bench/run.sh
+	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy web images
+	BENCH_RUNNERS="native;qemu;friscy;wasm=node $(BUILD)/web/friscy.mjs run" sh tests/bench/run.sh
+	node tests/bench/web.mjs $(BUILD)
 
-# The busybox container: its shell, and a few applets. (Each is one
-# process: fork and exec inside the guest are the next step.)
+# The busybox container: its shell, a pipeline, and a few applets.
 DEMO := $(BUILD)/bin/friscy --rootfs $(BUILD)/images/busybox.tar
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy images
 	$(DEMO) /bin/sh -c 'echo "hello from busybox sh on friscy: 6*7=$$((6*7))"; \
 		for f in /etc/*; do read -r first < "$$f"; echo "$$f: $$first"; done'
+	$(DEMO) /bin/sh -c 'ls /bin | wc -l | xargs echo "applets in /bin:"'
 	$(DEMO) /bin/uname -a
 	$(DEMO) /bin/ls -la /
 	$(DEMO) /usr/bin/awk 'BEGIN { for (i = 1; i <= 5; i++) printf "%d! = %d\n", i, f = (i > 1 ? f * i : 1) }'

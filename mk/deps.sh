@@ -1,7 +1,7 @@
 #!/bin/sh
 # mk/deps.sh - install the Debian packages the friscy build needs.
 #
-# Usage: sh mk/deps.sh [--src] [--web] [--list] [--help]
+# Usage: sh mk/deps.sh [--src] [--web] [--browser] [--list] [--help]
 #
 #   (no flag)  make sure every package in PACKAGES is installed.
 #   --src      additionally make sure apt knows Debian *source* packages
@@ -10,6 +10,8 @@
 #              fetches musl and busybox.
 #   --web      also the WebAssembly toolchain (WEB_PACKAGES); mk/web.mk
 #              calls this before it runs emcc.
+#   --browser  also Debian's chromium (BROWSER_PACKAGES), for the browser
+#              test (tests/web/).
 #   --list     print the package list (with --web first: including those).
 #
 # The build calls this script on every run, so the common case (everything
@@ -38,6 +40,12 @@ qemu-user libelf-dev binaryen wabt dpkg-dev patch make xz-utils bzip2 python3"
 #   node-acorn:     the JS parser emcc's optimizer passes need (Debian's
 #                   emscripten does not depend on it)
 WEB_PACKAGES="emscripten node-acorn"
+# With --browser:
+#   chromium:       the headless browser the page test drives through
+#                   playwright-core (npm), which brings no browser of its own.
+#   (npm itself comes with the machine's node; Debian's npm package would
+#   fight a nodesource node over /usr/bin/npm, so it is not listed.)
+BROWSER_PACKAGES="chromium"
 
 SRC_LIST=/etc/apt/sources.list.d/friscy-src.sources
 
@@ -49,8 +57,9 @@ for arg in "$@"; do
     case "$arg" in
         --src) want_src=1 ;;
         --web) PACKAGES="$PACKAGES $WEB_PACKAGES" ;;
+        --browser) PACKAGES="$PACKAGES $BROWSER_PACKAGES" ;;
         --list) echo "$PACKAGES" | tr '\n' ' ' | sed 's/ $/\n/'; exit 0 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument '$arg' (try --help)" ;;
     esac
 done

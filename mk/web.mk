@@ -7,6 +7,10 @@
 #   make test-web    the differential, busybox and bad-input suites with
 #                    RUNNER="node $(BUILD)/web/friscy.mjs run"
 #   make test-web-debug  the same on the assertion build
+#   make page        the browser page in $(BUILD)/web/: index.html, page.mjs,
+#                    xterm.js (from npm), serve.mjs and busybox.tar
+#   make serve       serve $(BUILD)/web on http://127.0.0.1:$(PORT)/
+#   make test-browser  the page in headless Debian chromium (playwright-core)
 #
 #   node build/web/friscy.mjs run [friscy's options] [--] PROGRAM [ARGS...]
 #
@@ -39,7 +43,7 @@ WEB_LDFLAGS := -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createFriscyRuntime \
 	-sEXPORTED_FUNCTIONS=_malloc,_free \
 	--extern-pre-js web/runtime-pre.js
 
-.PHONY: web web-debug test-web test-web-debug web-deps
+.PHONY: web web-debug test-web test-web-debug web-deps page serve test-browser browser-deps
 
 # emcc and node-acorn, installed when missing.
 web-deps:
@@ -88,3 +92,45 @@ test-web-debug: web-debug images
 	RUNNER="$(WEB_DEBUG_RUNNER)" sh tests/busybox/run.sh || fail=1; \
 	RUNNER="$(WEB_DEBUG_RUNNER)" sh tests/badinput/run.sh || fail=1; \
 	exit $$fail
+
+# ---- the browser page ----
+
+# xterm.js and playwright-core from npm, pinned by web/package-lock.json,
+# installed under $(BUILD)/npm (npm comes with node; chromium from Debian).
+NPM_DIR := $(BUILD)/npm
+NPM_STAMP := $(NPM_DIR)/node_modules/.package-lock.json
+PORT ?= 8080
+
+$(NPM_STAMP): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "page: npm not found (it comes with node)" >&2; exit 1; }
+	@mkdir -p $(NPM_DIR)
+	cp web/package.json web/package-lock.json $(NPM_DIR)/
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error
+
+PAGE_FILES := $(BUILD)/web/index.html $(BUILD)/web/page.mjs $(BUILD)/web/serve.mjs \
+	$(BUILD)/web/xterm.mjs $(BUILD)/web/xterm.css $(BUILD)/web/addon-fit.mjs \
+	$(BUILD)/web/busybox.tar
+
+$(BUILD)/web/index.html $(BUILD)/web/page.mjs $(BUILD)/web/serve.mjs: $(BUILD)/web/%: web/%
+	@mkdir -p $(@D)
+	cp $< $@
+$(BUILD)/web/xterm.mjs: $(NPM_STAMP)
+	cp $(NPM_DIR)/node_modules/@xterm/xterm/lib/xterm.mjs $@
+$(BUILD)/web/xterm.css: $(NPM_STAMP)
+	cp $(NPM_DIR)/node_modules/@xterm/xterm/css/xterm.css $@
+$(BUILD)/web/addon-fit.mjs: $(NPM_STAMP)
+	cp $(NPM_DIR)/node_modules/@xterm/addon-fit/lib/addon-fit.mjs $@
+# The default container of the page.
+$(BUILD)/web/busybox.tar: $(BUSYBOX_IMAGE)
+	cp $< $@
+
+page: web $(PAGE_FILES)
+
+serve: page
+	node $(BUILD)/web/serve.mjs $(BUILD)/web --port $(PORT)
+
+browser-deps:
+	@sh mk/deps.sh --browser
+
+test-browser: page browser-deps
+	NPM_DIR=$(NPM_DIR) node tests/web/page_test.mjs $(BUILD)/web

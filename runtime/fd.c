@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fd.h"
+#include "tty.h"
 
 /* ---- open file descriptions ---- */
 
@@ -374,7 +375,7 @@ long fd_file_read(rt_thread *t, rt_proc *p, fd_file *f, void *buf, size_t n,
 	case FD_HOST:
 		if (f->host_rfd < 0)
 			return -LX_EBADF;
-		return vfs_console_read(p, buf, n);
+		return tty_read(p, buf, n);
 	case FD_EXT:
 		return f->ops && f->ops->read ? f->ops->read(t, f, buf, n) : -LX_EINVAL;
 	default:
@@ -410,7 +411,7 @@ long fd_file_write(rt_thread *t, rt_proc *p, fd_file *f, const void *buf,
 	case FD_HOST:
 		if (f->host_wfd < 0)
 			return -LX_EBADF;
-		r = vfs_console_write(p, f->host_wfd, buf, n);
+		r = tty_write(p, f, buf, n);
 		if (r == -LX_EPIPE && t)
 			rt_signal_thread(t, LX_SIGPIPE);
 		return r;
@@ -430,7 +431,7 @@ int fd_file_poll(rt_proc *p, fd_file *f, int events)
 	case FD_HOST: {
 		int m = 0;
 		if (f->host_rfd >= 0 && (events & (LX_POLLIN | LX_POLLRDNORM)) &&
-		    vfs_console_poll_in(p))
+		    tty_poll_in(p))
 			m |= LX_POLLIN | LX_POLLRDNORM;
 		if (f->host_wfd >= 0)
 			m |= LX_POLLOUT | LX_POLLWRNORM;
@@ -509,7 +510,7 @@ long fd_file_nread(rt_proc *p, fd_file *f)
 	case FD_PIPE:
 		return (long)f->node->pipe->len;
 	case FD_HOST:
-		return f->host_rfd >= 0 ? vfs_console_nread(p) : 0;
+		return f->host_rfd >= 0 ? tty_nread(p) : 0;
 	default:
 		return -LX_ENOTTY;
 	}
@@ -598,6 +599,7 @@ struct fd_table *fd_table_new_stdio(rt *r)
 	for (int fd = 0; fd < 3; fd++)
 		tty[fd] = r->host.isatty ? r->host.isatty(fd) : 0;
 	v->con.out_fd = tty[1] ? 1 : tty[2] ? 2 : 1;
+	v->con.ldisc = tty[0]; /* the host hands over raw keystrokes */
 	for (int fd = 0; fd < 3; fd++) {
 		fd_file *f;
 		if (tty[fd]) {

@@ -176,15 +176,11 @@ typedef struct fd_pipe {
 size_t fd_pipe_size(fd_file *f);                    /* F_GETPIPE_SZ */
 long fd_pipe_resize(fd_file *f, uint64_t size, int root); /* F_SETPIPE_SZ */
 
-/* ---- devices and the console (vfs_dev.c) ---- */
+/* ---- devices (vfs_dev.c); the console is tty.h ---- */
 long vfs_dev_read(rt_proc *p, struct vfs_node *n, void *buf, size_t len);
 long vfs_dev_write(rt_proc *p, struct vfs_node *n, const void *buf, size_t len);
 /* Is rdev one of the memory devices vfs_dev.c serves? */
 int vfs_dev_known(uint64_t rdev);
-long vfs_console_read(rt_proc *p, void *buf, size_t n);
-long vfs_console_write(rt_proc *p, int host_fd, const void *buf, size_t n);
-int vfs_console_poll_in(rt_proc *p);   /* host stdin has data (or EOF) */
-long vfs_console_nread(rt_proc *p);
-void vfs_console_flush_input(rt_proc *p);
+
 
 #endif

@@ -401,7 +401,10 @@ struct lx_winsize {
 #define LX_VWERASE 14
 #define LX_VLNEXT 15
 #define LX_VEOL2 16
-/* flags used by the default termios (tty_std_termios) */
+/* termios flags: the ones the line discipline (tty.c) acts on */
+#define LX_ISTRIP 0000040
+#define LX_INLCR 0000100
+#define LX_IGNCR 0000200
 #define LX_ICRNL 0000400
 #define LX_IXON 0002000
 #define LX_IUTF8 0040000
@@ -416,6 +419,8 @@ struct lx_winsize {
 #define LX_ECHO 0000010
 #define LX_ECHOE 0000020
 #define LX_ECHOK 0000040
+#define LX_ECHONL 0000100
+#define LX_NOFLSH 0000200
 #define LX_ECHOCTL 0001000
 #define LX_ECHOKE 0004000
 #define LX_IEXTEN 0100000

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,12 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "rt.h"
+#include "tty.h"
 
 static const char usage[] =
 	"usage: friscy [options] [--] PROGRAM [ARGS...]\n"
@@ -100,9 +103,58 @@ static void host_random(void *buf, size_t n)
 	}
 }
 
+/* ---- the host terminal ----
+ *
+ * When stdin is a terminal it goes into raw mode for the run: the guest's
+ * terminal is the runtime's line discipline (tty.c), which edits lines,
+ * echoes and turns ^C into SIGINT for the guest, not for the runner. */
+
+static struct termios saved_tio;
+static int raw_tty;
+static volatile sig_atomic_t winch;
+
+static void restore_tty(void)
+{
+	if (raw_tty)
+		tcsetattr(0, TCSADRAIN, &saved_tio);
+	raw_tty = 0;
+}
+
+static void on_fatal(int sig)
+{
+	restore_tty();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	winch = 1;
+}
+
+static void enter_raw_mode(void)
+{
+	if (!isatty(0) || tcgetattr(0, &saved_tio) < 0)
+		return;
+	struct termios t = saved_tio;
+	cfmakeraw(&t);
+	if (tcsetattr(0, TCSADRAIN, &t) < 0)
+		return;
+	raw_tty = 1;
+	atexit(restore_tty);
+	static const int fatal[] = { SIGHUP, SIGTERM, SIGQUIT, SIGINT };
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		signal(fatal[i], on_fatal);
+	/* No SA_RESTART: the wait in poll() returns so the guest hears of it. */
+	struct sigaction sa = { .sa_handler = on_winch };
+	sigaction(SIGWINCH, &sa, NULL);
+}
+
 static void host_log(const char *line)
 {
-	fprintf(stderr, "%s\n", line);
+	/* A raw terminal does not turn NL into CR NL by itself. */
+	fprintf(stderr, "%s%s", line, raw_tty && isatty(2) ? "\r\n" : "\n");
 }
 
 /* ---- files from the host ---- */
@@ -111,6 +163,7 @@ static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noret
 static void die(const char *fmt, ...)
 {
 	va_list ap;
+	restore_tty();
 	va_start(ap, fmt);
 	fputs("friscy: ", stderr);
 	vfprintf(stderr, fmt, ap);
@@ -237,6 +290,7 @@ int main(int argc, char **argv)
 	int e = rt_spawn(r, guest_path, data, len, argv + i, env, cwd, err, sizeof err);
 	if (e)
 		die("%s", err);
+	enter_raw_mode();
 
 	/* The event loop: run, and when everything is blocked, wait for the
 	 * host's stdin or the nearest deadline. */
@@ -245,6 +299,10 @@ int main(int argc, char **argv)
 	int stdin_useless = 0, stdin_was_ready = 0;
 	uint64_t last_steps = 0;
 	for (;;) {
+		if (winch) {
+			winch = 0;
+			tty_winch(r);
+		}
 		int st = rt_run(r, 50u * 1000 * 1000);
 		if (st == RT_EXITED)
 			break;
@@ -272,6 +330,7 @@ int main(int argc, char **argv)
 			pause(); /* deadlocked guest: like Linux, wait for a signal */
 	}
 	int code = rt_exit_code(r);
+	restore_tty();
 	rt_free(r);
 	free(env);
 	return code;

@@ -7,6 +7,7 @@
  *   friscy_run(r, budget)     -> 0 exited, 1 blocked, 2 budget spent
  *   friscy_wait_ms(r)         -> ms until the nearest deadline, -1 if none
  *   friscy_wait_host_io(r)    -> 1 if a thread waits on a descriptor
+ *   friscy_winch(r)           the terminal was resized: SIGWINCH to the guest
  *   friscy_exit_code(r), friscy_free(r), friscy_error()
  * argv and env are argc/envc NUL-terminated strings laid end to end.
  *
@@ -21,6 +22,7 @@
 
 #include "linux_abi.h"
 #include "rt.h"
+#include "tty.h"
 
 _Static_assert(RT_EXITED == 0 && RT_BLOCKED == 1 && RT_YIELD == 2,
 	       "web/friscy.mjs knows the rt_status values");
@@ -197,6 +199,7 @@ EMSCRIPTEN_KEEPALIVE int friscy_wait_host_io(rt *r)
 	return host_io;
 }
 
+EMSCRIPTEN_KEEPALIVE void friscy_winch(rt *r) { tty_winch(r); }
 EMSCRIPTEN_KEEPALIVE int friscy_exit_code(rt *r) { return rt_exit_code(r); }
 EMSCRIPTEN_KEEPALIVE void friscy_free(rt *r) { rt_free(r); }
 

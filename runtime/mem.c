@@ -23,13 +23,32 @@ const struct mem_file_ops *mem_file_ops;
  * 1 GiB arena costs only what the guest touches. In wasm it comes from the
  * heap. Memory above the break was never used (the allocator never gives
  * any back): it comes from memory.grow, zeroed, so only the part malloc
- * recycled from below the break is cleared (calloc would write it all). */
+ * recycled from below the break is cleared (calloc would write it all).
+ * Freed arenas are kept for reuse (fork and exec go through them fast),
+ * cleared where they were mapped: everything else is still zero. */
+#ifdef __EMSCRIPTEN__
+#define ARENA_POOL 8
+static struct { uint8_t *base; uint64_t size; } pool[ARENA_POOL];
+static int npool;
+#endif
+
 static uint8_t *arena_alloc(uint64_t size)
 {
 #ifdef __EMSCRIPTEN__
 	if (size > SIZE_MAX)
 		return NULL;
+	for (int i = 0; i < npool; i++)
+		if (pool[i].size == size) {
+			uint8_t *p = pool[i].base;
+			pool[i] = pool[--npool];
+			return p;
+		}
 	uint8_t *brk = sbrk(0), *p = malloc((size_t)size);
+	if (!p && npool) { /* no room for a new one: give the pool back */
+		while (npool)
+			free(pool[--npool].base);
+		p = malloc((size_t)size);
+	}
 	if (p && p < brk)
 		memset(p, 0, (size_t)min_u64(size, (uint64_t)(brk - p)));
 	return p;
@@ -40,13 +59,20 @@ static uint8_t *arena_alloc(uint64_t size)
 #endif
 }
 
-static void arena_release(uint8_t *base, uint64_t size)
+/* The arena of m goes; its VMAs are still there (what may be non-zero). */
+static void arena_release(rv_mem *m)
 {
 #ifdef __EMSCRIPTEN__
-	(void)size;
-	free(base);
+	if (npool < ARENA_POOL) {
+		for (size_t i = 0; i < m->nvma; i++)
+			memset(m->base + m->vma[i].start, 0, m->vma[i].end - m->vma[i].start);
+		pool[npool].base = m->base;
+		pool[npool++].size = m->size;
+		return;
+	}
+	free(m->base);
 #else
-	munmap(base, size);
+	munmap(m->base, m->size);
 #endif
 }
 
@@ -130,7 +156,7 @@ rv_mem *mem_new(uint64_t size)
 	m->refs = 1;
 	m->pageprot = calloc(size / MEM_PAGE, 1);
 	if (!m->pageprot) {
-		arena_release(m->base, size);
+		arena_release(m);
 		free(m);
 		return NULL;
 	}
@@ -157,12 +183,31 @@ void mem_free(rv_mem *m)
 			mem_file_ops->unmapping(m, &m->vma[i]);
 	for (size_t i = 0; i < m->nvma; i++)
 		vma_release(&m->vma[i]);
+	arena_release(m);
 	free(m->vma);
 	free(m->pageprot);
-	arena_release(m->base, m->size);
 	if (m->icache && m->icache_free)
 		m->icache_free(m->icache);
 	free(m);
+}
+
+static int page_is_zero(const uint8_t *p)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	for (size_t i = 0; i < MEM_PAGE / 8; i++)
+		if (w[i])
+			return 0;
+	return 1;
+}
+
+/* Copy [a, b) of one arena to a fresh (zeroed) one, skipping pages that
+ * are zero: most of a stack or a heap never was written, and copying it
+ * would make it cost memory in the child. */
+static void copy_pages(uint8_t *dst, const uint8_t *src, uint64_t a, uint64_t b)
+{
+	for (uint64_t g = a; g < b; g += MEM_PAGE)
+		if (!page_is_zero(src + g))
+			memcpy(dst + g, src + g, MEM_PAGE);
 }
 
 rv_mem *mem_clone(const rv_mem *m)
@@ -182,7 +227,7 @@ rv_mem *mem_clone(const rv_mem *m)
 		if (v.file)
 			mem_file_ops->hold(v.file, 1);
 		c->vma[c->nvma++] = v;
-		memcpy(c->base + v.start, m->base + v.start, v.end - v.start);
+		copy_pages(c->base, m->base, v.start, v.end);
 		vma_apply_prot(c, &v, v.start, v.end);
 	}
 	c->brk_start = m->brk_start;

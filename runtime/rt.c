@@ -11,6 +11,7 @@
 #include "fd.h"
 #include "interp.h"
 #include "signal_abi.h"
+#include "tty.h"
 #include "syscall.h"
 #include "vfs.h"
 
@@ -231,25 +232,82 @@ int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
 	return 0;
 }
 
+rt_proc *rt_find_proc(rt *r, int pid)
+{
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i]->pid == pid && !r->procs[i]->exited)
+			return r->procs[i];
+	return NULL;
+}
+
+int rt_add_thread(rt *r, rt_thread *t, rt_proc *np)
+{
+	if ((np && add_proc(r, np)) || add_thread(r, t)) {
+		if (np && r->nprocs && r->procs[r->nprocs - 1] == np)
+			r->nprocs--;
+		if (np)
+			proc_free(np);
+		return -LX_ENOMEM;
+	}
+	int id = r->next_pid++;
+	t->tid = id;
+	if (np) {
+		np->pid = id;
+		t->proc = np;
+	}
+	return id;
+}
+
+/* CLD_* si_code values of SIGCHLD. */
+enum { CLD_EXITED_CODE = 1, CLD_KILLED_CODE = 2, CLD_DUMPED_CODE = 3 };
+
 void rt_proc_exit(rt_proc *p, int wait_status)
 {
 	rt *r = p->rt;
 	if (p->exited)
 		return;
 	p->exited = 1;
+	p->in_vfork = 0;
 	p->exit_status = wait_status;
 	for (size_t i = 0; i < r->nthreads; i++)
 		if (r->threads[i]->proc == p) {
 			r->threads[i]->exited = 1;
 			r->threads[i]->wait = RT_WAIT_NONE;
 		}
-	/* Descriptors close now, so pipe peers see EOF or LX_EPIPE. */
+	/* Descriptors close now, so pipe peers see EOF or LX_EPIPE; the
+	 * address space goes too: a zombie keeps only its status. */
 	if (p->fds) {
 		fd_table_unref(p->fds);
 		p->fds = NULL;
 	}
+	if (p->mem && --p->mem->refs == 0)
+		mem_free(p->mem);
+	p->mem = NULL;
 	if (p->pid == 1)
 		r->exit_status = wait_status;
+	/* Orphans pass to pid 1 (the container's init reaps them). */
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i]->ppid == p->pid && r->procs[i] != p)
+			r->procs[i]->ppid = 1;
+	rt_proc *parent = rt_find_proc(r, p->ppid);
+	if (!parent) {
+		p->reaped = 1; /* nobody will wait for it */
+		return;
+	}
+	const rt_sigaction_k *act = &parent->sigact[SIG_CHLD];
+	if (p->exit_signal == SIG_CHLD &&
+	    (act->handler == SIG_IGN_H || (act->flags & SA_NOCLDWAIT_F)))
+		p->reaped = 1; /* Linux reaps it at once: wait4 will not see it */
+	if (p->exit_signal) {
+		int code = (wait_status & 0x7f) == 0 ? CLD_EXITED_CODE
+			 : (wait_status & 0x80) ? CLD_DUMPED_CODE : CLD_KILLED_CODE;
+		rt_siginfo info = {
+			.code = code, .pid = p->pid, .uid = (int32_t)p->uid,
+			.status = code == CLD_EXITED_CODE ? (wait_status >> 8) & 0xff
+							  : wait_status & 0x7f,
+		};
+		rt_signal_proc_info(parent, p->exit_signal, &info);
+	}
 }
 
 int rt_exit_code(const rt *r)
@@ -298,6 +356,16 @@ static void wake_threads(rt *r)
 		rt_thread *t = r->threads[i];
 		if (t->exited || t->wait == RT_WAIT_NONE)
 			continue;
+		if (t->wait == RT_WAIT_VFORK) {
+			/* Not interruptible: signals wait until the child lets go. */
+			rt_proc *c = rt_find_proc(r, (int)t->wait_addr);
+			if (!c || !c->in_vfork) {
+				t->wait = RT_WAIT_NONE;
+				t->cpu.x[10] = t->wait_addr;
+				t->cpu.pc += 4;
+			}
+			continue;
+		}
 		int sig = rt_signal_pending_action(t);
 		if (sig) {
 			interrupt(t, sig);
@@ -334,6 +402,8 @@ static void wake_threads(rt *r)
 			retry = (t->sig.set | t->proc->sig.set) != 0 ||
 				(t->wait_deadline && now >= t->wait_deadline);
 			break;
+		case RT_WAIT_VFORK:
+			break;
 		}
 		if (retry) {
 			size_t cur = r->current;
@@ -346,6 +416,41 @@ static void wake_threads(rt *r)
 			r->current = cur;
 		}
 	}
+}
+
+/* Free the threads that have exited and the processes that were reaped,
+ * so that a long-lived shell does not accumulate them. procs[0] (pid 1)
+ * stays: rt_run ends when it exits. */
+static void sweep(rt *r)
+{
+	size_t k = 0, cur = r->current;
+	for (size_t i = 0; i < r->nthreads; i++) {
+		rt_thread *t = r->threads[i];
+		if (t->exited) {
+			rt_sigpend_free(&t->sig);
+			free(t);
+			if (i < r->current)
+				cur--;
+			continue;
+		}
+		r->threads[k++] = t;
+	}
+	r->nthreads = k;
+	r->current = k && cur < k ? cur : 0;
+	k = 1;
+	for (size_t i = 1; i < r->nprocs; i++) {
+		rt_proc *p = r->procs[i];
+		int has_thread = 0;
+		for (size_t j = 0; j < r->nthreads && !has_thread; j++)
+			has_thread = r->threads[j]->proc == p;
+		if (p->exited && p->reaped && !has_thread) {
+			proc_free(p);
+			continue;
+		}
+		r->procs[k++] = p;
+	}
+	if (r->nprocs)
+		r->nprocs = k;
 }
 
 static int runnable(const rt_thread *t)
@@ -396,9 +501,11 @@ int rt_run(rt *r, uint64_t budget)
 	for (;;) {
 		if (init_exited(r))
 			return RT_EXITED;
+		tty_service(r);
 		wake_threads(r);
 		if (init_exited(r))
 			return RT_EXITED;
+		sweep(r);
 		/* Round robin from the thread after the current one. */
 		rt_thread *t = NULL;
 		for (size_t k = 1; k <= r->nthreads; k++) {
@@ -443,6 +550,9 @@ void rt_wait_info(rt *r, uint64_t *deadline, int *host_io)
 		if (t->wait == RT_WAIT_FD || t->wait == RT_WAIT_POLL)
 			*host_io = 1;
 	}
+	/* A terminal's keys matter even when no one reads: ^C. */
+	if (tty_wants_input(r))
+		*host_io = 1;
 	/* Files whose readiness changes by itself (a timerfd expiring) wake
 	 * whoever polls them: the host must come back by then. */
 	for (size_t i = 0; i < r->nprocs; i++) {

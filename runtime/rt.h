@@ -64,6 +64,11 @@ typedef struct rt_proc {
 	uint64_t auxv[64];        /* copy of the auxv, for /proc/self/auxv */
 	size_t auxv_len;          /* in bytes */
 	struct { uint64_t cur, max; } rlimit[16];
+	int nice;                 /* -20..19 */
+	unsigned membarrier_reg;  /* MEMBARRIER_CMD_REGISTER_* done */
+	int exit_signal;          /* sent to the parent at exit (SIGCHLD, or 0) */
+	int in_vfork;             /* a vfork child that has not yet exec'd or exited */
+	int execed;               /* has exec'd since its fork (setpgid: EACCES) */
 	int exited;               /* all threads gone (a zombie until reaped) */
 	int reaped;               /* its parent collected the status */
 	int exit_status;          /* wait status, as wait4 encodes it */
@@ -83,6 +88,7 @@ enum rt_wait_kind {
 	RT_WAIT_FUTEX,    /* on wait_addr, or until wait_deadline if nonzero */
 	RT_WAIT_CHILD,
 	RT_WAIT_SIGNAL,   /* rt_sigsuspend / pause */
+	RT_WAIT_VFORK,    /* until the vfork child wait_addr (a pid) execs or exits */
 };
 
 typedef struct rt_thread {
@@ -210,7 +216,17 @@ void rt_wait_info(rt *r, uint64_t *deadline, int *host_io);
 /* Exit status of pid 1 as a shell reports it: code, or 128+signal. */
 int rt_exit_code(const rt *r);
 
-/* Terminate a process with a wait status (exit code << 8, or signal). */
+/* Terminate a process with a wait status (exit code << 8, or signal): its
+ * memory and descriptors go, its children pass to pid 1, its parent gets
+ * its exit signal; it stays a zombie until reaped. */
 void rt_proc_exit(rt_proc *p, int wait_status);
+
+/* clone: add a new thread, of t->proc or, when np is non-NULL, of np, a
+ * new process (which the runtime then owns, and frees on failure). Gives
+ * the thread (and np) a fresh id and returns it, or -ENOMEM. */
+int rt_add_thread(rt *r, rt_thread *t, rt_proc *np);
+
+/* The live process with this pid, or NULL. */
+rt_proc *rt_find_proc(rt *r, int pid);
 
 #endif

@@ -14,6 +14,7 @@
 #include "interp.h"
 #include "vfs.h"
 #include "fd.h"
+#include "tty.h"
 
 #define IS_DIR(n) LX_S_ISTYPE((n)->mode, LX_S_IFDIR)
 #define IS_REG(n) LX_S_ISTYPE((n)->mode, LX_S_IFREG)
@@ -86,8 +87,8 @@ static long block_on(rt_thread *t, int fd, int events)
 	return -RT_EBLOCK;
 }
 
-/* The node a *at() lookup starts from. */
-static int start_node(rt_thread *t, int dirfd, const char *path, int flags,
+/* The node a *at() lookup starts from (borrowed). */
+int sys_at_start(rt_thread *t, int dirfd, const char *path, int flags,
 		      struct vfs_node **out)
 {
 	rt_proc *p = t->proc;
@@ -120,7 +121,7 @@ static int lookup_at(rt_thread *t, int dirfd, const char *path, int flags,
 	memset(lp, 0, sizeof *lp);
 	if (!path[0] && !(flags & VFS_EMPTY))
 		return -LX_ENOENT;
-	int r = start_node(t, dirfd, path, flags, &start);
+	int r = sys_at_start(t, dirfd, path, flags, &start);
 	if (r < 0)
 		return r;
 	return vfs_lookup(t->proc, start, path, flags, lp);
@@ -969,7 +970,7 @@ static long tty_ioctl(rt_thread *t, fd_file *f, uint32_t cmd, uint64_t arg)
 		if (mem_read(m, arg, &tio, sizeof tio) < 0)
 			return -LX_EFAULT;
 		if (cmd == LX_TCSETSF)
-			vfs_console_flush_input(p);
+			tty_flush_input(p);
 		c->termios = tio;
 		c->termios_gen++;
 		return 0;
@@ -987,7 +988,7 @@ static long tty_ioctl(rt_thread *t, fd_file *f, uint32_t cmd, uint64_t arg)
 		if (mem_read(m, arg, &t2, sizeof t2) < 0)
 			return -LX_EFAULT;
 		if (cmd == LX_TCSETSF2)
-			vfs_console_flush_input(p);
+			tty_flush_input(p);
 		memcpy(&c->termios, &t2, sizeof c->termios);
 		c->termios_gen++;
 		return 0;
@@ -1031,7 +1032,7 @@ static long tty_ioctl(rt_thread *t, fd_file *f, uint32_t cmd, uint64_t arg)
 		if (arg > LX_TCIOFLUSH)
 			return -LX_EINVAL;
 		if (arg != LX_TCOFLUSH)
-			vfs_console_flush_input(p);
+			tty_flush_input(p);
 		return 0;
 	case LX_TIOCOUTQ:
 		v = 0;

@@ -276,6 +276,98 @@ int64_t sys_sched_yield(rt_thread *t, const uint64_t a[6])
 	return 0;
 }
 
+/* Nice values. Lowering one needs CAP_SYS_NICE or RLIMIT_NICE, and a
+ * container gets neither (Docker's default capabilities leave it out). */
+enum { PRIO_PROCESS_W = 0, PRIO_PGRP_W = 1, PRIO_USER_W = 2 };
+
+static int prio_matches(const rt_thread *t, const rt_proc *q, int which, int who)
+{
+	const rt_proc *p = t->proc;
+	if (q->exited)
+		return 0;
+	switch (which) {
+	case PRIO_PROCESS_W: return q->pid == (who ? who : p->pid);
+	case PRIO_PGRP_W: return q->pgid == (who ? who : p->pgid);
+	case PRIO_USER_W: return q->uid == (uint32_t)(who ? who : (int)p->euid);
+	}
+	return 0;
+}
+
+int64_t sys_getpriority(rt_thread *t, const uint64_t a[6])
+{
+	rt *r = t->proc->rt;
+	int which = (int)a[0], who = (int)a[1];
+	if (which < PRIO_PROCESS_W || which > PRIO_USER_W)
+		return -LX_EINVAL;
+	int best = 0; /* the kernel's form: 20 - nice, 1..40 */
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (prio_matches(t, r->procs[i], which, who) && 20 - r->procs[i]->nice > best)
+			best = 20 - r->procs[i]->nice;
+	return best ? best : -LX_ESRCH;
+}
+
+int64_t sys_setpriority(rt_thread *t, const uint64_t a[6])
+{
+	rt *r = t->proc->rt;
+	int which = (int)a[0], who = (int)a[1], nice = (int)a[2];
+	if (which < PRIO_PROCESS_W || which > PRIO_USER_W)
+		return -LX_EINVAL;
+	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+	int found = 0, err = 0;
+	for (size_t i = 0; i < r->nprocs; i++) {
+		rt_proc *q = r->procs[i];
+		if (!prio_matches(t, q, which, who))
+			continue;
+		found = 1;
+		if (t->proc->euid && q->uid != t->proc->euid)
+			err = -LX_EPERM;
+		else if (nice < q->nice)
+			err = -LX_EACCES;
+		else
+			q->nice = nice;
+	}
+	return !found ? -LX_ESRCH : err;
+}
+
+/* membarrier: the guest's threads run one at a time on one hart, and a
+ * switch between them is a full barrier, so every barrier has already
+ * happened when the call is made. What is left is Linux's bookkeeping: the
+ * commands it knows, and the registration the private ones require. */
+enum {
+	MB_QUERY = 0, MB_GLOBAL = 1, MB_GLOBAL_EXP = 2, MB_REG_GLOBAL_EXP = 4,
+	MB_PRIV_EXP = 8, MB_REG_PRIV_EXP = 16, MB_PRIV_EXP_SYNC = 32,
+	MB_REG_PRIV_EXP_SYNC = 64, MB_PRIV_EXP_RSEQ = 128, MB_REG_PRIV_EXP_RSEQ = 256,
+	MB_ALL = 511,
+};
+
+int64_t sys_membarrier(rt_thread *t, const uint64_t a[6])
+{
+	rt_proc *p = t->proc;
+	int cmd = (int)a[0];
+	unsigned flags = (unsigned)a[1];
+	if (flags && !(cmd == MB_PRIV_EXP_RSEQ && flags == 1)) /* FLAG_CPU */
+		return -LX_EINVAL;
+	switch (cmd) {
+	case MB_QUERY:
+		return MB_ALL;
+	case MB_GLOBAL:
+	case MB_GLOBAL_EXP:
+		return 0;
+	case MB_REG_GLOBAL_EXP:
+	case MB_REG_PRIV_EXP:
+	case MB_REG_PRIV_EXP_SYNC:
+	case MB_REG_PRIV_EXP_RSEQ:
+		p->membarrier_reg |= (unsigned)cmd;
+		return 0;
+	case MB_PRIV_EXP:
+	case MB_PRIV_EXP_SYNC:
+	case MB_PRIV_EXP_RSEQ:
+		/* Each needs its registration, which is the command's bit * 2. */
+		return (p->membarrier_reg & ((unsigned)cmd << 1)) ? 0 : -LX_EPERM;
+	}
+	return -LX_EINVAL;
+}
+
 /* The guest sees one CPU: the runtime runs one hart at a time. */
 int64_t sys_sched_getaffinity(rt_thread *t, const uint64_t a[6])
 {
@@ -431,15 +523,30 @@ static rt_proc *proc_by_pid(rt_thread *t, int pid)
 
 int64_t sys_setpgid(rt_thread *t, const uint64_t a[6])
 {
-	rt_proc *p = proc_by_pid(t, (int)a[0]);
+	rt_proc *self = t->proc, *p = proc_by_pid(t, (int)a[0]);
+	rt *r = self->rt;
 	int pgid = (int)a[1];
 	if (pgid < 0)
 		return -LX_EINVAL;
-	if (!p)
+	/* The caller or one of its children, not yet exec'd, same session. */
+	if (!p || (p != self && p->ppid != self->pid))
 		return -LX_ESRCH;
-	if (p->sid == p->pid)
-		return p->pgid == (pgid ? pgid : p->pid) ? 0 : -LX_EPERM;
-	p->pgid = pgid ? pgid : p->pid;
+	if (p != self && p->execed)
+		return -LX_EACCES;
+	if (p->sid != self->sid || p->sid == p->pid)
+		return -LX_EPERM;
+	if (!pgid)
+		pgid = p->pid;
+	/* Joining a group: it must exist in the same session. */
+	if (pgid != p->pid) {
+		int found = 0;
+		for (size_t i = 0; i < r->nprocs && !found; i++)
+			found = r->procs[i]->pgid == pgid && !r->procs[i]->exited &&
+				r->procs[i]->sid == self->sid;
+		if (!found)
+			return -LX_EPERM;
+	}
+	p->pgid = pgid;
 	return 0;
 }
 

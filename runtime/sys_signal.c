@@ -34,7 +34,7 @@ int64_t sys_kill(rt_thread *t, const uint64_t a[6])
 			continue;
 		int match = pid > 0 ? p->pid == pid
 			  : pid == 0 ? p->pgid == t->proc->pgid
-			  : pid == -1 ? p->pid != 1 || p == t->proc
+			  : pid == -1 ? p->pid != 1 && p != t->proc
 			  : p->pgid == -pid;
 		if (!match)
 			continue;

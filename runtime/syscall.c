@@ -224,6 +224,10 @@ static void put_arg(line *l, const rv_mem *m, char kind, uint64_t v,
 		break;
 	case 's': {
 		char s[256];
+		if (!m) { /* the process is gone (exit) */
+			put(l, "0x%llx", (unsigned long long)v);
+			break;
+		}
 		long k = mem_read_str(m, v, s, sizeof s);
 		if (k >= 0)
 			put(l, "\"%s\"", s);
@@ -248,6 +252,8 @@ static void put_arg(line *l, const rv_mem *m, char kind, uint64_t v,
 	}
 }
 
+#define STRACE_UNFINISHED INT64_MIN
+
 static void strace_line(rt_thread *t, long nr, const uint64_t a[6], int64_t ret)
 {
 	rt *r = t->proc->rt;
@@ -266,6 +272,8 @@ static void strace_line(rt_thread *t, long nr, const uint64_t a[6], int64_t ret)
 	}
 	if (ret == -RT_EBLOCK) {
 		put(&l, ") = ? <blocked>");
+	} else if (ret == STRACE_UNFINISHED) {
+		put(&l, ") ...");
 	} else if (ret < 0 && ret >= -4095) {
 		int e = (int)-ret;
 		const char *en = lx_errname(e);
@@ -307,6 +315,11 @@ void syscall_dispatch(rt_thread *t)
 	const uint64_t a[6] = { c->x[10], c->x[11], c->x[12],
 				c->x[13], c->x[14], c->x[15] };
 	uint64_t pc = c->pc;
+	/* A successful exec replaces the memory the arguments are in: show
+	 * them now. */
+	int is_exec = nr == 221 || nr == 281;
+	if (is_exec && t->proc->rt->opt.strace)
+		strace_line(t, nr, a, STRACE_UNFINISHED);
 	int64_t ret = dispatch(t, nr, a);
 	t->restarting = 0;
 	/* A blocked call stays on the ecall and runs again when the thread
@@ -314,8 +327,13 @@ void syscall_dispatch(rt_thread *t)
 	if (ret == -RT_EBLOCK)
 		return;
 	t->wait_deadline = 0; /* done: a stale deadline must not wake the host */
-	if (t->proc->rt->opt.strace)
-		strace_line(t, nr, a, ret);
+	if (t->proc->rt->opt.strace) {
+		if (is_exec && ret == 0)
+			rt_logf(t->proc->rt, "[%d] <... %s resumed>) = 0", t->tid,
+				syscall_name(nr));
+		else
+			strace_line(t, nr, a, ret);
+	}
 	/* exit, execve and rt_sigreturn set the whole state themselves. */
 	if (t->exited || c->pc != pc)
 		return;

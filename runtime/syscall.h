@@ -110,6 +110,8 @@
 	X(122, sched_setaffinity, "dup")       \
 	X(123, sched_getaffinity, "dup")       \
 	X(124, sched_yield, "")                \
+	X(140, setpriority, "ddd")             \
+	X(141, getpriority, "dd")              \
 	X(144, setgid, "d")                    \
 	X(146, setuid, "d")                    \
 	X(147, setresuid, "ddd")               \
@@ -141,7 +143,15 @@
 	X(259, riscv_flush_icache, "xxx")      \
 	X(261, prlimit64, "ddpp")              \
 	X(278, getrandom, "Bux")               \
+	X(283, membarrier, "dxd")              \
 	X(293, rseq, "pudx")
+
+/* New processes and threads, and exec: sys_clone.c. */
+#define SYSCALLS_CLONE(X)                      \
+	X(220, clone, "xpppp")                 \
+	X(221, execve, "spp")                  \
+	X(281, execveat, "fsppx")              \
+	X(435, clone3, "pu")
 
 /* Signals: sys_signal.c. */
 #define SYSCALLS_SIGNAL(X)                     \
@@ -174,8 +184,15 @@
 	SYSCALLS_MEM(X)                        \
 	SYSCALLS_TIME(X)                       \
 	SYSCALLS_PROC(X)                       \
+	SYSCALLS_CLONE(X)                      \
 	SYSCALLS_SIGNAL(X)                     \
 	SYSCALLS_EVENT(X)
+
+/* The node a *at() call's path starts from (sys_fs.c): the root, the cwd
+ * or dirfd's directory (borrowed). */
+struct vfs_node;
+int sys_at_start(rt_thread *t, int dirfd, const char *path, int flags,
+		 struct vfs_node **out);
 
 #define X(nr, name, args) int64_t sys_##name(rt_thread *t, const uint64_t a[6]);
 SYSCALLS(X)

@@ -609,14 +609,25 @@ int vfs_lookup(rt_proc *p, struct vfs_node *start, const char *path,
 int vfs_load_file(rt_proc *p, const char *path, const uint8_t **data,
 		  size_t *len, char **abspath)
 {
-	struct vfs *v = p->rt->vfs;
+	struct vfs_node *start = p->cwd ? p->cwd : p->rt->vfs->root;
+	return vfs_load_file_at(p, start, path, VFS_FOLLOW | VFS_EXIST, data, len,
+				abspath);
+}
+
+int vfs_load_file_at(rt_proc *p, struct vfs_node *start, const char *path,
+		     int flags, const uint8_t **data, size_t *len, char **abspath)
+{
 	struct vfs_path lp;
-	struct vfs_node *start = p->cwd ? p->cwd : v->root;
-	int r = vfs_lookup(p, start, path, VFS_FOLLOW | VFS_EXIST, &lp);
+	int r = vfs_lookup(p, start, path, flags | VFS_EXIST, &lp);
 	if (r < 0)
 		return r;
-	struct vfs_node *n = lp.node;
-	if (!IS_REG(n) || n->proc)
+	/* ".", "/" and AT_EMPTY_PATH's "" come back as dir. */
+	struct vfs_node *n = lp.node ? lp.node : lp.dir;
+	if (!n)
+		r = -LX_EACCES;
+	else if (IS_LNK(n) && !(flags & VFS_FOLLOW))
+		r = -LX_ELOOP;
+	else if (!IS_REG(n) || n->proc)
 		r = -LX_EACCES;
 	else
 		r = vfs_permission(p, n, LX_X_OK, 0);
@@ -1190,6 +1201,7 @@ static void console_init(struct vfs_console *c)
 	memcpy(c->termios.c_cc, cc, sizeof cc);
 	c->ws.ws_row = 24;
 	c->ws.ws_col = 80;
+	c->eof_after = -1;
 }
 
 struct vfs *vfs_new(const uint8_t *tar, size_t len, const char *tarname,

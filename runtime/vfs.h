@@ -103,10 +103,18 @@ struct vfs_console {
 	unsigned termios_gen;
 	struct lx_winsize ws;    /* set by TIOCSWINSZ; used when the host has none */
 	int pgrp, sid;           /* foreground process group, session (0 = unset) */
-	/* Host stdin: bytes read ahead by poll (so it can say "readable"). */
+	/* Bytes a read can take: host stdin read ahead by poll (so it can say
+	 * "readable"), or with the line discipline the cooked input. */
 	uint8_t in[4096];
 	size_t inlen, inpos;
 	int in_eof;              /* the host returned 0: deliver one EOF */
+	/* The line discipline (tty.c), on when the host's stdin is a raw
+	 * terminal. */
+	int ldisc;
+	uint8_t line[4096];      /* canonical mode: the line being edited */
+	size_t linelen;
+	int lnext;               /* the next byte is taken literally (^V) */
+	long eof_after;          /* ^D: queued bytes before an EOF, or -1 */
 };
 
 struct vfs {
@@ -186,6 +194,10 @@ char *vfs_node_path(struct vfs_node *n);
  * path. 0 or -ENOENT/-ENOTDIR/-EACCES/-ELOOP/-ENAMETOOLONG. */
 int vfs_load_file(rt_proc *p, const char *path, const uint8_t **data,
 		  size_t *len, char **abspath);
+/* The same from `start` with lookup flags (execveat: VFS_EMPTY, no
+ * VFS_FOLLOW for AT_SYMLINK_NOFOLLOW, which then fails with ELOOP). */
+int vfs_load_file_at(rt_proc *p, struct vfs_node *start, const char *path,
+		     int flags, const uint8_t **data, size_t *len, char **abspath);
 
 /* ---- changing the tree (permissions checked here, against p) ---- */
 

@@ -1,7 +1,7 @@
 /* /dev as in a container: null, zero, full, random, urandom, tty, the
  * console (/dev/pts/0, standing for the host's terminal), /dev/shm, and the
- * stdin/stdout/stderr/fd links into /proc/self/fd. Also the console's I/O:
- * the host's stdin read ahead so that poll can tell it is readable. */
+ * stdin/stdout/stderr/fd links into /proc/self/fd. The console's I/O is in
+ * tty.c. */
 #include <string.h>
 #include "vfs.h"
 #include "fd.h"
@@ -114,77 +114,4 @@ long vfs_dev_write(rt_proc *p, struct vfs_node *n, const void *buf, size_t len)
 		return (long)len;
 	}
 	return -LX_ENXIO;
-}
-
-/* ---- the console: the host's stdio ---- */
-
-static struct vfs_console *con_of(rt_proc *p)
-{
-	return &p->rt->vfs->con;
-}
-
-long vfs_console_read(rt_proc *p, void *buf, size_t n)
-{
-	struct vfs_console *c = con_of(p);
-	if (n == 0)
-		return 0;
-	if (c->inpos < c->inlen) {
-		size_t k = c->inlen - c->inpos;
-		if (k > n)
-			k = n;
-		memcpy(buf, c->in + c->inpos, k);
-		c->inpos += k;
-		if (c->inpos == c->inlen)
-			c->inpos = c->inlen = 0;
-		return (long)k;
-	}
-	if (c->in_eof) {
-		c->in_eof = 0;
-		return 0;
-	}
-	if (!p->rt->host.read)
-		return 0;
-	long r = p->rt->host.read(0, buf, n);
-	if (r < 0 && r != -LX_EAGAIN && r != -LX_EINTR)
-		return r == -LX_EIO ? r : 0;
-	return r;
-}
-
-int vfs_console_poll_in(rt_proc *p)
-{
-	struct vfs_console *c = con_of(p);
-	if (c->inpos < c->inlen || c->in_eof)
-		return 1;
-	if (!p->rt->host.read)
-		return 1; /* no host: reads say EOF */
-	long r = p->rt->host.read(0, c->in, sizeof c->in);
-	if (r > 0) {
-		c->inpos = 0;
-		c->inlen = (size_t)r;
-		return 1;
-	}
-	if (r == -LX_EAGAIN || r == -LX_EINTR)
-		return 0;
-	c->in_eof = 1;
-	return 1;
-}
-
-long vfs_console_nread(rt_proc *p)
-{
-	struct vfs_console *c = con_of(p);
-	vfs_console_poll_in(p);
-	return (long)(c->inlen - c->inpos);
-}
-
-void vfs_console_flush_input(rt_proc *p)
-{
-	struct vfs_console *c = con_of(p);
-	c->inpos = c->inlen = 0;
-}
-
-long vfs_console_write(rt_proc *p, int host_fd, const void *buf, size_t n)
-{
-	if (!p->rt->host.write)
-		return (long)n;
-	return p->rt->host.write(host_fd, buf, n);
 }

@@ -465,7 +465,7 @@ static void gen_stat(rt_proc *p, rt_proc *tp, struct sbuf *b)
 	sb_printf(b, "%d (%s) %c %d %d %d %d %d %u %lu %lu %lu %lu %lu %lu %ld %ld %ld %ld %d %d %llu %llu %llu %llu",
 		  tp->pid, comm_of(tp, comm), state, tp->ppid, tp->pgid, tp->sid,
 		  con->present ? 34816 : 0, con->present && con->pgrp ? con->pgrp : -1,
-		  0x400000u, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0L, 0L, 20L, 0L, nt, 0,
+		  0x400000u, 0UL, 0UL, 0UL, 0UL, 0UL, 0UL, 0L, 0L, 20L + tp->nice, (long)tp->nice, nt, 0,
 		  (unsigned long long)start, (unsigned long long)vsz,
 		  (unsigned long long)(vsz / 4096), (unsigned long long)UINT64_MAX);
 	sb_printf(b, " %llu %llu %llu 0 0 %llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 %llu %llu %llu 0 0 0 0 %d\n",

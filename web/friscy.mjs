@@ -2,7 +2,7 @@
 // WebAssembly (runtime.wasm, with Emscripten's glue runtime.mjs beside this
 // file). An ES module for node and, later, browsers:
 //
-//   import { run } from './friscy.mjs';
+//   import { run, start } from './friscy.mjs';
 //   const code = await run({ rootfs, argv: ['/bin/sh', '-c', 'echo hi'],
 //                            stdout: bytes => ..., stderr: bytes => ... });
 //
@@ -378,8 +378,12 @@ const nextTick = typeof setImmediate == 'function'
 
 // ---- running ----
 
-// Run one program; resolves to its exit status as a shell reports it
-// (code, or 128+signal). Options (all optional but argv / program):
+// Start one program. Resolves, once the guest is running, to a session:
+//   exited      a promise of its exit status as a shell reports it (code,
+//               or 128+signal)
+//   resize()    the terminal changed size: the guest gets SIGWINCH (and
+//               reads the new size from options.winsize)
+// Options (all optional but argv / program):
 //   argv        [program, ...args]: argv[0] is the program's path
 //   program     the path if argv[0] should differ
 //   rootfs      the root filesystem tar (Uint8Array); without it,
@@ -390,9 +394,11 @@ const nextTick = typeof setImmediate == 'function'
 //   stdout, stderr  a function(bytes), a writable stream, or (node) a
 //               file descriptor; log (runtime messages, --strace) goes to
 //               stderr
-//   isatty(fd), winsize(fd) -> {rows, cols} | null: the terminal, if any
+//   isatty(fd), winsize(fd) -> {rows, cols} | null: the terminal, if any.
+//               A terminal on fd 0 sends raw keystrokes: the runtime is its
+//               line discipline (echo, line editing, ^C -> SIGINT)
 //   strace, trace, memoryMiB, budget, wasm: {module | bytes | url}
-export async function run(options) {
+export async function start(options) {
 	const o = options || {};
 	const argv = o.argv || [o.program];
 	const program = o.program || argv[0];
@@ -401,8 +407,11 @@ export async function run(options) {
 	const input = makeInput(o.stdin);
 	const stdout = makeSink(o.stdout, 'stdout');
 	const stderr = makeSink(o.stderr, 'stderr');
+	const rawTerminal = !!(o.isatty && o.isatty(0) && o.isatty(2));
+	const eol = encoder.encode(rawTerminal ? '\r\n' : '\n');
 	const log = line => {
-		stderr(encoder.encode(line + '\n'));
+		stderr(encoder.encode(line));
+		stderr(eol);
 	};
 	const mono = IN_NODE ? () => Number(process.hrtime.bigint()) / 1e6 : () => performance.now();
 	const host = {
@@ -425,11 +434,11 @@ export async function run(options) {
 		},
 		log: bytes => {
 			stderr(bytes);
-			stderr(encoder.encode('\n'));
+			stderr(eol);
 		},
 	};
 
-	const M = await instantiate(host, o.wasm, line => log(line));
+	const M = await instantiate(host, o.wasm, log);
 	const [tar, tarLen] = place(M, o.rootfs);
 	const flags = (o.strace ? FLAG_STRACE : 0) | (o.trace ? FLAG_TRACE : 0);
 	const r = M._friscy_new(tar, tarLen, cstring(M, o.rootfsName || 'rootfs.tar'), flags,
@@ -444,11 +453,25 @@ export async function run(options) {
 				  strings(M, env), env.length, cstring(M, o.cwd));
 	if (e)
 		throw new FriscyError(errorText(M));
-	try {
-		return await loop(M, r, input, o.budget || DEFAULT_BUDGET);
-	} finally {
+	let done = false;
+	const exited = loop(M, r, input, o.budget || DEFAULT_BUDGET).finally(() => {
+		done = true;
 		input.close();
-	}
+	});
+	return {
+		exited,
+		resize() {
+			if (!done) {
+				M._friscy_winch(r);
+				input.changed(); // wake the loop: the guest has a signal
+			}
+		},
+	};
+}
+
+// Run one program (see start); resolves to its exit status.
+export async function run(options) {
+	return (await start(options)).exited;
 }
 
 async function loop(M, r, input, budget) {
@@ -645,12 +668,32 @@ export async function main(args) {
 			// it by its name.
 			o.programBytes = hostFile(o.argv[0], 'program', true);
 		}
-		code = await run({
-			// Node's stream, not reads of fd 0 in the thread pool: a read
-			// blocked there would hold up the exit until input came.
-			...o, stdin: () => process.stdin, stdout, stderr,
-			isatty: fd => node.tty.isatty(fd), winsize,
-		});
+		// A terminal on stdin goes raw for the run: the runtime's line
+		// discipline edits, echoes, and makes ^C the guest's SIGINT.
+		const raw = node.tty.isatty(0) && process.stdin.setRawMode;
+		if (raw)
+			process.stdin.setRawMode(true);
+		try {
+			const session = await start({
+				// Node's stream, not reads of fd 0 in the thread pool: a
+				// read blocked there would hold up the exit until input came.
+				...o, stdin: () => process.stdin, stdout, stderr,
+				isatty: fd => node.tty.isatty(fd), winsize,
+			});
+			const onResize = () => session.resize();
+			const tty = node.tty.isatty(1) ? process.stdout : node.tty.isatty(2) ? process.stderr : null;
+			if (tty)
+				tty.on('resize', onResize);
+			try {
+				code = await session.exited;
+			} finally {
+				if (tty)
+					tty.off('resize', onResize);
+			}
+		} finally {
+			if (raw)
+				process.stdin.setRawMode(false);
+		}
 	} catch (e) {
 		if (e instanceof FriscyError) {
 			say(`friscy: ${e.message}\n`);

@@ -23,13 +23,13 @@ FIXTURE = os.path.join(HERE, "fixture")
 CASES = os.path.join(HERE, "cases.txt")
 GUEST_ENV = [("PATH", "/bin:/sbin:/usr/bin:/usr/sbin"), ("HOME", "/root"), ("TZ", "UTC0")]
 HOST_SCRATCH = "/tmp/friscy-bb*"  # what a case may create under qemu (on the host)
-USAGE = """usage: tests/busybox/run.sh [--qemu-only] [--fork] [--list] [N...]
+USAGE = """usage: tests/busybox/run.sh [--qemu-only] [--no-fork] [--list] [N...]
   N            case numbers (as printed, 1-based), default all
   --qemu-only  run only qemu, twice, and check each case is deterministic
                (automatic when the runner is not there; runs fork: cases too,
                skips exec: ones)
-  --fork       also run the fork: and exec: cases against the runner
-               (or BUSYBOX_FORK=1)
+  --no-fork    skip the fork: and exec: cases (or BUSYBOX_FORK=0), for a
+               runner without fork
   --list       print the numbered cases and exit"""
 
 
@@ -156,14 +156,14 @@ def clean_host_scratch():
 
 def main(argv):
     qemu_only = False
-    with_fork = os.environ.get("BUSYBOX_FORK") == "1"
+    with_fork = os.environ.get("BUSYBOX_FORK") != "0"
     nums = []
     cases = load_cases()
     for a in argv:
         if a == "--qemu-only":
             qemu_only = True
-        elif a == "--fork":
-            with_fork = True
+        elif a == "--no-fork":
+            with_fork = False
         elif a == "--list":
             for c in cases:
                 print("%s %s" % (c.name, c.line))
@@ -211,10 +211,10 @@ def main(argv):
         label = "%s %s" % (c.name, c.command)
         if c.exec_ and qemu_only:
             rep.skip(label, "needs exec, and qemu -L runs exec'd programs from the host: "
-                     "checked against its out=/exit= only with the runner and --fork")
+                     "checked against its out=/exit= only with the runner")
             continue
         if c.fork and not qemu_only and not with_fork:
-            rep.skip(label, "needs fork%s (run with --fork once the runtime has it)"
+            rep.skip(label, "needs fork%s (--no-fork)"
                      % ("/exec" if c.exec_ else ""))
             continue
         if c.exec_:

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/busybox/run.sh - busybox applets: qemu-riscv64 vs a friscy runner.
 #
-# Usage: tests/busybox/run.sh [--qemu-only] [--fork] [--list] [N...]
+# Usage: tests/busybox/run.sh [--qemu-only] [--no-fork] [--list] [N...]
 #
 # Builds build/tests/busybox/image.tar = build/images/busybox.tar plus
 # tests/busybox/fixture/ (and a few generated binary fixtures) at /fixture,
@@ -14,8 +14,8 @@
 # (PROG is /bin/busybox unless the case names a path) and stdout, stderr and
 # exit status are compared.  One line per case, then
 # "N passed, M failed[, K skipped]"; exit status 1 if anything failed.
-# Cases marked fork: or exec: are skipped (counted) unless --fork or
-# BUSYBOX_FORK=1; exec: cases are compared with their own out=/exit=
+# Cases marked fork: or exec: are skipped (counted) with --no-fork or
+# BUSYBOX_FORK=0; exec: cases are compared with their own out=/exit=
 # (qemu -L would exec host programs).  Without the runner (or with
 # --qemu-only) each case runs twice under qemu and must be deterministic;
 # fork: cases are included then, exec: ones skipped.

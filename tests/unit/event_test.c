@@ -202,6 +202,14 @@ void rt_signal_thread(rt_thread *t, int sig)
 	(void)sig;
 }
 
+int rt_signal_proc_info(rt_proc *p, int sig, const rt_siginfo *info)
+{
+	(void)p;
+	(void)sig;
+	(void)info;
+	return 0;
+}
+
 static void env_init(void)
 {
 	char err[256];

@@ -21,6 +21,7 @@
 #include "linux_abi.h"
 #include "vfs.h"
 #include "fd.h"
+#include "tty.h"
 
 /* ---- checking ---- */
 
@@ -250,6 +251,14 @@ void rt_signal_thread(rt_thread *t, int sig)
 {
 	(void)t;
 	last_signal = sig;
+}
+
+int rt_signal_proc_info(rt_proc *p, int sig, const rt_siginfo *info)
+{
+	(void)p;
+	(void)info;
+	last_signal = sig;
+	return 0;
 }
 
 static void env_init_tar(const uint8_t *tar, size_t len)
@@ -1939,6 +1948,86 @@ static void test_tty(void)
 	htty = 0;
 }
 
+/* The line discipline: a raw host terminal on stdin (tty.c). */
+static void test_ldisc(void)
+{
+	htty = 7;
+	env_init();
+	char buf[64];
+	/* Canonical: erase, CR -> NL, echo with NL -> CR NL. */
+	hin = "ab\x7f" "c\r";
+	hinlen = 5;
+	EQ(xread(0, buf, sizeof buf), 3);
+	CHECK(!memcmp(buf, "ac\n", 3));
+	EQ(houtlen[1], 8);
+	CHECK(!memcmp(hout[1], "ab\b \bc\r\n", 8));
+	/* An incomplete line is not readable yet; its end makes it so. */
+	houtlen[1] = 0;
+	hin = "xy";
+	hinlen = 2;
+	hinpos = 0;
+	EQ(xread(0, buf, sizeof buf), -RT_EBLOCK);
+	hin = "z\n";
+	hinlen = 2;
+	hinpos = 0;
+	EQ(xread(0, buf, sizeof buf), 4);
+	CHECK(!memcmp(buf, "xyz\n", 4));
+	/* One line per read; ^U kills, ^W erases a word. */
+	hin = "one\ntwo\nkill\x15" "a b\x17" "c\n";
+	hinlen = 19;
+	hinpos = 0;
+	EQ(xread(0, buf, sizeof buf), 4);
+	EQ(xread(0, buf, sizeof buf), 4);
+	EQ(xread(0, buf, sizeof buf), 4);
+	CHECK(!memcmp(buf, "a c\n", 4));
+	/* ^D: the partial line, then on an empty line end of file. */
+	hin = "pa\x04\x04";
+	hinlen = 4;
+	hinpos = 0;
+	EQ(xread(0, buf, sizeof buf), 2);
+	EQ(xread(0, buf, sizeof buf), 0);
+	/* ^C: SIGINT to the foreground group, pending input dropped, ^C echoed. */
+	houtlen[1] = 0;
+	hin = "lost\x03";
+	hinlen = 5;
+	hinpos = 0;
+	tty_service(&E.r);
+	EQ(last_signal, 2);
+	CHECK(houtlen[1] >= 2 && !memcmp(hout[1] + houtlen[1] - 2, "^C", 2));
+	EQ(xread(0, buf, sizeof buf), -RT_EBLOCK);
+	/* Raw mode (no ICANON, ISIG, ECHO, ICRNL, OPOST): bytes as typed. */
+	uint64_t g = galloc(64);
+	EQ(SYS(ioctl, 0, LX_TCGETS, g), 0);
+	struct lx_termios tio;
+	memcpy(&tio, H(g), sizeof tio);
+	struct lx_termios cooked = tio;
+	tio.c_lflag &= ~(uint32_t)(LX_ICANON | LX_ISIG | LX_ECHO);
+	tio.c_iflag &= ~(uint32_t)LX_ICRNL;
+	tio.c_oflag &= ~(uint32_t)LX_OPOST;
+	memcpy(H(g), &tio, sizeof tio);
+	EQ(SYS(ioctl, 0, LX_TCSETS, g), 0);
+	houtlen[1] = 0;
+	last_signal = 0;
+	hin = "\x03\r";
+	hinlen = 2;
+	hinpos = 0;
+	EQ(xread(0, buf, sizeof buf), 2);
+	CHECK(!memcmp(buf, "\x03\r", 2));
+	EQ(last_signal, 0);
+	EQ(houtlen[1], 0);
+	EQ(xwrite(1, "a\n"), 2);
+	CHECK(houtlen[1] == 2 && !memcmp(hout[1], "a\n", 2));
+	/* VMIN 0, VTIME 0: a read returns at once. */
+	tio.c_cc[LX_VMIN] = 0;
+	memcpy(H(g), &tio, sizeof tio);
+	EQ(SYS(ioctl, 0, LX_TCSETS, g), 0);
+	EQ(xread(0, buf, sizeof buf), 0);
+	memcpy(H(g), &cooked, sizeof cooked);
+	EQ(SYS(ioctl, 0, LX_TCSETS, g), 0);
+	env_fini();
+	htty = 0;
+}
+
 static void test_dev(void)
 {
 	env_init();
@@ -2591,6 +2680,7 @@ int main(void)
 	test_poll();
 	test_stdio_streams();
 	test_tty();
+	test_ldisc();
 	test_dev();
 	test_proc();
 	test_fd_table();
