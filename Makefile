@@ -26,7 +26,7 @@ ASAN_OBJ    := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/main_n
 HEADERS     := $(wildcard include/*.h runtime/*.h)
 
 .PHONY: all deps demo test test-unit test-disasm test-diff test-busybox \
-	test-badinput test-asan bench clean images
+	test-badinput test-asan test-tty bench clean images
 all: $(BUILD)/bin/friscy
 
 # Installs missing Debian packages; a no-op when all are present.
@@ -106,6 +106,10 @@ test-asan: $(BUILD)/bin/friscy-asan images
 	FRISCY=$(BUILD)/bin/friscy-asan TIMEOUT=300 sh tests/diff/run.sh
 	FRISCY=$(BUILD)/bin/friscy-asan TIMEOUT=300 sh tests/busybox/run.sh
 
+# The native and node runners on a pty: raw mode, echo, ^C, resize.
+test-tty: $(BUILD)/bin/friscy web images
+	python3 tests/tty/run.py $(BUILD)
+
 test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 	sh tests/badinput/run.sh
 	FRISCY=$(BUILD)/bin/friscy-asan sh tests/badinput/run.sh
@@ -113,7 +117,7 @@ test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 # -k: every suite runs and reports, and make still fails if any failed.
 test: deps
 	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox test-asan \
-		test-web test-browser
+		test-web test-browser test-tty
 
 # The CPU benchmarks native, under qemu, and with friscy native and in wasm
 # (node), in one run; then the wasm build's size, start-up and fork+exec.

@@ -5,7 +5,8 @@
 #                    -O3, no assertions
 #   make web-debug   the same in $(BUILD)/web-debug/ with -sASSERTIONS=1
 #   make test-web    the differential, busybox and bad-input suites with
-#                    RUNNER="node $(BUILD)/web/friscy.mjs run"
+#                    RUNNER="node $(BUILD)/web/friscy.mjs run", and the
+#                    node host's own checks (tests/web/host_test.mjs)
 #   make test-web-debug  the same on the assertion build
 #   make page        the browser page in $(BUILD)/web/: index.html, page.mjs,
 #                    xterm.js (from npm), serve.mjs and busybox.tar
@@ -84,6 +85,7 @@ test-web: web images
 	RUNNER="$(WEB_RUNNER)" sh tests/diff/run.sh || fail=1; \
 	RUNNER="$(WEB_RUNNER)" sh tests/busybox/run.sh || fail=1; \
 	RUNNER="$(WEB_RUNNER)" sh tests/badinput/run.sh || fail=1; \
+	node tests/web/host_test.mjs $(BUILD) || fail=1; \
 	exit $$fail
 
 test-web-debug: web-debug images

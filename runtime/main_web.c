@@ -128,7 +128,7 @@ static char err[1024];
 
 EMSCRIPTEN_KEEPALIVE const char *friscy_error(void) { return err; }
 
-enum { FRISCY_STRACE = 1, FRISCY_TRACE = 2 };
+enum { FRISCY_STRACE = 1, FRISCY_TRACE = 2, FRISCY_HOST_ONLCR = 4 };
 
 /* tar (len bytes; NULL: an empty root) must stay allocated until
  * friscy_free. arena_mib 0: the runtime's default. */
@@ -138,6 +138,7 @@ EMSCRIPTEN_KEEPALIVE rt *friscy_new(const uint8_t *tar, size_t len, const char *
 	rt_options opt = {
 		.strace = !!(flags & FRISCY_STRACE),
 		.trace = !!(flags & FRISCY_TRACE),
+		.host_onlcr = !!(flags & FRISCY_HOST_ONLCR),
 		.arena_size = (uint64_t)arena_mib << 20,
 	};
 	err[0] = 0;

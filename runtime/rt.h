@@ -122,6 +122,9 @@ typedef struct rt_options {
 	int strace;               /* print each syscall to the host's stderr */
 	int trace;                /* pc and registers at every block boundary */
 	uint64_t arena_size;      /* bytes of guest address space per process */
+	/* The host's terminal turns NL into CR NL itself (node's raw mode
+	 * keeps ONLCR): the line discipline must not add a CR of its own. */
+	int host_onlcr;
 } rt_options;
 
 /* The host: the few things the runtime needs from outside. The native

@@ -40,7 +40,8 @@ static long out_bytes(rt *r, int fd, const uint8_t *buf, size_t n)
 {
 	struct vfs_console *c = con_of(r);
 	const struct lx_termios *tio = &c->termios;
-	if (!c->ldisc || !(tio->c_oflag & LX_OPOST) || !(tio->c_oflag & LX_ONLCR))
+	if (!c->ldisc || !(tio->c_oflag & LX_OPOST) || !(tio->c_oflag & LX_ONLCR) ||
+	    r->opt.host_onlcr)
 		return host_out(r, fd, buf, n);
 	size_t done = 0;
 	while (done < n) {

@@ -31,7 +31,7 @@ async function loadNodeModules() {
 
 // rt_status (runtime/rt.h); main_web.c checks these values.
 const RT_EXITED = 0, RT_YIELD = 2;
-const FLAG_STRACE = 1, FLAG_TRACE = 2;
+const FLAG_STRACE = 1, FLAG_TRACE = 2, FLAG_HOST_ONLCR = 4;
 const POLLIN = 0x1, POLLOUT = 0x4, POLLHUP = 0x10;
 const DEFAULT_BUDGET = 20_000_000; // instructions between visits to the event loop
 const DEFAULT_ARENA_MIB = 256;
@@ -397,6 +397,8 @@ const nextTick = typeof setImmediate == 'function'
 //   isatty(fd), winsize(fd) -> {rows, cols} | null: the terminal, if any.
 //               A terminal on fd 0 sends raw keystrokes: the runtime is its
 //               line discipline (echo, line editing, ^C -> SIGINT)
+//   hostOnlcr   the terminal turns NL into CR NL itself (node's raw mode):
+//               the runtime adds no CR
 //   strace, trace, memoryMiB, budget, wasm: {module | bytes | url}
 export async function start(options) {
 	const o = options || {};
@@ -407,7 +409,7 @@ export async function start(options) {
 	const input = makeInput(o.stdin);
 	const stdout = makeSink(o.stdout, 'stdout');
 	const stderr = makeSink(o.stderr, 'stderr');
-	const rawTerminal = !!(o.isatty && o.isatty(0) && o.isatty(2));
+	const rawTerminal = !!(o.isatty && o.isatty(0) && o.isatty(2)) && !o.hostOnlcr;
 	const eol = encoder.encode(rawTerminal ? '\r\n' : '\n');
 	const log = line => {
 		stderr(encoder.encode(line));
@@ -440,7 +442,8 @@ export async function start(options) {
 
 	const M = await instantiate(host, o.wasm, log);
 	const [tar, tarLen] = place(M, o.rootfs);
-	const flags = (o.strace ? FLAG_STRACE : 0) | (o.trace ? FLAG_TRACE : 0);
+	const flags = (o.strace ? FLAG_STRACE : 0) | (o.trace ? FLAG_TRACE : 0) |
+		(o.hostOnlcr ? FLAG_HOST_ONLCR : 0);
 	const r = M._friscy_new(tar, tarLen, cstring(M, o.rootfsName || 'rootfs.tar'), flags,
 				o.memoryMiB ?? DEFAULT_ARENA_MIB) >>> 0;
 	if (!r)
@@ -679,6 +682,8 @@ export async function main(args) {
 				// read blocked there would hold up the exit until input came.
 				...o, stdin: () => process.stdin, stdout, stderr,
 				isatty: fd => node.tty.isatty(fd), winsize,
+				// libuv's raw mode leaves the terminal's ONLCR on.
+				hostOnlcr: !!raw,
 			});
 			const onResize = () => session.resize();
 			const tty = node.tty.isatty(1) ? process.stdout : node.tty.isatty(2) ? process.stderr : null;
