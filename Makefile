@@ -27,7 +27,7 @@ HEADERS     := $(wildcard include/*.h runtime/*.h)
 
 .PHONY: all deps demo test test-unit test-disasm test-diff test-busybox \
 	test-badinput test-asan test-tty bench clean images
-all: $(BUILD)/bin/friscy
+all: $(BUILD)/bin/friscy $(BUILD)/bin/rv2wasm
 
 # Installs missing Debian packages; a no-op when all are present.
 deps:
@@ -40,6 +40,20 @@ $(BUILD)/native/%.o: runtime/%.c $(HEADERS)
 $(BUILD)/asan/%.o: runtime/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -O2 -g $(SANFLAGS) $(WARN) -c $< -o $@
+
+# rv2wasm, the ahead-of-time compiler (compiler/, docs/COMPILER.md): the
+# shared decoder, libelf, and Binaryen's C API.
+COMPILER_SRC := $(wildcard compiler/*.c) runtime/decode.c
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/compiler/%.o)
+COMPILER_HDR := $(wildcard compiler/*.h) include/rv_isa.h
+
+$(BUILD)/compiler/%.o: %.c $(COMPILER_HDR) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Icompiler $(CFLAGS) $(WARN) -c $< -o $@
+
+$(BUILD)/bin/rv2wasm: $(COMPILER_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ -lbinaryen -lelf
 
 $(BUILD)/bin/friscy: $(NATIVE_OBJ)
 	@mkdir -p $(@D)

@@ -35,11 +35,13 @@ WEB_DEBUG_CFLAGS := -O1 -g
 # stdio and randomness are JS imports (Module.friscyHost), so Emscripten's
 # filesystem is left out. Memory: the guest arenas live in the heap, grown
 # on demand up to wasm32's 4 GiB; malloc returns NULL when it cannot grow
-# (the guest sees ENOMEM). web/runtime-pre.js gives the glue require and
+# (the guest sees ENOMEM). The function table grows: compiled modules'
+# run() go in it (runtime/aot.c). web/runtime-pre.js gives the glue require and
 # __dirname, which its node code expects and an ES module lacks.
 WEB_LDFLAGS := -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createFriscyRuntime \
 	-sENVIRONMENT=node,web -sINVOKE_RUN=0 -sFILESYSTEM=0 \
 	-sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sABORTING_MALLOC=0 \
+	-sALLOW_TABLE_GROWTH=1 \
 	-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sEXPORTED_FUNCTIONS=_malloc,_free \
 	--extern-pre-js web/runtime-pre.js

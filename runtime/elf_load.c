@@ -3,6 +3,7 @@
 #include "linux_abi.h"
 #include "syscall.h"
 #include "elf_load.h"
+#include "aot.h"
 
 #include <elf.h>
 #include <stdarg.h>
@@ -136,6 +137,19 @@ static int elf_map(rv_mem *m, const elf_file *f, uint64_t bias, const char *name
 			       p->p_filesz);
 	}
 	return 0;
+}
+
+/* Compiled code for f's executable, read-only segments, if the host has it. */
+static void aot_map_elf(rt *r, rv_mem *m, const elf_file *f, uint64_t bias)
+{
+	for (unsigned i = 0; i < f->eh->e_phnum; i++) {
+		const Elf64_Phdr *p = &f->ph[i];
+		if (p->p_type != PT_LOAD || !(p->p_flags & PF_X) || (p->p_flags & PF_W) ||
+		    !p->p_memsz)
+			continue;
+		aot_map(r, m, page_down(p->p_vaddr + bias), page_up(p->p_vaddr + bias + p->p_memsz),
+			page_down(p->p_offset), f->data, f->len);
+	}
 }
 
 /* Guest address of the program headers, for AT_PHDR. */
@@ -403,6 +417,9 @@ static int exec_elf(rt_thread *t, const char *path, const uint8_t *data,
 	p->environ = flatten(envp, &p->environ_len);
 	memcpy(p->auxv, auxv, sizeof auxv);
 	p->auxv_len = sizeof auxv;
+	aot_map_elf(r, m, &exe, bias);
+	if (ld.data)
+		aot_map_elf(r, m, &ld, ld_bias);
 	memset(&t->cpu, 0, sizeof t->cpu);
 	t->cpu.pc = entry;
 	t->cpu.x[2] = sp;

@@ -8,6 +8,7 @@
  *   friscy_wait_ms(r)         -> ms until the nearest deadline, -1 if none
  *   friscy_wait_host_io(r)    -> 1 if a thread waits on a descriptor
  *   friscy_winch(r)           the terminal was resized: SIGWINCH to the guest
+ *   friscy_insns(r, which)    instructions run compiled (0) / interpreted (1)
  *   friscy_exit_code(r), friscy_free(r), friscy_error()
  * argv and env are argc/envc NUL-terminated strings laid end to end.
  *
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "linux_abi.h"
+#include "aot.h"
 #include "rt.h"
 #include "tty.h"
 
@@ -115,11 +117,48 @@ static uint64_t host_monotonic(void)
 static void host_random(void *buf, size_t n) { js_random(buf, n); }
 static void host_log(const char *line) { js_log(line, strlen(line)); }
 
+/* Compiled modules (aot.c): the host finds one by the ELF's SHA-256 and
+ * puts its run() in our function table; the handle is that table index,
+ * so a call is a plain indirect call, no JS in between. */
+EM_JS(int, js_aot_lookup, (const uint8_t *elf, size_t len), {
+	elf >>>= 0;
+	var h = Module.friscyHost;
+	return h.aotLookup ? h.aotLookup(HEAPU8.subarray(elf, elf + (len >>> 0))) : 0;
+});
+
+/* The entry table, copied into a malloc'd block; -1 if there is none. */
+EM_JS(int, js_aot_entries, (int handle, uint8_t **data, size_t *len), {
+	var sec = Module.friscyHost.aotEntries(handle);
+	if (!sec)
+		return -1;
+	var p = _malloc(sec.length || 1) >>> 0;
+	if (!p)
+		return -1;
+	HEAPU8.set(sec, p);
+	HEAPU32[(data >>> 0) >> 2] = p;
+	HEAPU32[(len >>> 0) >> 2] = sec.length;
+	return 0;
+});
+
+static int host_aot_lookup(const uint8_t *elf, size_t len) { return js_aot_lookup(elf, len); }
+static int host_aot_entries(int handle, uint8_t **data, size_t *len)
+{
+	return js_aot_entries(handle, data, len);
+}
+
+typedef int (*aot_run_fn)(struct aot_ctx *ctx, uint32_t func, uint32_t block);
+static int host_aot_call(int handle, struct aot_ctx *ctx, uint32_t func, uint32_t block)
+{
+	return ((aot_run_fn)(uintptr_t)handle)(ctx, func, block);
+}
+
 static const rt_host web_host = {
 	.read = host_read, .write = host_write, .isatty = host_isatty,
 	.poll = host_poll, .winsize = host_winsize,
 	.realtime_ns = host_realtime, .monotonic_ns = host_monotonic,
 	.random = host_random, .log = host_log,
+	.aot_lookup = host_aot_lookup, .aot_entries = host_aot_entries,
+	.aot_call = host_aot_call,
 };
 
 /* ---- the exports ---- */
@@ -128,7 +167,7 @@ static char err[1024];
 
 EMSCRIPTEN_KEEPALIVE const char *friscy_error(void) { return err; }
 
-enum { FRISCY_STRACE = 1, FRISCY_TRACE = 2, FRISCY_HOST_ONLCR = 4 };
+enum { FRISCY_STRACE = 1, FRISCY_TRACE = 2, FRISCY_HOST_ONLCR = 4, FRISCY_NO_AOT = 8 };
 
 /* tar (len bytes; NULL: an empty root) must stay allocated until
  * friscy_free. arena_mib 0: the runtime's default. */
@@ -139,6 +178,7 @@ EMSCRIPTEN_KEEPALIVE rt *friscy_new(const uint8_t *tar, size_t len, const char *
 		.strace = !!(flags & FRISCY_STRACE),
 		.trace = !!(flags & FRISCY_TRACE),
 		.host_onlcr = !!(flags & FRISCY_HOST_ONLCR),
+		.no_aot = !!(flags & FRISCY_NO_AOT),
 		.arena_size = (uint64_t)arena_mib << 20,
 	};
 	err[0] = 0;
@@ -201,6 +241,13 @@ EMSCRIPTEN_KEEPALIVE int friscy_wait_host_io(rt *r)
 }
 
 EMSCRIPTEN_KEEPALIVE void friscy_winch(rt *r) { tty_winch(r); }
+
+/* Guest instructions run so far by compiled code (which = 0) and by the
+ * interpreter (1), as doubles (exact below 2^53). */
+EMSCRIPTEN_KEEPALIVE double friscy_insns(rt *r, int which)
+{
+	return (double)(which ? r->interp_insns : r->aot_insns);
+}
 EMSCRIPTEN_KEEPALIVE int friscy_exit_code(rt *r) { return rt_exit_code(r); }
 EMSCRIPTEN_KEEPALIVE void friscy_free(rt *r) { rt_free(r); }
 

@@ -188,6 +188,8 @@ void mem_free(rv_mem *m)
 	free(m->pageprot);
 	if (m->icache && m->icache_free)
 		m->icache_free(m->icache);
+	if (m->aot && m->aot_free)
+		m->aot_free(m->aot);
 	free(m);
 }
 
@@ -229,6 +231,11 @@ rv_mem *mem_clone(const rv_mem *m)
 		c->vma[c->nvma++] = v;
 		copy_pages(c->base, m->base, v.start, v.end);
 		vma_apply_prot(c, &v, v.start, v.end);
+	}
+	if (m->aot && m->aot_clone) {
+		c->aot = m->aot_clone(m->aot);
+		c->aot_free = m->aot_free;
+		c->aot_clone = m->aot_clone;
 	}
 	c->brk_start = m->brk_start;
 	c->brk = m->brk;

@@ -62,6 +62,9 @@ typedef struct rv_mem {
 	int refs;            /* threads share one rv_mem */
 	void *icache;        /* the interpreter's decoded-code cache (interp.c) */
 	void (*icache_free)(void *icache); /* set by interp.c, called by mem_free */
+	void *aot;           /* compiled modules mapped here (aot.c) */
+	void (*aot_free)(void *aot);       /* set by aot.c: mem_free, mem_clone */
+	void *(*aot_clone)(const void *aot);
 	struct rv_mem *all_prev, *all_next; /* every live arena: mem_all */
 } rv_mem;
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aot.h"
 #include "elf_load.h"
 #include "fd.h"
 #include "interp.h"
@@ -526,7 +527,7 @@ int rt_run(rt *r, uint64_t budget)
 		uint64_t slice = budget - used < SLICE ? budget - used : SLICE;
 		uint64_t before = t->cpu.instret;
 		interp_stop st;
-		interp_run(&t->cpu, t->proc->mem, slice, &st);
+		aot_run(r, t, slice, &st);
 		used += t->cpu.instret - before;
 		if (st.why == INTERP_ECALL || t->cpu.instret == before)
 			used++; /* a syscall counts, so a loop of them yields */

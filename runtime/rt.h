@@ -125,7 +125,10 @@ typedef struct rt_options {
 	/* The host's terminal turns NL into CR NL itself (node's raw mode
 	 * keeps ONLCR): the line discipline must not add a CR of its own. */
 	int host_onlcr;
+	int no_aot;               /* interpret everything (--no-aot) */
 } rt_options;
+
+struct aot_ctx;
 
 /* The host: the few things the runtime needs from outside. The native
  * runner fills this with POSIX calls, the wasm build with JS imports. */
@@ -145,6 +148,13 @@ typedef struct rt_host {
 	void (*random)(void *buf, size_t n);
 	/* Diagnostics (strace, warnings): one line, no trailing newline needed. */
 	void (*log)(const char *line);
+	/* Ahead-of-time compiled code (aot.c), NULL where the host has none
+	 * (natively): the handle of the module compiled from these ELF bytes
+	 * (0: none); its entry table (a malloc'd copy of its friscy.entries
+	 * section, which the runtime frees); a call of its run(). */
+	int (*aot_lookup)(const uint8_t *elf, size_t len);
+	int (*aot_entries)(int handle, uint8_t **data, size_t *len);
+	int (*aot_call)(int handle, struct aot_ctx *ctx, uint32_t func, uint32_t block);
 } rt_host;
 
 enum rt_status { RT_EXITED, RT_BLOCKED, RT_YIELD };
@@ -164,6 +174,8 @@ typedef struct rt {
 	uint64_t boot_realtime_ns;
 	uint64_t boot_monotonic_ns;
 	uint64_t steps;           /* instructions and syscalls run so far */
+	uint64_t aot_insns;       /* guest instructions run by compiled code */
+	uint64_t interp_insns;    /* and by the interpreter */
 } rt;
 
 /* Negated by syscalls that would block; never reaches the guest. */

@@ -24,6 +24,7 @@
 
 #include "linux_abi.h"
 #include "fd.h"
+#include "aot.h"
 #include "interp.h"
 #include "rt.h"
 #include "syscall.h"
@@ -288,7 +289,7 @@ static int map_source(fd_file *f, int shared, uint32_t prot,
 	return -LX_ENODEV; /* directories, pipes, terminals, /proc... */
 }
 
-int64_t sys_mmap(rt_thread *t, const uint64_t a[6])
+static int64_t do_mmap(rt_thread *t, const uint64_t a[6])
 {
 	rt_proc *p = t->proc;
 	rv_mem *m = p->mem;
@@ -356,7 +357,7 @@ int64_t sys_mmap(rt_thread *t, const uint64_t a[6])
 	return e ? e : (int64_t)addr;
 }
 
-int64_t sys_munmap(rt_thread *t, const uint64_t a[6])
+static int64_t do_munmap(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t addr = a[0], len = a[1];
@@ -369,7 +370,7 @@ int64_t sys_munmap(rt_thread *t, const uint64_t a[6])
 	return mem_unmap(m, addr, len);
 }
 
-int64_t sys_mprotect(rt_thread *t, const uint64_t a[6])
+static int64_t do_mprotect(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t addr = a[0], len = PAGE_UP(a[1]);
@@ -385,7 +386,7 @@ int64_t sys_mprotect(rt_thread *t, const uint64_t a[6])
 	return mem_protect(m, addr, len, prot);
 }
 
-int64_t sys_mremap(rt_thread *t, const uint64_t a[6])
+static int64_t do_mremap(rt_thread *t, const uint64_t a[6])
 {
 	rv_mem *m = t->proc->mem;
 	uint64_t old = a[0], oldlen = PAGE_UP(a[1]), newlen = PAGE_UP(a[2]);
@@ -524,4 +525,58 @@ int64_t sys_madvise(rt_thread *t, const uint64_t a[6])
 		at = end;
 	}
 	return unmapped ? -LX_ENOMEM : 0;
+}
+
+/* ---- compiled code follows the mappings ----
+ *
+ * After a mapping changes, compiled modules no longer cover what moved;
+ * an ELF file mapped executable and not writable gets its module again
+ * (aot.c; ld.so maps libraries with mmap and mprotect). */
+static void aot_refresh(rt_thread *t, uint64_t a, uint64_t b)
+{
+	rv_mem *m = t->proc->mem;
+	aot_unmap(m, a, b);
+	for (size_t i = 0; i < m->nvma; i++) {
+		const mem_vma *v = &m->vma[i];
+		if (v->end <= a || v->start >= b || !v->file || !(v->prot & MEM_X) ||
+		    (v->prot & MEM_W))
+			continue;
+		const struct vfs_node *n = v->file;
+		uint64_t lo = max64(a, v->start), hi = min64(b, v->end);
+		aot_map(t->proc->rt, m, lo, hi, v->offset + (lo - v->start), n->data, n->have);
+	}
+}
+
+int64_t sys_mmap(rt_thread *t, const uint64_t a[6])
+{
+	int64_t r = do_mmap(t, a);
+	if (r >= 0 || r < -4095)
+		aot_refresh(t, (uint64_t)r, (uint64_t)r + PAGE_UP(a[1]));
+	return r;
+}
+
+int64_t sys_munmap(rt_thread *t, const uint64_t a[6])
+{
+	int64_t r = do_munmap(t, a);
+	if (r == 0)
+		aot_unmap(t->proc->mem, a[0], a[0] + PAGE_UP(a[1]));
+	return r;
+}
+
+int64_t sys_mprotect(rt_thread *t, const uint64_t a[6])
+{
+	int64_t r = do_mprotect(t, a);
+	if (r == 0)
+		aot_refresh(t, a[0], a[0] + PAGE_UP(a[1]));
+	return r;
+}
+
+int64_t sys_mremap(rt_thread *t, const uint64_t a[6])
+{
+	int64_t r = do_mremap(t, a);
+	if (r >= 0 || r < -4095) {
+		aot_unmap(t->proc->mem, a[0], a[0] + PAGE_UP(a[1]));
+		aot_refresh(t, (uint64_t)r, (uint64_t)r + PAGE_UP(a[2]));
+	}
+	return r;
 }

@@ -24,14 +24,15 @@ const IN_NODE = typeof process == 'object' && typeof process.versions == 'object
 const node = IN_NODE ? await loadNodeModules() : null;
 
 async function loadNodeModules() {
-	const [fs, tty, url] = await Promise.all([
-		import('node:fs'), import('node:tty'), import('node:url')]);
-	return { fs, tty, url };
+	const [fs, tty, url, crypto, path] = await Promise.all([
+		import('node:fs'), import('node:tty'), import('node:url'), import('node:crypto'),
+		import('node:path')]);
+	return { fs, tty, url, crypto, path };
 }
 
 // rt_status (runtime/rt.h); main_web.c checks these values.
 const RT_EXITED = 0, RT_YIELD = 2;
-const FLAG_STRACE = 1, FLAG_TRACE = 2, FLAG_HOST_ONLCR = 4;
+const FLAG_STRACE = 1, FLAG_TRACE = 2, FLAG_HOST_ONLCR = 4, FLAG_NO_AOT = 8;
 const POLLIN = 0x1, POLLOUT = 0x4, POLLHUP = 0x10;
 const DEFAULT_BUDGET = 20_000_000; // instructions between visits to the event loop
 const DEFAULT_ARENA_MIB = 256;
@@ -312,7 +313,18 @@ async function instantiate(host, wasm, log) {
 		friscyHost: host,
 		instantiateWasm(imports, receive) {
 			WebAssembly.instantiate(module, imports)
-				.then(inst => receive(inst, module), failed);
+				.then(inst => {
+					// What compiled modules link to: the memory, and the
+					// table their run() goes in (found by type: the glue
+					// minifies export names).
+					for (const v of Object.values(inst.exports)) {
+						if (v instanceof WebAssembly.Memory)
+							host.memory = v;
+						else if (v instanceof WebAssembly.Table)
+							host.table = v;
+					}
+					receive(inst, module);
+				}, failed);
 			return {};
 		},
 		print: line => log(line),
@@ -440,10 +452,12 @@ export async function start(options) {
 		},
 	};
 
+	if (o.aot && !o.noAot)
+		attachAot(host, o.aot);
 	const M = await instantiate(host, o.wasm, log);
 	const [tar, tarLen] = place(M, o.rootfs);
 	const flags = (o.strace ? FLAG_STRACE : 0) | (o.trace ? FLAG_TRACE : 0) |
-		(o.hostOnlcr ? FLAG_HOST_ONLCR : 0);
+		(o.hostOnlcr ? FLAG_HOST_ONLCR : 0) | (o.noAot ? FLAG_NO_AOT : 0);
 	const r = M._friscy_new(tar, tarLen, cstring(M, o.rootfsName || 'rootfs.tar'), flags,
 				o.memoryMiB ?? DEFAULT_ARENA_MIB) >>> 0;
 	if (!r)
@@ -463,6 +477,8 @@ export async function start(options) {
 	});
 	return {
 		exited,
+		// Guest instructions run so far by compiled code and interpreted.
+		stats: () => ({ compiled: M._friscy_insns(r, 0), interpreted: M._friscy_insns(r, 1) }),
 		resize() {
 			if (!done) {
 				M._friscy_winch(r);
@@ -475,6 +491,48 @@ export async function start(options) {
 // Run one program (see start); resolves to its exit status.
 export async function run(options) {
 	return (await start(options)).exited;
+}
+
+// ---- ahead-of-time compiled modules (rv2wasm, docs/COMPILER.md) ----
+
+const aotCompiled = new Map(); // SHA-256 hex -> WebAssembly.Module (or null: none)
+
+// Give the host the two callbacks runtime/aot.c asks: the module compiled
+// from an ELF's bytes, found as DIR/<sha256>.wasm (node), instantiated on
+// the runtime's memory with its run() put in the runtime's function table
+// (the handle is that index); and its entry table.
+function attachAot(host, aot) {
+	if (!node || !aot.dir)
+		throw new TypeError('aot: { dir } needs node (a browser would preload the modules)');
+	const byHash = new Map();   // per run: hash -> handle
+	const entries = new Map();  // handle -> Uint8Array
+	host.aotLookup = bytes => {
+		const hash = node.crypto.createHash('sha256').update(bytes).digest('hex');
+		if (byHash.has(hash))
+			return byHash.get(hash);
+		let mod = aotCompiled.get(hash);
+		if (mod === undefined) {
+			const file = node.path.join(aot.dir, hash + '.wasm');
+			mod = null;
+			if (node.fs.existsSync(file))
+				mod = new WebAssembly.Module(node.fs.readFileSync(file));
+			aotCompiled.set(hash, mod);
+		}
+		let handle = 0;
+		if (mod) {
+			// env.dbg: only modules built with RV2WASM_DEBUG_TRACE=1 call it.
+			const inst = new WebAssembly.Instance(mod, { env: { memory: host.memory,
+				dbg: pc => console.error('aot block', pc.toString(16)) } });
+			const table = host.table;
+			handle = table.grow(1);
+			table.set(handle, inst.exports.run);
+			const sec = WebAssembly.Module.customSections(mod, 'friscy.entries')[0];
+			entries.set(handle, sec ? new Uint8Array(sec) : null);
+		}
+		byHash.set(hash, handle);
+		return handle;
+	};
+	host.aotEntries = handle => entries.get(handle) || null;
 }
 
 async function loop(M, r, input, budget) {
@@ -520,6 +578,9 @@ const USAGE =
 	'  --strace            print each syscall to stderr\n' +
 	'  --trace             print pc and registers at every block boundary\n' +
 	`  --memory MIB        guest address space per process (default ${DEFAULT_ARENA_MIB})\n` +
+	'  --aot DIR           compiled modules (rv2wasm), DIR/<sha256 of the ELF>.wasm\n' +
+	'  --no-aot            interpret everything, even with --aot\n' +
+	'  --stats             at exit, how many instructions ran compiled / interpreted\n' +
 	'  -h, --help          this help\n';
 
 // A host file read straight into the wasm heap, checked as the native
@@ -605,6 +666,12 @@ export function parseArgs(args) {
 			o.strace = true;
 		} else if (a === '--trace') {
 			o.trace = true;
+		} else if (a === '--aot' && more) {
+			o.aot = { dir: args[++i] };
+		} else if (a === '--no-aot') {
+			o.noAot = true;
+		} else if (a === '--stats') {
+			o.stats = true;
 		} else if (a === '--memory' && more) {
 			const mib = parseMiB(args[++i]);
 			if (!(mib >= 16 && mib <= 4096))
@@ -694,6 +761,12 @@ export async function main(args) {
 			} finally {
 				if (tty)
 					tty.off('resize', onResize);
+			}
+			if (o.stats) {
+				const st = session.stats(), all = st.compiled + st.interpreted;
+				say(`friscy: ${all} instructions: ${st.compiled} compiled (` +
+				    `${all ? (100 * st.compiled / all).toFixed(2) : '0.00'}%), ` +
+				    `${st.interpreted} interpreted\n`);
 			}
 		} finally {
 			if (raw)

@@ -1,0 +1,176 @@
+/* What is executable in the ELF: the sections marked SHF_EXECINSTR (or,
+ * when the section headers are gone, the PF_X segments), the function
+ * symbols of .symtab and .dynsym, and the entry point. Read with libelf. */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rv2wasm.h"
+
+static int fail(char *err, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int add_range(struct elf_code *ec, uint64_t vaddr, uint64_t off, uint64_t len)
+{
+	if (off > ec->image_len || len > ec->image_len - off)
+		return -1;
+	struct code_range *r = realloc(ec->ranges, (ec->nranges + 1) * sizeof *r);
+	if (!r)
+		return -1;
+	ec->ranges = r;
+	r[ec->nranges++] = (struct code_range){ vaddr, ec->image + off, len };
+	ec->exec_bytes += len;
+	return 0;
+}
+
+static void add_syms(struct elf_code *ec, Elf *e, Elf_Scn *scn, GElf_Shdr *sh)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d || !sh->sh_entsize)
+		return;
+	size_t n = sh->sh_size / sh->sh_entsize;
+	uint64_t *v = realloc(ec->syms, (ec->nsyms + n) * sizeof *v);
+	if (!v)
+		return;
+	ec->syms = v;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym s;
+		if (!gelf_getsym(d, (int)i, &s))
+			break;
+		if (GELF_ST_TYPE(s.st_info) == STT_FUNC && s.st_shndx != SHN_UNDEF && s.st_value)
+			ec->syms[ec->nsyms++] = s.st_value;
+	}
+	(void)e;
+}
+
+int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
+{
+	memset(ec, 0, sizeof *ec);
+	ec->path = path;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, cap, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(err, cap, "%s: not a regular file", path);
+	}
+	ec->image_len = (size_t)st.st_size;
+	ec->image = malloc(ec->image_len ? ec->image_len : 1);
+	size_t got = 0;
+	while (ec->image && got < ec->image_len) {
+		ssize_t k = read(fd, ec->image + got, ec->image_len - got);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	if (!ec->image || got != ec->image_len)
+		return fail(err, cap, "%s: cannot read it", path);
+	if (ec->image_len < 4 || memcmp(ec->image, ELFMAG, SELFMAG))
+		return fail(err, cap, "%s: not an ELF file", path);
+
+	elf_version(EV_CURRENT);
+	Elf *e = elf_memory((char *)ec->image, ec->image_len);
+	GElf_Ehdr eh;
+	if (!e || !gelf_getehdr(e, &eh)) {
+		if (e)
+			elf_end(e);
+		return fail(err, cap, "%s: truncated or corrupt ELF header", path);
+	}
+	int r = 0;
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64)
+		r = fail(err, cap, "%s: not a 64-bit ELF (rv2wasm compiles RV64 only)", path);
+	else if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		r = fail(err, cap, "%s: big-endian ELF, not RISC-V", path);
+	else if (eh.e_machine != EM_RISCV)
+		r = fail(err, cap, "%s: ELF for machine %u, not RISC-V (%u)", path,
+			 (unsigned)eh.e_machine, (unsigned)EM_RISCV);
+	else if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		r = fail(err, cap, "%s: not an executable or shared object (ELF type %u)", path,
+			 (unsigned)eh.e_type);
+	if (r) {
+		elf_end(e);
+		return r;
+	}
+	ec->is_dyn = eh.e_type == ET_DYN;
+	ec->entry = eh.e_entry;
+
+	/* Sections first: they leave out the ELF header and data that an
+	 * executable segment may also cover. */
+	size_t nsec = 0;
+	if (elf_getshdrnum(e, &nsec) == 0) {
+		for (Elf_Scn *scn = elf_nextscn(e, NULL); scn; scn = elf_nextscn(e, scn)) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(scn, &sh))
+				continue;
+			if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_EXECINSTR) && sh.sh_size) {
+				if (add_range(ec, sh.sh_addr, sh.sh_offset, sh.sh_size) < 0) {
+					elf_end(e);
+					return fail(err, cap, "%s: section at 0x%llx reaches past the end of the file",
+						    path, (unsigned long long)sh.sh_addr);
+				}
+			} else if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM) {
+				add_syms(ec, e, scn, &sh);
+			}
+		}
+	}
+	if (!ec->nranges) {
+		size_t nph = 0;
+		if (elf_getphdrnum(e, &nph) < 0) {
+			elf_end(e);
+			return fail(err, cap, "%s: corrupt program headers", path);
+		}
+		for (size_t i = 0; i < nph; i++) {
+			GElf_Phdr ph;
+			if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+				continue;
+			if (add_range(ec, ph.p_vaddr, ph.p_offset, ph.p_filesz) < 0) {
+				elf_end(e);
+				return fail(err, cap, "%s: segment at 0x%llx reaches past the end of the file",
+					    path, (unsigned long long)ph.p_vaddr);
+			}
+		}
+	}
+	elf_end(e);
+	if (!ec->nranges)
+		return fail(err, cap, "%s: no executable code (no executable section or segment)", path);
+	if (ec->nsyms) {
+		qsort(ec->syms, ec->nsyms, sizeof *ec->syms, cmp_u64);
+		size_t k = 0;
+		for (size_t i = 0; i < ec->nsyms; i++)
+			if (!k || ec->syms[k - 1] != ec->syms[i])
+				ec->syms[k++] = ec->syms[i];
+		ec->nsyms = k;
+	}
+	return 0;
+}
+
+void elf_code_free(struct elf_code *ec)
+{
+	free(ec->image);
+	free(ec->ranges);
+	free(ec->syms);
+	memset(ec, 0, sizeof *ec);
+}

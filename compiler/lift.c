@@ -1,0 +1,700 @@
+/* Lifting: one wasm function per guest function (Binaryen C API).
+ *
+ * The module's ABI (the runtime's side is runtime/aot.c):
+ *   import  env.memory                      the runtime's memory
+ *   export  run(ctx i32, func i32, block i32) -> i32
+ *           calls function `func` at its block `block` (through a table)
+ *   custom  "friscy.entries": u32 count, then per entry block
+ *           { u64 link address, u32 func, u32 block }, little-endian
+ * ctx points at struct aot_ctx in the runtime's memory:
+ *   +0 cpu (rv_cpu *)  +4 arena base  +8 pageprot  +16 arena size (u64)
+ *   +24 load bias (u64)  +32 instret limit (u64)
+ * A function loads the guest registers it uses into locals, runs its
+ * blocks (structured by Binaryen's Relooper, entered through a switch on
+ * `block`), and at every exit writes back the registers it changed, pc and
+ * instret, and returns why:
+ *   0 NEXT     pc is elsewhere: look it up (indirect jump, another function)
+ *   1 ECALL    pc is the ecall
+ *   2 INTERP   interpret from pc (an instruction not lifted, or an access
+ *              the fast checks refused: the interpreter faults exactly)
+ *   3 BUDGET   instret reached the limit, at an entry (pc)
+ * instret stays exact: a block adds its length when it starts and an exit
+ * inside it takes back what did not retire. The budget is checked at
+ * entries only (every cycle of the CFG passes one), so a slice may run a
+ * little past its budget, and ends where the next one can start. Loads and stores check the arena bounds and the page
+ * permissions (pageprot) first: guest code never leaves its arena. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <binaryen-c.h>
+
+#include "rv2wasm.h"
+
+enum { NEXT = 0, ECALL = 1, INTERP = 2, BUDGET = 3 };
+enum { PROT_R = 1, PROT_W = 2, PROT_CODE = 8 }; /* mem.h's page bits */
+#define MEM_LOW 0x10000
+
+/* rv_cpu offsets (include/rv_cpu.h) */
+enum { CPU_X = 0, CPU_PC = 512, CPU_INSTRET = 544 };
+/* aot_ctx offsets */
+enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24, CTX_LIMIT = 32 };
+
+/* Locals of a lifted function. */
+enum {
+	L_CTX = 0, L_BLOCK = 1,
+	L_X1 = 2,                 /* x1..x31: 2..32 */
+	L_CPU = 33, L_BASE, L_PP, L_SIZE, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
+	L_T0, L_T1, L_A, L_LABEL, L_COUNT,
+};
+
+typedef BinaryenExpressionRef E;
+
+struct lifter {
+	BinaryenModuleRef m;
+	const struct program *p;
+	struct lift_stats *st;
+	BinaryenType i32, i64;
+	uint32_t used, written;   /* registers of the current function */
+	E *list;                  /* expressions of the block being built */
+	size_t n, cap;
+	int oom;
+};
+
+#define M (L->m)
+static E c64(struct lifter *L, int64_t v) { return BinaryenConst(M, BinaryenLiteralInt64(v)); }
+static E c32(struct lifter *L, int32_t v) { return BinaryenConst(M, BinaryenLiteralInt32(v)); }
+static E get64(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIndex)i, L->i64); }
+static E get32(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIndex)i, L->i32); }
+static E set(struct lifter *L, int i, E v) { return BinaryenLocalSet(M, (BinaryenIndex)i, v); }
+static E bin(struct lifter *L, BinaryenOp op, E a, E b) { return BinaryenBinary(M, op, a, b); }
+static E un(struct lifter *L, BinaryenOp op, E a) { return BinaryenUnary(M, op, a); }
+
+static E xr(struct lifter *L, int r) { return r ? get64(L, L_X1 + r - 1) : c64(L, 0); }
+
+static void emit(struct lifter *L, E e)
+{
+	if (L->n == L->cap) {
+		size_t cap = L->cap ? L->cap * 2 : 64;
+		E *v = realloc(L->list, cap * sizeof *v);
+		if (!v) {
+			L->oom = 1;
+			return;
+		}
+		L->list = v;
+		L->cap = cap;
+	}
+	L->list[L->n++] = e;
+}
+
+static void setx(struct lifter *L, int r, E v)
+{
+	if (r)
+		emit(L, set(L, L_X1 + r - 1, v));
+}
+
+static E seq(struct lifter *L, E *v, size_t n)
+{
+	return BinaryenBlock(M, NULL, v, (BinaryenIndex)n, BinaryenTypeNone());
+}
+
+/* Leave the function: pc, why, and instret corrected by adj; then out of
+ * the block's code ("bx"), whose first branch goes to the exit when
+ * L_REASON is set. (The Relooper allows no branch out of its blocks.) */
+static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
+{
+	E v[4];
+	size_t n = 0;
+	if (adj)
+		v[n++] = set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)));
+	v[n++] = set(L, L_PC, pc);
+	v[n++] = set(L, L_REASON, c32(L, why));
+	v[n++] = BinaryenBreak(M, "bx", NULL, NULL);
+	return seq(L, v, n);
+}
+
+/* A guest address as a runtime pointer: pc-relative values carry the bias. */
+static E link_pc(struct lifter *L, uint64_t vaddr)
+{
+	return bin(L, BinaryenAddInt64(), c64(L, (int64_t)vaddr), get64(L, L_BIAS));
+}
+
+static E pp_byte(struct lifter *L, E page_addr64)
+{
+	E idx = un(L, BinaryenWrapInt64(), bin(L, BinaryenShrUInt64(), page_addr64, c64(L, 12)));
+	return BinaryenLoad(M, 1, false, 0, 1, L->i32, bin(L, BinaryenAddInt32(), get32(L, L_PP), idx));
+}
+
+/* Checks for an access of n bytes at local A; on failure, exit to the
+ * interpreter at pc (instructions before it in the block retired). */
+static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_t adj)
+{
+	/* A - MEM_LOW <= size - n - MEM_LOW, unsigned: inside the arena. */
+	E inside = bin(L, BinaryenLeUInt64(),
+		       bin(L, BinaryenSubInt64(), get64(L, L_A), c64(L, MEM_LOW)),
+		       bin(L, BinaryenSubInt64(), get64(L, L_SIZE), c64(L, n + MEM_LOW)));
+	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), inside),
+			   exit_to(L, link_pc(L, pc), INTERP, adj), NULL));
+	E pa = pp_byte(L, get64(L, L_A));
+	E both = n == 1 ? pa : bin(L, BinaryenAndInt32(), pa,
+			pp_byte(L, bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 1))));
+	E ok;
+	if (!store) {
+		ok = bin(L, BinaryenAndInt32(), both, c32(L, PROT_R));
+	} else {
+		/* Writable (W in both bytes), and no decoded (interpreted) code
+		 * on either page (CODE in neither). */
+		ok = bin(L, BinaryenEqInt32(), bin(L, BinaryenAndInt32(), both, c32(L, PROT_W)),
+			 c32(L, PROT_W));
+		E any = pp_byte(L, get64(L, L_A));
+		if (n > 1)
+			any = bin(L, BinaryenOrInt32(), any,
+				  pp_byte(L, bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 1))));
+		ok = bin(L, BinaryenAndInt32(), ok,
+			 bin(L, BinaryenEqInt32(), bin(L, BinaryenAndInt32(), any, c32(L, PROT_CODE)),
+			     c32(L, 0)));
+	}
+	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), ok),
+			   exit_to(L, link_pc(L, pc), INTERP, adj), NULL));
+}
+
+static E host_ptr(struct lifter *L)
+{
+	return bin(L, BinaryenAddInt32(), get32(L, L_BASE), un(L, BinaryenWrapInt64(), get64(L, L_A)));
+}
+
+static E sext32(struct lifter *L, E v32) { return un(L, BinaryenExtendSInt32(), v32); }
+static E lo32(struct lifter *L, E v64) { return un(L, BinaryenWrapInt64(), v64); }
+static E b2x(struct lifter *L, E cond32) { return un(L, BinaryenExtendUInt32(), cond32); }
+
+static E call2(struct lifter *L, const char *fn, E a, E b)
+{
+	E args[2] = { a, b };
+	return BinaryenCall(M, fn, args, 2, L->i64);
+}
+
+/* The operations that are functions of the module (lift_helpers). */
+static const char *helper_of(int op)
+{
+	switch (op) {
+	case RV_OP_MULH: return "mulh";
+	case RV_OP_MULHSU: return "mulhsu";
+	case RV_OP_MULHU: return "mulhu";
+	case RV_OP_DIV: return "div";
+	case RV_OP_DIVU: return "divu";
+	case RV_OP_REM: return "rem";
+	case RV_OP_REMU: return "remu";
+	case RV_OP_DIVW: return "divw";
+	case RV_OP_DIVUW: return "divuw";
+	case RV_OP_REMW: return "remw";
+	case RV_OP_REMUW: return "remuw";
+	}
+	return NULL;
+}
+
+/* Branch condition of a conditional branch (i32). */
+static E branch_cond(struct lifter *L, const rv_insn *in)
+{
+	E a = xr(L, in->rs1), b = xr(L, in->rs2);
+	switch (in->op) {
+	case RV_OP_BEQ: return bin(L, BinaryenEqInt64(), a, b);
+	case RV_OP_BNE: return bin(L, BinaryenNeInt64(), a, b);
+	case RV_OP_BLT: return bin(L, BinaryenLtSInt64(), a, b);
+	case RV_OP_BGE: return bin(L, BinaryenGeSInt64(), a, b);
+	case RV_OP_BLTU: return bin(L, BinaryenLtUInt64(), a, b);
+	default: return bin(L, BinaryenGeUInt64(), a, b);
+	}
+}
+
+/* Left to the interpreter, for now: it runs them exactly (and ebreak,
+ * fence.i and illegal words raise what they must there). */
+#define UNLIFTED_CASES \
+	case RV_OP_ILLEGAL: case RV_OP_EBREAK: case RV_OP_FENCE_I: \
+	case RV_OP_CSRRW: case RV_OP_CSRRS: case RV_OP_CSRRC: \
+	case RV_OP_CSRRWI: case RV_OP_CSRRSI: case RV_OP_CSRRCI: \
+	case RV_OP_LR_W: case RV_OP_SC_W: case RV_OP_AMOSWAP_W: case RV_OP_AMOADD_W: \
+	case RV_OP_AMOXOR_W: case RV_OP_AMOAND_W: case RV_OP_AMOOR_W: case RV_OP_AMOMIN_W: \
+	case RV_OP_AMOMAX_W: case RV_OP_AMOMINU_W: case RV_OP_AMOMAXU_W: \
+	case RV_OP_LR_D: case RV_OP_SC_D: case RV_OP_AMOSWAP_D: case RV_OP_AMOADD_D: \
+	case RV_OP_AMOXOR_D: case RV_OP_AMOAND_D: case RV_OP_AMOOR_D: case RV_OP_AMOMIN_D: \
+	case RV_OP_AMOMAX_D: case RV_OP_AMOMINU_D: case RV_OP_AMOMAXU_D: \
+	case RV_OP_FLW: case RV_OP_FSW: case RV_OP_FMADD_S: case RV_OP_FMSUB_S: \
+	case RV_OP_FNMSUB_S: case RV_OP_FNMADD_S: case RV_OP_FADD_S: case RV_OP_FSUB_S: \
+	case RV_OP_FMUL_S: case RV_OP_FDIV_S: case RV_OP_FSQRT_S: case RV_OP_FSGNJ_S: \
+	case RV_OP_FSGNJN_S: case RV_OP_FSGNJX_S: case RV_OP_FMIN_S: case RV_OP_FMAX_S: \
+	case RV_OP_FCVT_W_S: case RV_OP_FCVT_WU_S: case RV_OP_FCVT_L_S: case RV_OP_FCVT_LU_S: \
+	case RV_OP_FMV_X_W: case RV_OP_FCLASS_S: case RV_OP_FEQ_S: case RV_OP_FLT_S: \
+	case RV_OP_FLE_S: case RV_OP_FCVT_S_W: case RV_OP_FCVT_S_WU: case RV_OP_FCVT_S_L: \
+	case RV_OP_FCVT_S_LU: case RV_OP_FMV_W_X: \
+	case RV_OP_FLD: case RV_OP_FSD: case RV_OP_FMADD_D: case RV_OP_FMSUB_D: \
+	case RV_OP_FNMSUB_D: case RV_OP_FNMADD_D: case RV_OP_FADD_D: case RV_OP_FSUB_D: \
+	case RV_OP_FMUL_D: case RV_OP_FDIV_D: case RV_OP_FSQRT_D: case RV_OP_FSGNJ_D: \
+	case RV_OP_FSGNJN_D: case RV_OP_FSGNJX_D: case RV_OP_FMIN_D: case RV_OP_FMAX_D: \
+	case RV_OP_FCVT_S_D: case RV_OP_FCVT_D_S: case RV_OP_FEQ_D: case RV_OP_FLT_D: \
+	case RV_OP_FLE_D: case RV_OP_FCLASS_D: case RV_OP_FCVT_W_D: case RV_OP_FCVT_WU_D: \
+	case RV_OP_FCVT_L_D: case RV_OP_FCVT_LU_D: case RV_OP_FCVT_D_W: case RV_OP_FCVT_D_WU: \
+	case RV_OP_FCVT_D_L: case RV_OP_FCVT_D_LU: case RV_OP_FMV_X_D: case RV_OP_FMV_D_X: \
+	case RV_OP_COUNT:
+
+int lift_supports(int op)
+{
+	switch ((enum rv_op)op) {
+	UNLIFTED_CASES
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED };
+
+/* Lift one instruction (not the block's branch, which the caller wires).
+ * adj: instret correction for an exit here (k - n). */
+static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const rv_insn *in = &ins->in;
+	int rd = in->rd;
+	int64_t imm = in->imm;
+	BinaryenOp op2;
+	switch ((enum rv_op)in->op) {
+	case RV_OP_LUI: setx(L, rd, c64(L, imm)); break;
+	case RV_OP_AUIPC: setx(L, rd, link_pc(L, ins->pc + (uint64_t)imm)); break;
+	case RV_OP_ADDI: setx(L, rd, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))); break;
+	case RV_OP_SLTI: setx(L, rd, b2x(L, bin(L, BinaryenLtSInt64(), xr(L, in->rs1), c64(L, imm)))); break;
+	case RV_OP_SLTIU: setx(L, rd, b2x(L, bin(L, BinaryenLtUInt64(), xr(L, in->rs1), c64(L, imm)))); break;
+	case RV_OP_XORI: setx(L, rd, bin(L, BinaryenXorInt64(), xr(L, in->rs1), c64(L, imm))); break;
+	case RV_OP_ORI: setx(L, rd, bin(L, BinaryenOrInt64(), xr(L, in->rs1), c64(L, imm))); break;
+	case RV_OP_ANDI: setx(L, rd, bin(L, BinaryenAndInt64(), xr(L, in->rs1), c64(L, imm))); break;
+	case RV_OP_SLLI: setx(L, rd, bin(L, BinaryenShlInt64(), xr(L, in->rs1), c64(L, imm & 63))); break;
+	case RV_OP_SRLI: setx(L, rd, bin(L, BinaryenShrUInt64(), xr(L, in->rs1), c64(L, imm & 63))); break;
+	case RV_OP_SRAI: setx(L, rd, bin(L, BinaryenShrSInt64(), xr(L, in->rs1), c64(L, imm & 63))); break;
+	case RV_OP_ADD: op2 = BinaryenAddInt64(); goto r64;
+	case RV_OP_SUB: op2 = BinaryenSubInt64(); goto r64;
+	case RV_OP_SLL: op2 = BinaryenShlInt64(); goto r64;   /* wasm masks to 6 bits, as RV64 */
+	case RV_OP_SRL: op2 = BinaryenShrUInt64(); goto r64;
+	case RV_OP_SRA: op2 = BinaryenShrSInt64(); goto r64;
+	case RV_OP_XOR: op2 = BinaryenXorInt64(); goto r64;
+	case RV_OP_OR: op2 = BinaryenOrInt64(); goto r64;
+	case RV_OP_AND: op2 = BinaryenAndInt64(); goto r64;
+	case RV_OP_MUL: op2 = BinaryenMulInt64(); goto r64;
+	r64:
+		setx(L, rd, bin(L, op2, xr(L, in->rs1), xr(L, in->rs2)));
+		break;
+	case RV_OP_SLT: setx(L, rd, b2x(L, bin(L, BinaryenLtSInt64(), xr(L, in->rs1), xr(L, in->rs2)))); break;
+	case RV_OP_SLTU: setx(L, rd, b2x(L, bin(L, BinaryenLtUInt64(), xr(L, in->rs1), xr(L, in->rs2)))); break;
+	case RV_OP_ADDIW:
+		setx(L, rd, sext32(L, bin(L, BinaryenAddInt32(), lo32(L, xr(L, in->rs1)), c32(L, (int32_t)imm))));
+		break;
+	case RV_OP_SLLIW: op2 = BinaryenShlInt32(); goto iw;
+	case RV_OP_SRLIW: op2 = BinaryenShrUInt32(); goto iw;
+	case RV_OP_SRAIW: op2 = BinaryenShrSInt32(); goto iw;
+	iw:
+		setx(L, rd, sext32(L, bin(L, op2, lo32(L, xr(L, in->rs1)), c32(L, (int32_t)(imm & 31)))));
+		break;
+	case RV_OP_ADDW: op2 = BinaryenAddInt32(); goto rw;
+	case RV_OP_SUBW: op2 = BinaryenSubInt32(); goto rw;
+	case RV_OP_SLLW: op2 = BinaryenShlInt32(); goto rw;   /* wasm masks to 5 bits, as RV64 W */
+	case RV_OP_SRLW: op2 = BinaryenShrUInt32(); goto rw;
+	case RV_OP_SRAW: op2 = BinaryenShrSInt32(); goto rw;
+	case RV_OP_MULW: op2 = BinaryenMulInt32(); goto rw;
+	rw:
+		setx(L, rd, sext32(L, bin(L, op2, lo32(L, xr(L, in->rs1)), lo32(L, xr(L, in->rs2)))));
+		break;
+	case RV_OP_MULH: case RV_OP_MULHSU: case RV_OP_MULHU:
+	case RV_OP_DIV: case RV_OP_DIVU: case RV_OP_REM: case RV_OP_REMU:
+	case RV_OP_DIVW: case RV_OP_DIVUW: case RV_OP_REMW: case RV_OP_REMUW:
+		setx(L, rd, call2(L, helper_of(in->op), xr(L, in->rs1), xr(L, in->rs2)));
+		break;
+	case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD:
+	case RV_OP_LBU: case RV_OP_LHU: case RV_OP_LWU: {
+		static const struct { int op, n, sgn; } ld[] = {
+			{ RV_OP_LB, 1, 1 }, { RV_OP_LH, 2, 1 }, { RV_OP_LW, 4, 1 }, { RV_OP_LD, 8, 1 },
+			{ RV_OP_LBU, 1, 0 }, { RV_OP_LHU, 2, 0 }, { RV_OP_LWU, 4, 0 },
+		};
+		int k = 0;
+		while (ld[k].op != in->op)
+			k++;
+		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
+		check_access(L, ld[k].n, 0, ins->pc, adj);
+		E v = BinaryenLoad(M, (uint32_t)ld[k].n, ld[k].sgn, 0, 1, L->i64, host_ptr(L));
+		if (rd)
+			setx(L, rd, v);
+		else
+			emit(L, BinaryenDrop(M, v));
+		break;
+	}
+	case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD: {
+		int n = in->op == RV_OP_SB ? 1 : in->op == RV_OP_SH ? 2 : in->op == RV_OP_SW ? 4 : 8;
+		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
+		check_access(L, n, 1, ins->pc, adj);
+		emit(L, BinaryenStore(M, (uint32_t)n, 0, 1, host_ptr(L), xr(L, in->rs2), L->i64));
+		break;
+	}
+	case RV_OP_FENCE: case RV_OP_FENCE_TSO:
+		break; /* one hart: memory is already ordered */
+	case RV_OP_JAL:
+	case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE:
+	case RV_OP_BLTU: case RV_OP_BGEU:
+		return LIFT_ENDS; /* the caller wires the branch */
+	case RV_OP_JALR:
+		/* The target first: rd may be rs1. */
+		emit(L, set(L, L_T0, bin(L, BinaryenAndInt64(),
+					 bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm)), c64(L, -2))));
+		setx(L, rd, link_pc(L, ins->pc + in->len));
+		emit(L, exit_to(L, get64(L, L_T0), NEXT, 0));
+		return LIFT_EXITED;
+	case RV_OP_ECALL:
+		emit(L, exit_to(L, link_pc(L, ins->pc), ECALL, adj));
+		return LIFT_EXITED;
+	UNLIFTED_CASES
+		L->st->to_interp++;
+		L->st->by_op[in->op < RV_OP_COUNT ? in->op : 0]++;
+		emit(L, exit_to(L, link_pc(L, ins->pc), INTERP, adj));
+		return LIFT_EXITED;
+	}
+	L->st->lifted++;
+	return LIFT_GO_ON;
+}
+
+/* Registers a function reads or writes (bit r), to load and write back. */
+static void scan_regs(struct lifter *L, const struct func *f)
+{
+	L->used = L->written = 0;
+	const struct program *p = L->p;
+	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++)
+		for (uint32_t i = p->blocks[b].first; i < p->blocks[b].first + p->blocks[b].n; i++) {
+			const rv_insn *in = &p->insns[i].in;
+			L->used |= 1u << in->rs1 | 1u << in->rs2 | 1u << in->rd;
+			L->written |= 1u << in->rd;
+		}
+	L->used &= ~1u;
+	L->written &= ~1u;
+}
+
+static E cpu_x(struct lifter *L, int r)
+{
+	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * r), 8, L->i64, get32(L, L_CPU));
+}
+
+static int lift_function(struct lifter *L, uint32_t fi)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	scan_regs(L, f);
+	RelooperRef rl = RelooperCreate(M);
+	/* Where every exit goes: the write-back and return. (A relooper block
+	 * without branches must leave the function: the rendered loops would
+	 * go round again if it fell through.) */
+	L->n = 0;
+	for (int r = 1; r < 32; r++)
+		if (L->written & 1u << r)
+			emit(L, BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU),
+					      get64(L, L_X1 + r - 1), L->i64));
+	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
+	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
+	emit(L, BinaryenReturn(M, get32(L, L_REASON)));
+	RelooperBlockRef exitb = RelooperAddBlock(rl, seq(L, L->list, L->n));
+	RelooperBlockRef *rb = calloc(f->nblocks, sizeof *rb);
+	if (!rb)
+		return -1;
+	/* Exit stubs for targets outside this function, one per target. */
+	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
+	size_t nstubs = 0, capstubs = 0;
+#define STUB(target, out) do { \
+		size_t s_; \
+		for (s_ = 0; s_ < nstubs && stubs[s_].pc != (target); s_++) ; \
+		if (s_ == nstubs) { \
+			if (nstubs == capstubs) { \
+				capstubs = capstubs ? capstubs * 2 : 8; \
+				stubs = realloc(stubs, capstubs * sizeof *stubs); \
+				if (!stubs) { free(rb); return -1; } \
+			} \
+			stubs[nstubs].pc = (target); \
+			E c_ = exit_to(L, link_pc(L, (target)), NEXT, 0); \
+			stubs[nstubs].b = RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c_, 1, BinaryenTypeNone())); \
+			RelooperAddBranch(stubs[nstubs++].b, exitb, NULL, NULL); \
+		} \
+		(out) = stubs[s_].b; \
+	} while (0)
+
+	/* Blocks' code. */
+	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
+	if (!ends) {
+		free(rb);
+		return -1;
+	}
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		const struct block *b = &p->blocks[f->first_block + k];
+		L->n = 0;
+		uint64_t bpc = p->insns[b->first].pc;
+		/* At an entry, the budget; then the block counts as retired. */
+		/* RV2WASM_DEBUG_TRACE: call env.dbg(pc) at every block (debugging). */
+		if (getenv("RV2WASM_DEBUG_TRACE")) {
+			E tp = link_pc(L, bpc);
+			emit(L, BinaryenCall(M, "dbg", &tp, 1, BinaryenTypeNone()));
+		}
+		if (b->entry) {
+			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
+			emit(L, BinaryenIf(M, over, exit_to(L, link_pc(L, bpc), BUDGET, 0), NULL));
+		}
+		emit(L, set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, b->n))));
+		enum lift_result r = LIFT_GO_ON;
+		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++)
+			r = lift_insn(L, &p->insns[b->first + i], (int64_t)i - (int64_t)b->n);
+		ends[k] = r;
+		if (r == LIFT_ENDS) { /* jal: the link register */
+			const struct insn *last = &p->insns[b->first + b->n - 1];
+			if (last->in.op == RV_OP_JAL)
+				setx(L, last->in.rd, link_pc(L, last->pc + last->in.len));
+			L->st->lifted++;
+		}
+		if (L->oom)
+			break;
+		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
+							    BinaryenTypeNone()));
+	}
+	/* Branches. */
+	for (uint32_t k = 0; k < f->nblocks && !L->oom; k++) {
+		if (ends[k] == LIFT_EXITED) {
+			RelooperAddBranch(rb[k], exitb, NULL, NULL);
+			continue;
+		}
+		/* An exit inside the block (budget, a refused access) set L_REASON. */
+		RelooperAddBranch(rb[k], exitb, bin(L, BinaryenNeInt32(), get32(L, L_REASON), c32(L, -1)),
+				  NULL);
+		const struct block *b = &p->blocks[f->first_block + k];
+		const struct insn *last = &p->insns[b->first + b->n - 1];
+		uint64_t fall = last->pc + last->in.len;
+		RelooperBlockRef fallb, takenb;
+		const struct block *fb = k + 1 < f->nblocks ? &p->blocks[f->first_block + k + 1] : NULL;
+		if (fb && p->insns[fb->first].pc == fall)
+			fallb = rb[k + 1];
+		else
+			STUB(fall, fallb);
+		if (ends[k] == LIFT_ENDS) {
+			uint64_t target = last->pc + (uint64_t)(int64_t)last->in.imm;
+			const struct block *tb = cfg_block_at(p, target);
+			if (tb && tb->func == fi)
+				takenb = rb[tb->index];
+			else
+				STUB(target, takenb);
+			if (last->in.op == RV_OP_JAL) {
+				RelooperAddBranch(rb[k], takenb, NULL, NULL);
+			} else {
+				RelooperAddBranch(rb[k], takenb, branch_cond(L, &last->in), NULL);
+				RelooperAddBranch(rb[k], fallb, NULL, NULL);
+			}
+		} else {
+			RelooperAddBranch(rb[k], fallb, NULL, NULL);
+		}
+	}
+	/* The entry: a switch on the block to start at. */
+	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
+	/* Only the entry blocks; block 0 (the function's start, always an
+	 * entry) is the default, as a relooper block may have only one
+	 * branch to a given block. */
+	RelooperAddBranchForSwitch(entry, rb[0], NULL, 0, NULL);
+	for (uint32_t k = 1; k < f->nblocks; k++) {
+		BinaryenIndex idx = k;
+		if (p->blocks[f->first_block + k].entry)
+			RelooperAddBranchForSwitch(entry, rb[k], &idx, 1, NULL);
+	}
+	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
+	free(rb);
+	free(ends);
+	free(stubs);
+	if (L->oom)
+		return -1;
+
+	/* Prologue, then the blocks. */
+	L->n = 0;
+	emit(L, set(L, L_CPU, BinaryenLoad(M, 4, false, CTX_CPU, 4, L->i32, get32(L, L_CTX))));
+	emit(L, set(L, L_BASE, BinaryenLoad(M, 4, false, CTX_BASE, 4, L->i32, get32(L, L_CTX))));
+	emit(L, set(L, L_PP, BinaryenLoad(M, 4, false, CTX_PP, 4, L->i32, get32(L, L_CTX))));
+	emit(L, set(L, L_SIZE, BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, get32(L, L_CTX))));
+	emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
+	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
+	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
+	emit(L, set(L, L_REASON, c32(L, -1)));
+	for (int r = 1; r < 32; r++)
+		if (L->used & 1u << r)
+			emit(L, set(L, L_X1 + r - 1, cpu_x(L, r)));
+	emit(L, flow);
+	emit(L, BinaryenUnreachable(M)); /* the exit block returned */
+	if (L->oom)
+		return -1;
+
+	BinaryenType vars[L_COUNT - 2];
+	for (int i = 2; i < L_COUNT; i++)
+		vars[i - 2] = (i >= L_X1 && i < L_CPU) || (i >= L_SIZE && i <= L_PC) ||
+			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
+	BinaryenType params[2] = { L->i32, L->i32 };
+	char name[32];
+	snprintf(name, sizeof name, "f%u", fi);
+	BinaryenAddFunction(M, name, BinaryenTypeCreate(params, 2), L->i32, vars, L_COUNT - 2,
+			    BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32));
+	return 0;
+#undef STUB
+}
+
+/* ---- helpers: mulh*, and division with RISC-V's answers for /0 and
+ * overflow (wasm would trap) ---- */
+
+static void add_helper(struct lifter *L, const char *name, E body, int nvars)
+{
+	BinaryenType params[2] = { L->i64, L->i64 };
+	BinaryenType vars[8];
+	for (int i = 0; i < nvars; i++)
+		vars[i] = L->i64;
+	BinaryenAddFunction(M, name, BinaryenTypeCreate(params, 2), L->i64, vars,
+			    (BinaryenIndex)nvars, body);
+}
+
+static E sel(struct lifter *L, E cond, E a, E b) { return BinaryenSelect(M, cond, a, b, L->i64); }
+static E g(struct lifter *L, int i) { return get64(L, i); }
+
+static void lift_helpers(struct lifter *L)
+{
+	/* (An expression is a tree node: each use needs its own.) */
+#define MASK c64(L, 0xffffffffLL)
+	/* mulhu(a, b) from 32-bit halves; locals 2.. p0 p1 p2 mid */
+	E v[6];
+	v[0] = set(L, 2, bin(L, BinaryenMulInt64(), bin(L, BinaryenAndInt64(), g(L, 0), MASK),
+			     bin(L, BinaryenAndInt64(), g(L, 1), MASK)));
+	v[1] = set(L, 3, bin(L, BinaryenMulInt64(), bin(L, BinaryenAndInt64(), g(L, 0), MASK),
+			     bin(L, BinaryenShrUInt64(), g(L, 1), c64(L, 32))));
+	v[2] = set(L, 4, bin(L, BinaryenMulInt64(), bin(L, BinaryenShrUInt64(), g(L, 0), c64(L, 32)),
+			     bin(L, BinaryenAndInt64(), g(L, 1), c64(L, 0xffffffffLL))));
+	v[3] = set(L, 5, bin(L, BinaryenAddInt64(),
+			     bin(L, BinaryenAddInt64(), bin(L, BinaryenShrUInt64(), g(L, 2), c64(L, 32)),
+				 bin(L, BinaryenAndInt64(), g(L, 3), c64(L, 0xffffffffLL))),
+			     bin(L, BinaryenAndInt64(), g(L, 4), c64(L, 0xffffffffLL))));
+	E hi = bin(L, BinaryenMulInt64(), bin(L, BinaryenShrUInt64(), g(L, 0), c64(L, 32)),
+		   bin(L, BinaryenShrUInt64(), g(L, 1), c64(L, 32)));
+	hi = bin(L, BinaryenAddInt64(), hi, bin(L, BinaryenShrUInt64(), g(L, 3), c64(L, 32)));
+	hi = bin(L, BinaryenAddInt64(), hi, bin(L, BinaryenShrUInt64(), g(L, 4), c64(L, 32)));
+	hi = bin(L, BinaryenAddInt64(), hi, bin(L, BinaryenShrUInt64(), g(L, 5), c64(L, 32)));
+	v[4] = BinaryenReturn(M, hi);
+	add_helper(L, "mulhu", seq(L, v, 5), 4);
+	/* mulh = mulhu - (a<0 ? b : 0) - (b<0 ? a : 0); mulhsu without the last */
+	E a_neg = bin(L, BinaryenLtSInt64(), g(L, 0), c64(L, 0));
+	E b_neg = bin(L, BinaryenLtSInt64(), g(L, 1), c64(L, 0));
+	E hu = call2(L, "mulhu", g(L, 0), g(L, 1));
+	add_helper(L, "mulh",
+		   bin(L, BinaryenSubInt64(),
+		       bin(L, BinaryenSubInt64(), hu, sel(L, a_neg, g(L, 1), c64(L, 0))),
+		       sel(L, b_neg, g(L, 0), c64(L, 0))), 0);
+	add_helper(L, "mulhsu",
+		   bin(L, BinaryenSubInt64(), call2(L, "mulhu", g(L, 0), g(L, 1)),
+		       sel(L, bin(L, BinaryenLtSInt64(), g(L, 0), c64(L, 0)), g(L, 1), c64(L, 0))), 0);
+	/* 64-bit: b == 0 and INT64_MIN / -1 answered before wasm could trap */
+	E zero = bin(L, BinaryenEqInt64(), g(L, 1), c64(L, 0));
+	E ovf = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt64(), g(L, 0), c64(L, INT64_MIN)),
+		    bin(L, BinaryenEqInt64(), g(L, 1), c64(L, -1)));
+	add_helper(L, "div", BinaryenIf(M, zero, c64(L, -1),
+		   BinaryenIf(M, ovf, g(L, 0), bin(L, BinaryenDivSInt64(), g(L, 0), g(L, 1)))), 0);
+	add_helper(L, "divu", BinaryenIf(M, bin(L, BinaryenEqInt64(), g(L, 1), c64(L, 0)), c64(L, -1),
+		   bin(L, BinaryenDivUInt64(), g(L, 0), g(L, 1))), 0);
+	add_helper(L, "rem", BinaryenIf(M, bin(L, BinaryenEqInt64(), g(L, 1), c64(L, 0)), g(L, 0),
+		   BinaryenIf(M, bin(L, BinaryenAndInt32(),
+				     bin(L, BinaryenEqInt64(), g(L, 0), c64(L, INT64_MIN)),
+				     bin(L, BinaryenEqInt64(), g(L, 1), c64(L, -1))),
+			      c64(L, 0), bin(L, BinaryenRemSInt64(), g(L, 0), g(L, 1)))), 0);
+	add_helper(L, "remu", BinaryenIf(M, bin(L, BinaryenEqInt64(), g(L, 1), c64(L, 0)), g(L, 0),
+		   bin(L, BinaryenRemUInt64(), g(L, 0), g(L, 1))), 0);
+	/* 32-bit: on the low words, results sign-extended */
+#define A32 lo32(L, g(L, 0))
+#define B32 lo32(L, g(L, 1))
+	E z32 = bin(L, BinaryenEqInt32(), B32, c32(L, 0));
+	E o32 = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt32(), A32, c32(L, INT32_MIN)),
+		    bin(L, BinaryenEqInt32(), B32, c32(L, -1)));
+	add_helper(L, "divw", BinaryenIf(M, z32, c64(L, -1),
+		   BinaryenIf(M, o32, sext32(L, A32), sext32(L, bin(L, BinaryenDivSInt32(), A32, B32)))), 0);
+	add_helper(L, "divuw", BinaryenIf(M, bin(L, BinaryenEqInt32(), B32, c32(L, 0)), c64(L, -1),
+		   sext32(L, bin(L, BinaryenDivUInt32(), A32, B32))), 0);
+	add_helper(L, "remw", BinaryenIf(M, bin(L, BinaryenEqInt32(), B32, c32(L, 0)), sext32(L, A32),
+		   BinaryenIf(M, bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt32(), A32, c32(L, INT32_MIN)),
+				     bin(L, BinaryenEqInt32(), B32, c32(L, -1))),
+			      c64(L, 0), sext32(L, bin(L, BinaryenRemSInt32(), A32, B32)))), 0);
+	add_helper(L, "remuw", BinaryenIf(M, bin(L, BinaryenEqInt32(), B32, c32(L, 0)), sext32(L, A32),
+		   sext32(L, bin(L, BinaryenRemUInt32(), A32, B32))), 0);
+#undef A32
+#undef B32
+#undef MASK
+}
+
+void *lift_program(const struct program *p, struct lift_stats *st, char *err, size_t cap)
+{
+	struct lifter L0 = { .p = p, .st = st }, *L = &L0;
+	memset(st, 0, sizeof *st);
+	L->m = BinaryenModuleCreate();
+	L->i32 = BinaryenTypeInt32();
+	L->i64 = BinaryenTypeInt64();
+	BinaryenModuleSetFeatures(M, BinaryenFeatureMVP() | BinaryenFeatureSignExt() |
+				  BinaryenFeatureMutableGlobals());
+	/* The runtime's memory: wasm32, up to 4 GiB. */
+	BinaryenSetMemory(M, 1, 65536, NULL, NULL, NULL, NULL, NULL, 0, 0);
+	BinaryenAddMemoryImport(M, "0", "env", "memory", 0);
+	lift_helpers(L);
+	if (getenv("RV2WASM_DEBUG_TRACE"))
+		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++)
+		if (lift_function(L, fi) < 0) {
+			snprintf(err, cap, "out of memory lifting function %u", fi);
+			free(L->list);
+			BinaryenModuleDispose(M);
+			return NULL;
+		}
+	free(L->list);
+
+	/* run(ctx, func, block): through a table of every function. */
+	const char **names = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *names);
+	char *namebuf = malloc((p->nfuncs ? p->nfuncs : 1) * 16);
+	if (!names || !namebuf) {
+		free(names);
+		free(namebuf);
+		BinaryenModuleDispose(M);
+		snprintf(err, cap, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < p->nfuncs; i++) {
+		snprintf(namebuf + 16 * i, 16, "f%u", (unsigned)i);
+		names[i] = namebuf + 16 * i;
+	}
+	BinaryenAddTable(M, "funcs", (BinaryenIndex)p->nfuncs, (BinaryenIndex)p->nfuncs,
+			 BinaryenTypeFuncref());
+	BinaryenAddActiveElementSegment(M, "funcs", "all", names, (BinaryenIndex)p->nfuncs,
+					c32(L, 0));
+	free(names);
+	free(namebuf);
+	E args[2] = { get32(L, 0), get32(L, 2) };
+	BinaryenType fparams[2] = { L->i32, L->i32 };
+	E call = BinaryenCallIndirect(M, "funcs", get32(L, 1), args, 2,
+				      BinaryenTypeCreate(fparams, 2), L->i32);
+	BinaryenType rparams[3] = { L->i32, L->i32, L->i32 };
+	BinaryenAddFunction(M, "run", BinaryenTypeCreate(rparams, 3), L->i32, NULL, 0, call);
+	BinaryenAddFunctionExport(M, "run", "run");
+
+	/* The entry table. */
+	size_t len = 4 + p->nentries * 16;
+	uint8_t *sec = malloc(len);
+	if (!sec) {
+		BinaryenModuleDispose(M);
+		snprintf(err, cap, "out of memory");
+		return NULL;
+	}
+	uint32_t ne = (uint32_t)p->nentries;
+	memcpy(sec, &ne, 4);
+	for (size_t i = 0, k = 0; i < p->nblocks; i++) {
+		if (!p->blocks[i].entry)
+			continue;
+		uint64_t pc = p->insns[p->blocks[i].first].pc;
+		memcpy(sec + 4 + 16 * k, &pc, 8);
+		memcpy(sec + 12 + 16 * k, &p->blocks[i].func, 4);
+		memcpy(sec + 16 + 16 * k, &p->blocks[i].index, 4);
+		k++;
+	}
+	BinaryenAddCustomSection(M, "friscy.entries", (const char *)sec, (BinaryenIndex)len);
+	free(sec);
+	return M;
+}

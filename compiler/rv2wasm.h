@@ -1,0 +1,92 @@
+/* rv2wasm: RV64GC ELF -> WebAssembly, ahead of time (docs/COMPILER.md).
+ *
+ * Three phases, one file each:
+ *   elf_code.c  what is executable in the ELF, its symbols and entry (libelf)
+ *   cfg.c       decode it all with the shared decoder; blocks and functions
+ *   lift.c      one wasm function per guest function (Binaryen), the
+ *               module's dispatcher and its table of entry points */
+#ifndef RV2WASM_H
+#define RV2WASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rv_isa.h"
+
+/* ---- the ELF (elf_code.c) ---- */
+
+struct code_range {
+	uint64_t vaddr;          /* link-time address */
+	const uint8_t *bytes;    /* its bytes in the file image */
+	uint64_t len;
+};
+
+struct elf_code {
+	const char *path;
+	uint8_t *image;          /* the whole file */
+	size_t image_len;
+	int is_dyn;              /* ET_DYN: loaded at a bias */
+	uint64_t entry;
+	struct code_range *ranges;   /* executable sections (or segments) */
+	size_t nranges;
+	uint64_t *syms;          /* function symbols' addresses, sorted, unique */
+	size_t nsyms;
+	uint64_t exec_bytes;     /* sum of the ranges' lengths */
+};
+
+/* 0, or -1 with a one-line message (naming the file) in err. */
+int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap);
+void elf_code_free(struct elf_code *ec);
+
+/* ---- blocks and functions (cfg.c) ---- */
+
+struct insn {
+	uint64_t pc;             /* link-time address */
+	rv_insn in;
+};
+
+struct block {
+	uint32_t first, n;       /* instructions [first, first + n) of the program */
+	uint32_t func;           /* the function it belongs to */
+	uint32_t index;          /* its index within the function */
+	uint8_t entry;           /* the runtime may enter here (the entry table) */
+};
+
+struct func {
+	uint32_t first_block, nblocks;
+};
+
+struct program {
+	struct insn *insns;      /* every decoded instruction, by address */
+	size_t ninsns;
+	struct block *blocks;
+	size_t nblocks;
+	struct func *funcs;
+	size_t nfuncs;
+	size_t nentries;         /* blocks with entry set */
+	/* for --stats */
+	size_t illegal;          /* words that do not decode (left to the interpreter) */
+	size_t indirect;         /* jalr sites (exit to the runtime's lookup) */
+};
+
+/* Decode every range; split into blocks and functions. 0 or -1 (err). */
+int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t cap);
+void cfg_free(struct program *p);
+/* The block starting at link address pc, or NULL. */
+const struct block *cfg_block_at(const struct program *p, uint64_t pc);
+
+/* ---- code generation (lift.c) ---- */
+
+struct lift_stats {
+	size_t lifted;           /* instructions compiled */
+	size_t to_interp;        /* instructions left to the interpreter */
+	size_t by_op[RV_OP_COUNT]; /* those, by operation */
+};
+
+/* Does the lifter compile this operation (else: exit to the interpreter)? */
+int lift_supports(int op);
+
+/* Build the module for p; NULL with a message in err on failure. The
+ * module is a BinaryenModuleRef (void * here, not to spread binaryen-c.h). */
+void *lift_program(const struct program *p, struct lift_stats *st, char *err, size_t cap);
+
+#endif

@@ -1,0 +1,294 @@
+/* Running ahead-of-time compiled code (see aot.h, docs/COMPILER.md).
+ *
+ * An address space (rv_mem) keeps a list of the compiled modules mapped in
+ * it, each with its guest range and load bias. aot_run looks the pc up:
+ * at a module's entry it calls the module, which runs until it leaves its
+ * code (NEXT: look up again), reaches an ecall, the budget, or something
+ * it leaves to the interpreter (INTERP: interpret, one instruction at a
+ * time, until the pc is an entry again). instret stays exact; compiled
+ * code checks the budget at its entries only, so a slice may end a few
+ * instructions late. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aot.h"
+#include <elf.h>
+
+/* A module: its host handle and its entry table, a hash of link-time pc
+ * -> (function, block). Modules are kept for the life of the runtime (one
+ * per distinct ELF), whoever maps them. */
+struct aot_module {
+	int handle;
+	size_t cap;              /* power of two */
+	uint64_t *pc;            /* 0: empty slot (no code lives at 0) */
+	uint32_t *func, *block;
+};
+
+static struct aot_module **modules;
+static size_t nmodules;
+
+struct aot_map {
+	uint64_t start, end;     /* guest range */
+	uint64_t bias;
+	struct aot_module *mod;
+};
+
+struct aot_space {
+	struct aot_map *map;
+	size_t n, cap;
+};
+
+static size_t hash_pc(uint64_t pc, size_t cap)
+{
+	return (size_t)((pc >> 1) * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+}
+
+static int module_lookup(const struct aot_module *mod, uint64_t pc, uint32_t *func,
+			 uint32_t *block)
+{
+	for (size_t i = hash_pc(pc, mod->cap);; i = (i + 1) & (mod->cap - 1)) {
+		if (mod->pc[i] == pc) {
+			*func = mod->func[i];
+			*block = mod->block[i];
+			return 1;
+		}
+		if (!mod->pc[i])
+			return 0;
+	}
+}
+
+/* The module for a host handle, reading its entry table the first time. */
+static struct aot_module *module_for(rt *r, int handle)
+{
+	for (size_t i = 0; i < nmodules; i++)
+		if (modules[i]->handle == handle)
+			return modules[i];
+	uint8_t *sec = NULL;
+	size_t len = 0;
+	if (!r->host.aot_entries || r->host.aot_entries(handle, &sec, &len) < 0 || len < 4) {
+		free(sec);
+		return NULL;
+	}
+	uint32_t n;
+	memcpy(&n, sec, 4);
+	if ((len - 4) / 16 < n) {
+		free(sec);
+		rt_logf(r, "compiled module %d: corrupt entry table, not used", handle);
+		return NULL;
+	}
+	struct aot_module *mod = calloc(1, sizeof *mod);
+	struct aot_module **v = realloc(modules, (nmodules + 1) * sizeof *v);
+	size_t cap = 16;
+	while (cap < 2 * (size_t)n + 2)
+		cap *= 2;
+	if (mod) {
+		mod->cap = cap;
+		mod->pc = calloc(cap, sizeof *mod->pc);
+		mod->func = calloc(cap, sizeof *mod->func);
+		mod->block = calloc(cap, sizeof *mod->block);
+	}
+	if (!v || !mod || !mod->pc || !mod->func || !mod->block) {
+		if (mod) {
+			free(mod->pc);
+			free(mod->func);
+			free(mod->block);
+		}
+		free(mod);
+		free(sec);
+		if (v)
+			modules = v;
+		return NULL;
+	}
+	modules = v;
+	mod->handle = handle;
+	for (uint32_t k = 0; k < n; k++) {
+		uint64_t pc;
+		uint32_t f, b;
+		memcpy(&pc, sec + 4 + 16 * k, 8);
+		memcpy(&f, sec + 12 + 16 * k, 4);
+		memcpy(&b, sec + 16 + 16 * k, 4);
+		if (!pc)
+			continue;
+		size_t i = hash_pc(pc, cap);
+		while (mod->pc[i] && mod->pc[i] != pc)
+			i = (i + 1) & (cap - 1);
+		mod->pc[i] = pc;
+		mod->func[i] = f;
+		mod->block[i] = b;
+	}
+	free(sec);
+	modules[nmodules++] = mod;
+	return mod;
+}
+
+/* ---- the space's list of mapped modules ---- */
+
+static void space_free(void *p)
+{
+	struct aot_space *sp = p;
+	if (sp)
+		free(sp->map);
+	free(sp);
+}
+
+static void *space_clone(const void *p)
+{
+	const struct aot_space *sp = p;
+	struct aot_space *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	if (sp->n) {
+		c->map = malloc(sp->n * sizeof *c->map);
+		if (!c->map) {
+			free(c);
+			return NULL;
+		}
+		memcpy(c->map, sp->map, sp->n * sizeof *c->map);
+		c->n = c->cap = sp->n;
+	}
+	return c;
+}
+
+void aot_unmap(rv_mem *m, uint64_t start, uint64_t end)
+{
+	struct aot_space *sp = m->aot;
+	if (!sp)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->map[i].end <= start || sp->map[i].start >= end)
+			sp->map[k++] = sp->map[i];
+	sp->n = k;
+}
+
+void aot_map(rt *r, rv_mem *m, uint64_t start, uint64_t end, uint64_t off,
+	     const uint8_t *elf, size_t len)
+{
+	if (!r->host.aot_lookup || !r->host.aot_call || r->opt.no_aot)
+		return;
+	/* Which executable segment the mapping shows gives the bias. */
+	if (len < sizeof(Elf64_Ehdr) || memcmp(elf, "\177ELF", 4) || elf[4] != ELFCLASS64)
+		return;
+	Elf64_Ehdr eh;
+	memcpy(&eh, elf, sizeof eh);
+	if (eh.e_machine != EM_RISCV || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh.e_phoff > len || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
+		return;
+	int found = 0;
+	uint64_t bias = 0;
+	for (unsigned i = 0; i < eh.e_phnum && !found; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, elf + eh.e_phoff + i * sizeof ph, sizeof ph);
+		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+			continue;
+		/* The segment's bytes [p_offset, +filesz) in this mapping? */
+		if (ph.p_offset + ph.p_filesz <= off || ph.p_offset >= off + (end - start))
+			continue;
+		bias = start - off + ph.p_offset - ph.p_vaddr;
+		found = 1;
+	}
+	if (!found)
+		return;
+	int handle = r->host.aot_lookup(elf, len);
+	if (handle <= 0)
+		return;
+	struct aot_module *mod = module_for(r, handle);
+	if (!mod)
+		return;
+	struct aot_space *sp = m->aot;
+	if (!sp) {
+		sp = calloc(1, sizeof *sp);
+		if (!sp)
+			return;
+		m->aot = sp;
+		m->aot_free = space_free;
+		m->aot_clone = space_clone;
+	}
+	aot_unmap(m, start, end);
+	if (sp->n == sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 4;
+		struct aot_map *v = realloc(sp->map, cap * sizeof *v);
+		if (!v)
+			return;
+		sp->map = v;
+		sp->cap = cap;
+	}
+	sp->map[sp->n++] = (struct aot_map){ start, end, bias, mod };
+}
+
+/* The compiled entry at pc: 1 with its map, function and block; 0 if pc is
+ * in compiled code but not at an entry; -1 if no module covers pc. */
+static int find_entry(const struct aot_space *sp, uint64_t pc, const struct aot_map **mp,
+		      uint32_t *func, uint32_t *block)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct aot_map *a = &sp->map[i];
+		if (pc < a->start || pc >= a->end)
+			continue;
+		*mp = a;
+		return module_lookup(a->mod, pc - a->bias, func, block);
+	}
+	return -1;
+}
+
+/* How far to interpret outside compiled code before looking again. */
+#define OUTSIDE_STEP 256
+
+void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
+{
+	rv_cpu *c = &t->cpu;
+	rv_mem *m = t->proc->mem;
+	const struct aot_space *sp = m->aot;
+	uint64_t start = c->instret;
+	if (!sp || !sp->n) {
+		interp_run(c, m, budget, st);
+		r->interp_insns += c->instret - start;
+		return;
+	}
+	uint64_t limit = start + budget;
+	struct aot_ctx ctx = {
+		.cpu = (uint32_t)(uintptr_t)c, .base = (uint32_t)(uintptr_t)m->base,
+		.pageprot = (uint32_t)(uintptr_t)m->pageprot, .size = m->size, .limit = limit,
+	};
+	for (;;) {
+		if (c->instret >= limit) {
+			st->why = INTERP_BUDGET;
+			return;
+		}
+		const struct aot_map *mp = NULL;
+		uint32_t func, block;
+		int at = find_entry(sp, c->pc, &mp, &func, &block);
+		if (at == 1) {
+			ctx.bias = mp->bias;
+			uint64_t before = c->instret;
+			uint64_t entered = c->pc;
+			int why = r->host.aot_call(mp->mod->handle, &ctx, func, block);
+			r->aot_insns += c->instret - before;
+			if (r->opt.trace)
+				rt_logf(r, "aot %llx..%llx: %llu instructions, %s", (unsigned long long)entered,
+					(unsigned long long)c->pc, (unsigned long long)(c->instret - before),
+					why == AOT_NEXT ? "next" : why == AOT_ECALL ? "ecall" :
+					why == AOT_INTERP ? "interp" : "budget");
+			if (why == AOT_NEXT)
+				continue;
+			if (why == AOT_ECALL) {
+				st->why = INTERP_ECALL;
+				return;
+			}
+			if (why == AOT_BUDGET) { /* at an entry: the next slice starts there */
+				st->why = INTERP_BUDGET;
+				return;
+			}
+			/* AOT_INTERP: interpret from this pc. */
+		}
+		uint64_t before = c->instret;
+		uint64_t step = at < 0 ? OUTSIDE_STEP : 1;
+		if (step > limit - c->instret)
+			step = limit - c->instret;
+		interp_run(c, m, step, st);
+		r->interp_insns += c->instret - before;
+		if (st->why != INTERP_BUDGET)
+			return;
+	}
+}

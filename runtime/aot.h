@@ -1,0 +1,42 @@
+/* Running ahead-of-time compiled code: the modules rv2wasm makes
+ * (docs/COMPILER.md), one per ELF, found by the host from the ELF's bytes
+ * (SHA-256) when the ELF is mapped executable, and entered in place of the
+ * interpreter wherever they have an entry. Only the wasm build can call
+ * them; natively (no host aot_lookup) everything is interpreted. */
+#ifndef AOT_H
+#define AOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "interp.h"
+#include "rt.h"
+
+/* What a module's function returns (compiler/lift.c). */
+enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };
+
+/* The context a module's code reads (compiler/lift.c has the offsets). */
+struct aot_ctx {
+	uint32_t cpu;      /* rv_cpu * */
+	uint32_t base;     /* arena base */
+	uint32_t pageprot;
+	uint32_t pad;
+	uint64_t size;     /* arena size */
+	uint64_t bias;     /* load bias of the module's ELF */
+	uint64_t limit;    /* instret at which to stop */
+};
+
+/* Run thread t for at most budget instructions, compiled code where it
+ * exists, the interpreter elsewhere; stops as interp_run does. */
+void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st);
+
+/* The mappings in [start, end) of m changed (mmap, munmap, mprotect,
+ * mremap): forget compiled code there. */
+void aot_unmap(rv_mem *m, uint64_t start, uint64_t end);
+
+/* [start, end) of m maps the ELF `elf` (len bytes) from file offset off,
+ * executable and not writable: use its compiled module if the host has
+ * one. */
+void aot_map(rt *r, rv_mem *m, uint64_t start, uint64_t end, uint64_t off,
+	     const uint8_t *elf, size_t len);
+
+#endif
