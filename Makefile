@@ -4,6 +4,7 @@
 #   make demo       build what is needed and run a busybox container
 #   make test       build what is needed and run every test
 #   make bench      CPU-bound benchmarks: native x86-64, qemu-riscv64, friscy
+#                   (native, wasm, wasm + rv2wasm), compile cost, start-up
 #   make web        the runtime in WebAssembly and its node loader (mk/web.mk)
 #
 # Missing Debian packages are installed by mk/deps.sh (as root, apt-get).
@@ -26,7 +27,7 @@ ASAN_OBJ    := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/main_n
 HEADERS     := $(wildcard include/*.h runtime/*.h)
 
 .PHONY: all deps demo test test-unit test-disasm test-diff test-busybox \
-	test-badinput test-asan test-tty bench clean images
+	test-badinput test-asan test-tty test-hostfile test-aot test-rv2wasm bench clean images
 all: $(BUILD)/bin/friscy $(BUILD)/bin/rv2wasm
 
 # Installs missing Debian packages; a no-op when all are present.
@@ -120,6 +121,18 @@ test-asan: $(BUILD)/bin/friscy-asan images
 	FRISCY=$(BUILD)/bin/friscy-asan TIMEOUT=300 sh tests/diff/run.sh
 	FRISCY=$(BUILD)/bin/friscy-asan TIMEOUT=300 sh tests/busybox/run.sh
 
+# The suites again with rv2wasm's modules (node --aot), and how much ran
+# compiled; rv2wasm's own bad-input checks.
+test-aot: $(BUILD)/bin/rv2wasm web images
+	python3 tests/aot/run.py $(BUILD)
+
+test-rv2wasm: $(BUILD)/bin/rv2wasm images
+	sh tests/rv2wasm/run.sh
+
+# A program run as a host file by a relative name (native and node).
+test-hostfile: $(BUILD)/bin/friscy web
+	sh tests/hostfile/run.sh
+
 # The native and node runners on a pty: raw mode, echo, ^C, resize.
 test-tty: $(BUILD)/bin/friscy web images
 	python3 tests/tty/run.py $(BUILD)
@@ -131,13 +144,16 @@ test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 # -k: every suite runs and reports, and make still fails if any failed.
 test: deps
 	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox test-asan \
-		test-web test-browser test-tty
+		test-web test-browser test-tty test-hostfile test-aot test-rv2wasm
 
-# The CPU benchmarks native, under qemu, and with friscy native and in wasm
-# (node), in one run; then the wasm build's size, start-up and fork+exec.
+# The CPU benchmarks native, under qemu, with friscy native, in wasm
+# interpreted and in wasm compiled by rv2wasm (node --aot), in one run; then
+# rv2wasm's compile cost, and the wasm build's size, start-up and fork+exec.
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy web images
-	BENCH_RUNNERS="native;qemu;friscy;wasm=node $(BUILD)/web/friscy.mjs run" sh tests/bench/run.sh
+	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy $(BUILD)/bin/rv2wasm web images
+	python3 tests/bench/compile.py $(BUILD)
+	BENCH_RUNNERS="native;qemu;friscy;wasm=node $(BUILD)/web/friscy.mjs run;aot=node $(BUILD)/web/friscy.mjs run --aot $(BUILD)/tests/bench/aot" \
+		sh tests/bench/run.sh
 	node tests/bench/web.mjs $(BUILD)
 
 # The busybox container: its shell, a pipeline, and a few applets.

@@ -110,6 +110,11 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 	else if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
 		r = fail(err, cap, "%s: not an executable or shared object (ELF type %u)", path,
 			 (unsigned)eh.e_type);
+	else if ((eh.e_phnum && (eh.e_phoff > ec->image_len ||
+				 (uint64_t)eh.e_phnum * eh.e_phentsize > ec->image_len - eh.e_phoff)) ||
+		 (eh.e_shnum && (eh.e_shoff > ec->image_len ||
+				 (uint64_t)eh.e_shnum * eh.e_shentsize > ec->image_len - eh.e_shoff)))
+		r = fail(err, cap, "%s: truncated ELF: its headers reach past the end of the file", path);
 	if (r) {
 		elf_end(e);
 		return r;

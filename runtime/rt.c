@@ -229,6 +229,21 @@ int rt_spawn(rt *r, const char *path, const uint8_t *data, size_t len,
 	free(abspath);
 	if (e)
 		return e;
+	/* /proc/self/exe is absolute (glibc's static start-up asserts it):
+	 * a host file given by a relative name is known from the cwd. */
+	if (p->exe && p->exe[0] != '/') {
+		char *dir = vfs_node_path(p->cwd);
+		size_t n = (dir ? strlen(dir) : 0) + strlen(p->exe) + 2;
+		char *abs = malloc(n);
+		if (dir && abs) {
+			snprintf(abs, n, "%s%s%s", dir, dir[1] ? "/" : "", p->exe);
+			free(p->exe);
+			p->exe = abs;
+		} else {
+			free(abs);
+		}
+		free(dir);
+	}
 	snprintf(p->comm, sizeof p->comm, "%s", base_name(path));
 	return 0;
 }

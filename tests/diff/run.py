@@ -39,10 +39,11 @@ import harness  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 VARIANTS = ("musl-static", "musl-dynamic", "glibc-static", "glibc-dynamic")
 CFLAGS = shlex.split(os.environ.get("DIFF_CFLAGS") or "-O2 -g0 -Wall -frounding-math")
-USAGE = """usage: tests/diff/run.sh [--qemu-only] [--list] [TEST...]
+USAGE = """usage: tests/diff/run.sh [--qemu-only] [--build-only] [--list] [TEST...]
   TEST      test names (tests/diff/NAME.c), default all
   --qemu-only  run only qemu, twice, and check each program is deterministic
                (chosen automatically when the runner is not there)
+  --build-only build the binaries and images, run nothing (tests/aot uses it)
   --list    print the test names and exit"""
 
 
@@ -104,11 +105,13 @@ def compile_one(cfg, test, variant, outdir):
 
 
 def main(argv):
-    qemu_only = False
+    qemu_only = build_only = False
     names = []
     for a in argv:
         if a == "--qemu-only":
             qemu_only = True
+        elif a == "--build-only":
+            build_only = True
         elif a == "--list":
             for f in sorted(os.listdir(HERE)):
                 if f.endswith(".c"):
@@ -176,6 +179,10 @@ def main(argv):
         out_dir = os.path.join(outdir, libc)
         harness.build_image(tar, out_tar, out_dir, members)
         roots[libc] = (out_tar, out_dir)
+    if build_only:
+        for (name, v), err in sorted(build_err.items()):
+            print("BUILD FAILED %s.%s\n%s" % (name, v, err))
+        return 1 if build_err else 0
 
     cases = []
     for t in tests:
