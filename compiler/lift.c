@@ -38,14 +38,19 @@ enum { PROT_R = 1, PROT_W = 2, PROT_CODE = 8 }; /* mem.h's page bits */
 /* rv_cpu offsets (include/rv_cpu.h) */
 enum { CPU_X = 0, CPU_PC = 512, CPU_INSTRET = 544 };
 /* aot_ctx offsets */
-enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24, CTX_LIMIT = 32 };
+enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_DEPTH = 12, CTX_SIZE = 16, CTX_BIAS = 24,
+       CTX_LIMIT = 32 };
+/* Nested direct calls allowed before a call goes through the runtime
+ * instead (the wasm stack is the host's: deep guest recursion must not
+ * overflow it). */
+#define MAX_CALL_DEPTH 200
 
 /* Locals of a lifted function. */
 enum {
 	L_CTX = 0, L_BLOCK = 1,
 	L_X1 = 2,                 /* x1..x31: 2..32 */
 	L_CPU = 33, L_BASE, L_PP, L_SIZE, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
-	L_T0, L_T1, L_A, L_LABEL, L_COUNT,
+	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_COUNT,
 };
 
 typedef BinaryenExpressionRef E;
@@ -59,6 +64,7 @@ struct lifter {
 	E *list;                  /* expressions of the block being built */
 	size_t n, cap;
 	int oom;
+	int direct_calls;         /* jal to a function start is a wasm call */
 };
 
 #define M (L->m)
@@ -246,7 +252,7 @@ int lift_supports(int op)
 	}
 }
 
-enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED };
+enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED };
 
 /* Lift one instruction (not the block's branch, which the caller wires).
  * adj: instret correction for an exit here (k - n). */
@@ -356,6 +362,50 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	return LIFT_GO_ON;
 }
 
+static E cpu_x(struct lifter *L, int r);
+
+/* A call (jal with a link register) to the start of a function of this
+ * module: a wasm call, with the guest state handed over through the
+ * rv_cpu struct (written back before, reloaded after). If the callee comes
+ * back to the return address, the caller goes on; anything else (an
+ * ecall, the budget, a jump elsewhere) it passes up as it is. Past
+ * MAX_CALL_DEPTH nested calls, the call goes through the runtime. */
+static void emit_call(struct lifter *L, uint32_t callee, uint64_t target, uint64_t ret)
+{
+	for (int r = 1; r < 32; r++)
+		if (L->written & 1u << r)
+			emit(L, BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU),
+					      get64(L, L_X1 + r - 1), L->i64));
+	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
+	E depth = BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX));
+	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), depth, c32(L, MAX_CALL_DEPTH)),
+			   exit_to(L, link_pc(L, target), NEXT, 0), NULL));
+	emit(L, BinaryenStore(M, 4, CTX_DEPTH, 4, get32(L, L_CTX),
+			      bin(L, BinaryenAddInt32(),
+				  BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX)),
+				  c32(L, 1)), L->i32));
+	char name[32];
+	snprintf(name, sizeof name, "f%u", callee);
+	E args[2] = { get32(L, L_CTX), c32(L, 0) };
+	emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 2, L->i32)));
+	emit(L, BinaryenStore(M, 4, CTX_DEPTH, 4, get32(L, L_CTX),
+			      bin(L, BinaryenSubInt32(),
+				  BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX)),
+				  c32(L, 1)), L->i32));
+	for (int r = 1; r < 32; r++)
+		if (L->used & 1u << r)
+			emit(L, set(L, L_X1 + r - 1, cpu_x(L, r)));
+	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
+	E back = bin(L, BinaryenAndInt32(),
+		     bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
+		     bin(L, BinaryenEqInt64(),
+			 BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)),
+			 link_pc(L, ret)));
+	/* Not back here: the callee's state is in rv_cpu already. */
+	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
+			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
+}
+
 /* Registers a function reads or writes (bit r), to load and write back. */
 static void scan_regs(struct lifter *L, const struct func *f)
 {
@@ -444,8 +494,16 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		ends[k] = r;
 		if (r == LIFT_ENDS) { /* jal: the link register */
 			const struct insn *last = &p->insns[b->first + b->n - 1];
-			if (last->in.op == RV_OP_JAL)
+			if (last->in.op == RV_OP_JAL) {
 				setx(L, last->in.rd, link_pc(L, last->pc + last->in.len));
+				const struct block *tb =
+					cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
+				if (last->in.rd && tb && tb->index == 0 && L->direct_calls) {
+					emit_call(L, tb->func, last->pc + (uint64_t)(int64_t)last->in.imm,
+						  last->pc + last->in.len);
+					ends[k] = LIFT_CALLED;
+				}
+			}
 			L->st->lifted++;
 		}
 		if (L->oom)
@@ -471,7 +529,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			fallb = rb[k + 1];
 		else
 			STUB(fall, fallb);
-		if (ends[k] == LIFT_ENDS) {
+		if (ends[k] == LIFT_ENDS) { /* (a call, LIFT_CALLED, goes on at the return address) */
 			uint64_t target = last->pc + (uint64_t)(int64_t)last->in.imm;
 			const struct block *tb = cfg_block_at(p, target);
 			if (tb && tb->func == fi)
@@ -626,6 +684,8 @@ static void lift_helpers(struct lifter *L)
 void *lift_program(const struct program *p, struct lift_stats *st, char *err, size_t cap)
 {
 	struct lifter L0 = { .p = p, .st = st }, *L = &L0;
+	/* RV2WASM_NO_DIRECT_CALLS=1: every call through the runtime (to compare). */
+	L->direct_calls = !getenv("RV2WASM_NO_DIRECT_CALLS");
 	memset(st, 0, sizeof *st);
 	L->m = BinaryenModuleCreate();
 	L->i32 = BinaryenTypeInt32();

@@ -33,32 +33,69 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Write all of buf to path via a temporary file beside it. */
-static int write_whole(const char *path, const void *buf, size_t len, char *err, size_t cap)
+/* The output goes to a temporary file beside it, renamed over it once
+ * whole. The temporary is made first, so that an output that cannot be
+ * written is said at once, before any work. */
+struct output {
+	const char *path;
+	char *tmp;
+	FILE *f;
+};
+
+static int output_open(struct output *o, const char *path, char *err, size_t cap)
 {
 	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (!tmp) {
+	o->path = path;
+	o->f = NULL;
+	o->tmp = malloc(n);
+	if (!o->tmp) {
 		snprintf(err, cap, "%s: out of memory", path);
 		return -1;
 	}
-	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
+	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	o->f = fopen(o->tmp, "wb");
+	if (!o->f) {
 		snprintf(err, cap, "%s: cannot write: %s", path, strerror(errno));
-		free(tmp);
+		free(o->tmp);
+		o->tmp = NULL;
 		return -1;
 	}
-	int ok = fwrite(buf, 1, len, f) == len;
-	ok &= fclose(f) == 0;
-	if (!ok || rename(tmp, path) < 0) {
-		snprintf(err, cap, "%s: cannot write: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
 	return 0;
+}
+
+static void output_abandon(struct output *o)
+{
+	if (o->f)
+		fclose(o->f);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	o->f = NULL;
+	o->tmp = NULL;
+}
+
+static int output_finish(struct output *o, const void *buf, size_t len, char *err, size_t cap)
+{
+	int ok = fwrite(buf, 1, len, o->f) == len;
+	ok &= fclose(o->f) == 0;
+	o->f = NULL;
+	if (!ok || rename(o->tmp, o->path) < 0) {
+		snprintf(err, cap, "%s: cannot write: %s", o->path, strerror(errno));
+		output_abandon(o);
+		return -1;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
+}
+
+/* A whole small file (the --wat text). */
+static int write_whole(const char *path, const void *buf, size_t len, char *err, size_t cap)
+{
+	struct output o;
+	if (output_open(&o, path, err, cap) < 0)
+		return -1;
+	return output_finish(&o, buf, len, err, cap);
 }
 
 int main(int argc, char **argv)
@@ -101,12 +138,19 @@ int main(int argc, char **argv)
 		elf_code_free(&ec);
 		return 1;
 	}
+	struct output o;
+	if (output_open(&o, out, err, sizeof err) < 0) {
+		fprintf(stderr, "rv2wasm: %s\n", err);
+		elf_code_free(&ec);
+		return 1;
+	}
 	double t1 = now();
 	struct program p;
 	if (cfg_build(&ec, &p, err, sizeof err) < 0 || !p.nblocks) {
 		if (!p.nblocks && !err[0])
 			snprintf(err, sizeof err, "%s: no instructions in its executable sections", in);
 		fprintf(stderr, "rv2wasm: %s\n", err);
+		output_abandon(&o);
 		cfg_free(&p);
 		elf_code_free(&ec);
 		return 1;
@@ -116,6 +160,7 @@ int main(int argc, char **argv)
 	BinaryenModuleRef m = lift_program(&p, &ls, err, sizeof err);
 	if (!m) {
 		fprintf(stderr, "rv2wasm: %s: %s\n", in, err);
+		output_abandon(&o);
 		cfg_free(&p);
 		elf_code_free(&ec);
 		return 1;
@@ -123,6 +168,7 @@ int main(int argc, char **argv)
 	double t3 = now();
 	if (!BinaryenModuleValidate(m)) {
 		fprintf(stderr, "rv2wasm: %s: internal error: the module does not validate\n", in);
+		output_abandon(&o);
 		BinaryenModuleDispose(m);
 		return 70;
 	}
@@ -134,8 +180,12 @@ int main(int argc, char **argv)
 	double t5 = now();
 	BinaryenModuleAllocateAndWriteResult r = BinaryenModuleAllocateAndWrite(m, NULL);
 	int rc = 0;
-	if (!r.binary || write_whole(out, r.binary, r.binaryBytes, err, sizeof err) < 0) {
-		fprintf(stderr, "rv2wasm: %s\n", r.binary ? err : "cannot serialize the module");
+	if (!r.binary) {
+		fprintf(stderr, "rv2wasm: %s: cannot serialize the module\n", in);
+		output_abandon(&o);
+		rc = 1;
+	} else if (output_finish(&o, r.binary, r.binaryBytes, err, sizeof err) < 0) {
+		fprintf(stderr, "rv2wasm: %s\n", err);
 		rc = 1;
 	}
 	if (!rc && wat) {
