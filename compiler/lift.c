@@ -362,7 +362,36 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	return LIFT_GO_ON;
 }
 
-static E cpu_x(struct lifter *L, int r);
+/* The guest state between the locals and rv_cpu: the registers the
+ * function changes (and instret) out, the ones it uses (and instret) in. */
+static void store_state(struct lifter *L)
+{
+	for (int r = 1; r < 32; r++)
+		if (L->written & 1u << r)
+			emit(L, BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU),
+					      get64(L, L_X1 + r - 1), L->i64));
+	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
+}
+
+static void load_state(struct lifter *L)
+{
+	for (int r = 1; r < 32; r++)
+		if (L->used & 1u << r)
+			emit(L, set(L, L_X1 + r - 1, BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * r), 8,
+								   L->i64, get32(L, L_CPU))));
+	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
+}
+
+static E ctx_depth(struct lifter *L)
+{
+	return BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX));
+}
+
+static void add_depth(struct lifter *L, int32_t d)
+{
+	emit(L, BinaryenStore(M, 4, CTX_DEPTH, 4, get32(L, L_CTX),
+			      bin(L, BinaryenAddInt32(), ctx_depth(L), c32(L, d)), L->i32));
+}
 
 /* A call (jal with a link register) to the start of a function of this
  * module: a wasm call, with the guest state handed over through the
@@ -372,30 +401,16 @@ static E cpu_x(struct lifter *L, int r);
  * MAX_CALL_DEPTH nested calls, the call goes through the runtime. */
 static void emit_call(struct lifter *L, uint32_t callee, uint64_t target, uint64_t ret)
 {
-	for (int r = 1; r < 32; r++)
-		if (L->written & 1u << r)
-			emit(L, BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU),
-					      get64(L, L_X1 + r - 1), L->i64));
-	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
-	E depth = BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX));
-	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), depth, c32(L, MAX_CALL_DEPTH)),
+	store_state(L);
+	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), ctx_depth(L), c32(L, MAX_CALL_DEPTH)),
 			   exit_to(L, link_pc(L, target), NEXT, 0), NULL));
-	emit(L, BinaryenStore(M, 4, CTX_DEPTH, 4, get32(L, L_CTX),
-			      bin(L, BinaryenAddInt32(),
-				  BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX)),
-				  c32(L, 1)), L->i32));
+	add_depth(L, 1);
 	char name[32];
 	snprintf(name, sizeof name, "f%u", callee);
 	E args[2] = { get32(L, L_CTX), c32(L, 0) };
 	emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 2, L->i32)));
-	emit(L, BinaryenStore(M, 4, CTX_DEPTH, 4, get32(L, L_CTX),
-			      bin(L, BinaryenSubInt32(),
-				  BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX)),
-				  c32(L, 1)), L->i32));
-	for (int r = 1; r < 32; r++)
-		if (L->used & 1u << r)
-			emit(L, set(L, L_X1 + r - 1, cpu_x(L, r)));
-	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
+	add_depth(L, -1);
+	load_state(L);
 	E back = bin(L, BinaryenAndInt32(),
 		     bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
 		     bin(L, BinaryenEqInt64(),
@@ -421,11 +436,6 @@ static void scan_regs(struct lifter *L, const struct func *f)
 	L->written &= ~1u;
 }
 
-static E cpu_x(struct lifter *L, int r)
-{
-	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * r), 8, L->i64, get32(L, L_CPU));
-}
-
 static int lift_function(struct lifter *L, uint32_t fi)
 {
 	const struct program *p = L->p;
@@ -436,12 +446,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	 * without branches must leave the function: the rendered loops would
 	 * go round again if it fell through.) */
 	L->n = 0;
-	for (int r = 1; r < 32; r++)
-		if (L->written & 1u << r)
-			emit(L, BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU),
-					      get64(L, L_X1 + r - 1), L->i64));
+	store_state(L);
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
-	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
 	emit(L, BinaryenReturn(M, get32(L, L_REASON)));
 	RelooperBlockRef exitb = RelooperAddBlock(rl, seq(L, L->list, L->n));
 	RelooperBlockRef *rb = calloc(f->nblocks, sizeof *rb);
@@ -572,11 +578,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	emit(L, set(L, L_SIZE, BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
-	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 	emit(L, set(L, L_REASON, c32(L, -1)));
-	for (int r = 1; r < 32; r++)
-		if (L->used & 1u << r)
-			emit(L, set(L, L_X1 + r - 1, cpu_x(L, r)));
+	load_state(L);
 	emit(L, flow);
 	emit(L, BinaryenUnreachable(M)); /* the exit block returned */
 	if (L->oom)

@@ -209,11 +209,10 @@ static int on_altstack(const rt_thread *t, uint64_t sp)
 }
 
 /* The wait status has WCOREDUMP (0x80) only when a core file was written:
- * never here (the container default RLIMIT_CORE is 0 too). `core` says the
- * default action was a dump, for a reader of this code. */
-static void kill_proc(rt_proc *p, int sig, int core)
+ * never here (the container default RLIMIT_CORE is 0 too), so "core" and
+ * "terminate" end a process alike. */
+static void kill_proc(rt_proc *p, int sig)
 {
-	(void)core;
 	rt_proc_exit(p, sig);
 }
 
@@ -243,10 +242,8 @@ int rt_signal_deliver(rt_thread *t)
 		case DFL_STOP: /* no job control yet: a stop is not acted on */
 			return 1;
 		case DFL_TERM:
-			kill_proc(p, sig, 0);
-			return 1;
 		case DFL_CORE:
-			kill_proc(p, sig, 1);
+			kill_proc(p, sig);
 			return 1;
 		}
 	}
@@ -260,7 +257,7 @@ int rt_signal_deliver(rt_thread *t)
 	uint64_t frame = (sp - FRAME_SIZE) & ~15ULL;
 	uint8_t *f = mem_check(p->mem, frame, FRAME_SIZE, MEM_R | MEM_W);
 	if (!f) { /* no room for the frame: Linux kills with SIGSEGV */
-		kill_proc(p, SIG_SEGV, 1);
+		kill_proc(p, SIG_SEGV);
 		return 1;
 	}
 	rt_write_siginfo(f, sig, &info);
