@@ -2,6 +2,9 @@
  *
  * The module's ABI (the runtime's side is runtime/aot.c):
  *   import  env.memory                      the runtime's memory
+ *           env.step(ctx i32) -> i32        the runtime's interpreter runs the
+ *                                           instruction at cpu->pc (emit_step)
+ *           env.fpu(ctx, op, regs) -> i32   an F/D operation (emit_fpu)
  *   export  run(ctx i32, func i32, block i32) -> i32
  *           calls function `func` at its block `block` (through a table)
  *   custom  "friscy.entries": u32 count, then per entry block
@@ -23,6 +26,7 @@
  * entries only (every cycle of the CFG passes one), so a slice may run a
  * little past its budget, and ends where the next one can start. Loads and stores check the arena bounds and the page
  * permissions (pageprot) first: guest code never leaves its arena. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +34,14 @@
 #include <binaryen-c.h>
 
 #include "rv2wasm.h"
+#include "rv_fpu.h"
 
 enum { NEXT = 0, ECALL = 1, INTERP = 2, BUDGET = 3 };
 enum { PROT_R = 1, PROT_W = 2, PROT_CODE = 8 }; /* mem.h's page bits */
 #define MEM_LOW 0x10000
 
 /* rv_cpu offsets (include/rv_cpu.h) */
-enum { CPU_X = 0, CPU_PC = 512, CPU_INSTRET = 544 };
+enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_INSTRET = 544 };
 /* aot_ctx offsets */
 enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_DEPTH = 12, CTX_SIZE = 16, CTX_BIAS = 24,
        CTX_LIMIT = 32 };
@@ -50,7 +55,7 @@ enum {
 	L_CTX = 0, L_BLOCK = 1,
 	L_X1 = 2,                 /* x1..x31: 2..32 */
 	L_CPU = 33, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
-	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_COUNT,
+	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_COUNT,
 };
 
 typedef BinaryenExpressionRef E;
@@ -204,10 +209,15 @@ static E branch_cond(struct lifter *L, const rv_insn *in)
 	}
 }
 
-/* Left to the interpreter, for now: it runs them exactly (and ebreak,
- * fence.i and illegal words raise what they must there). */
-#define UNLIFTED_CASES \
-	case RV_OP_ILLEGAL: case RV_OP_EBREAK: case RV_OP_FENCE_I: \
+/* Left to the interpreter: ebreak, fence.i and illegal words raise there
+ * what they must; the function exits (INTERP) before them. */
+#define EXIT_CASES \
+	case RV_OP_ILLEGAL: case RV_OP_EBREAK: case RV_OP_FENCE_I: case RV_OP_COUNT:
+
+/* Run in place by the runtime's interpreter, one instruction, through the
+ * import env.step (A, Zicsr: reservations and CSRs then have one
+ * implementation). */
+#define STEP_CASES \
 	case RV_OP_CSRRW: case RV_OP_CSRRS: case RV_OP_CSRRC: \
 	case RV_OP_CSRRWI: case RV_OP_CSRRSI: case RV_OP_CSRRCI: \
 	case RV_OP_LR_W: case RV_OP_SC_W: case RV_OP_AMOSWAP_W: case RV_OP_AMOADD_W: \
@@ -215,29 +225,12 @@ static E branch_cond(struct lifter *L, const rv_insn *in)
 	case RV_OP_AMOMAX_W: case RV_OP_AMOMINU_W: case RV_OP_AMOMAXU_W: \
 	case RV_OP_LR_D: case RV_OP_SC_D: case RV_OP_AMOSWAP_D: case RV_OP_AMOADD_D: \
 	case RV_OP_AMOXOR_D: case RV_OP_AMOAND_D: case RV_OP_AMOOR_D: case RV_OP_AMOMIN_D: \
-	case RV_OP_AMOMAX_D: case RV_OP_AMOMINU_D: case RV_OP_AMOMAXU_D: \
-	case RV_OP_FLW: case RV_OP_FSW: case RV_OP_FMADD_S: case RV_OP_FMSUB_S: \
-	case RV_OP_FNMSUB_S: case RV_OP_FNMADD_S: case RV_OP_FADD_S: case RV_OP_FSUB_S: \
-	case RV_OP_FMUL_S: case RV_OP_FDIV_S: case RV_OP_FSQRT_S: case RV_OP_FSGNJ_S: \
-	case RV_OP_FSGNJN_S: case RV_OP_FSGNJX_S: case RV_OP_FMIN_S: case RV_OP_FMAX_S: \
-	case RV_OP_FCVT_W_S: case RV_OP_FCVT_WU_S: case RV_OP_FCVT_L_S: case RV_OP_FCVT_LU_S: \
-	case RV_OP_FMV_X_W: case RV_OP_FCLASS_S: case RV_OP_FEQ_S: case RV_OP_FLT_S: \
-	case RV_OP_FLE_S: case RV_OP_FCVT_S_W: case RV_OP_FCVT_S_WU: case RV_OP_FCVT_S_L: \
-	case RV_OP_FCVT_S_LU: case RV_OP_FMV_W_X: \
-	case RV_OP_FLD: case RV_OP_FSD: case RV_OP_FMADD_D: case RV_OP_FMSUB_D: \
-	case RV_OP_FNMSUB_D: case RV_OP_FNMADD_D: case RV_OP_FADD_D: case RV_OP_FSUB_D: \
-	case RV_OP_FMUL_D: case RV_OP_FDIV_D: case RV_OP_FSQRT_D: case RV_OP_FSGNJ_D: \
-	case RV_OP_FSGNJN_D: case RV_OP_FSGNJX_D: case RV_OP_FMIN_D: case RV_OP_FMAX_D: \
-	case RV_OP_FCVT_S_D: case RV_OP_FCVT_D_S: case RV_OP_FEQ_D: case RV_OP_FLT_D: \
-	case RV_OP_FLE_D: case RV_OP_FCLASS_D: case RV_OP_FCVT_W_D: case RV_OP_FCVT_WU_D: \
-	case RV_OP_FCVT_L_D: case RV_OP_FCVT_LU_D: case RV_OP_FCVT_D_W: case RV_OP_FCVT_D_WU: \
-	case RV_OP_FCVT_D_L: case RV_OP_FCVT_D_LU: case RV_OP_FMV_X_D: case RV_OP_FMV_D_X: \
-	case RV_OP_COUNT:
+	case RV_OP_AMOMAX_D: case RV_OP_AMOMINU_D: case RV_OP_AMOMAXU_D:
 
 int lift_supports(int op)
 {
 	switch ((enum rv_op)op) {
-	UNLIFTED_CASES
+	EXIT_CASES
 		return 0;
 	default:
 		return 1;
@@ -246,8 +239,192 @@ int lift_supports(int op)
 
 enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED };
 
+static E store_x(struct lifter *L, int r)
+{
+	return BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU), get64(L, L_X1 + r - 1),
+			     L->i64);
+}
+
+/* An instruction the runtime's interpreter runs in place (STEP_CASES):
+ * rv_cpu gets the integer registers it may read or write (rd too, so that
+ * reloading it is right whether or not the instruction writes it), pc and
+ * instret; env.step(ctx) runs it; if it did not retire (a fault), exit to
+ * the interpreter there, which raises it. FP registers and fcsr live in
+ * rv_cpu only. */
+static void emit_step(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const rv_insn *in = &ins->in;
+	uint32_t done = 1;
+	int regs[3] = { in->rs1, in->rs2, in->rd };
+	for (int k = 0; k < 3; k++)
+		if (!(done & 1u << regs[k])) {
+			emit(L, store_x(L, regs[k]));
+			done |= 1u << regs[k];
+		}
+	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU),
+			      bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)), L->i64));
+	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), link_pc(L, ins->pc), L->i64));
+	E ctx = get32(L, L_CTX);
+	emit(L, BinaryenIf(M, BinaryenCall(M, "step", &ctx, 1, L->i32),
+			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
+	if (in->rd)
+		setx(L, in->rd, BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * in->rd), 8, L->i64,
+					     get32(L, L_CPU)));
+}
+
 /* Lift one instruction (not the block's branch, which the caller wires).
  * adj: instret correction for an exit here (k - n). */
+/* F/D registers live in rv_cpu (they are not kept in locals). */
+static E getf(struct lifter *L, int r)
+{
+	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_F + 8 * r), 8, L->i64, get32(L, L_CPU));
+}
+
+static E setf(struct lifter *L, int r, E v)
+{
+	return BinaryenStore(M, 8, (uint32_t)(CPU_F + 8 * r), 8, get32(L, L_CPU), v, L->i64);
+}
+
+/* The shapes of RV_FPU_OPS (rv_fpu.h) that read or write an integer
+ * register. */
+enum { FPU_NONE, FPU_READS_X, FPU_WRITES_X, FPU_OTHER };
+static int fpu_shape(int op)
+{
+	enum { FP3 = FPU_OTHER, FP2 = FPU_OTHER, FP1 = FPU_OTHER, FSGN = FPU_OTHER, FMM = FPU_OTHER,
+	       FCVT_F = FPU_READS_X, FCVT_X = FPU_WRITES_X, FCMP = FPU_WRITES_X,
+	       FCLASS = FPU_WRITES_X };
+	switch ((enum rv_op)op) {
+#define SHAPE(name, shape, fn) case RV_OP_##name: return shape;
+	RV_FPU_OPS(SHAPE)
+#undef SHAPE
+	default: return FPU_NONE;
+	}
+}
+
+/* An F/D operation the runtime's helpers compute (env.fpu, runtime/aot.h):
+ * exact rounding, fflags and NaN rules, as the interpreter has them. */
+static void emit_fpu(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const rv_insn *in = &ins->in;
+	int shape = fpu_shape(in->op);
+	if (shape == FPU_READS_X && in->rs1)
+		emit(L, store_x(L, in->rs1));
+	E args[3] = { get32(L, L_CTX), c32(L, in->op),
+		      c32(L, in->rd | in->rs1 << 5 | in->rs2 << 10 | in->rs3 << 15 | in->rm << 20) };
+	emit(L, BinaryenIf(M, BinaryenCall(M, "fpu", args, 3, L->i32),
+			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
+	if (shape == FPU_WRITES_X && in->rd)
+		setx(L, in->rd, BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * in->rd), 8, L->i64,
+					     get32(L, L_CPU)));
+}
+
+/* csrrw/s/c[i] on fflags (1), frm (2) or fcsr (3), as the interpreter's
+ * csr_rmw: fcsr holds frm << 5 | fflags. (Other CSRs: env.step.) */
+static int is_fp_csr(const rv_insn *in)
+{
+	return in->op >= RV_OP_CSRRW && in->op <= RV_OP_CSRRCI && in->imm >= 1 && in->imm <= 3;
+}
+
+static void emit_fp_csr(struct lifter *L, const rv_insn *in)
+{
+	static const int shift[4] = { 0, 0, 5, 0 }, mask[4] = { 0, 0x1f, 7, 0xff };
+	int csr = in->imm, imm_form = in->op >= RV_OP_CSRRWI;
+	int kind = (in->op - (imm_form ? RV_OP_CSRRWI : RV_OP_CSRRW)); /* 0 w, 1 s, 2 c */
+	E fcsr = BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i64, get32(L, L_CPU));
+	emit(L, set(L, L_T0, bin(L, BinaryenAndInt64(), bin(L, BinaryenShrUInt64(), fcsr, c64(L, shift[csr])),
+				 c64(L, mask[csr]))));
+	if (kind == 0 || in->rs1) {
+		E src = imm_form ? c64(L, in->rs1) : xr(L, in->rs1);
+		E nv = kind == 0 ? src : kind == 1 ? bin(L, BinaryenOrInt64(), get64(L, L_T0), src)
+			: bin(L, BinaryenAndInt64(), get64(L, L_T0), bin(L, BinaryenXorInt64(), src, c64(L, -1)));
+		nv = bin(L, BinaryenShlInt64(), bin(L, BinaryenAndInt64(), nv, c64(L, mask[csr])),
+			 c64(L, shift[csr]));
+		E keep = csr == 1 ? bin(L, BinaryenAndInt64(),
+					BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i64, get32(L, L_CPU)), c64(L, 0xe0))
+			: csr == 2 ? bin(L, BinaryenAndInt64(),
+					 BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i64, get32(L, L_CPU)), c64(L, 0x1f))
+			: c64(L, 0);
+		emit(L, BinaryenStore(M, 4, CPU_FCSR, 4, get32(L, L_CPU), bin(L, BinaryenOrInt64(), keep, nv),
+				      L->i64));
+	}
+	setx(L, in->rd, get64(L, L_T0));
+}
+
+/* Double-precision operations inline where wasm gives the RISC-V answer
+ * bit for bit; 0 if op is not one (emit_fpu then calls the helper).
+ *  - fsgnj*.d: sign bit operations, always.
+ *  - feq/flt/fle.d: when neither operand is a NaN (no flag then).
+ *  - fadd/fsub/fmul/fdiv/fsqrt.d: when the rounding is to nearest even,
+ *    NX is already set in fflags (sticky: after a program's first inexact
+ *    operation, inexactness changes nothing), and the result is finite and
+ *    above the smallest normal (so there was no NV, DZ, OF or UF and no NaN
+ *    to canonicalise). Otherwise the helper computes flags exactly. */
+static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const rv_insn *in = &ins->in;
+	const int64_t sign = INT64_MIN;
+	BinaryenType f64 = BinaryenTypeFloat64();
+#define FV(r) un(L, BinaryenReinterpretInt64(), getf(L, r))
+	switch (in->op) {
+	case RV_OP_FSGNJ_D: case RV_OP_FSGNJN_D: case RV_OP_FSGNJX_D: {
+		E a = getf(L, in->rs1), b = getf(L, in->rs2), v;
+		if (in->op == RV_OP_FSGNJX_D)
+			v = bin(L, BinaryenXorInt64(), a, bin(L, BinaryenAndInt64(), b, c64(L, sign)));
+		else
+			v = bin(L, BinaryenOrInt64(), bin(L, BinaryenAndInt64(), a, c64(L, ~sign)),
+				bin(L, BinaryenAndInt64(),
+				    in->op == RV_OP_FSGNJ_D ? b : bin(L, BinaryenXorInt64(), b, c64(L, -1)),
+				    c64(L, sign)));
+		emit(L, setf(L, in->rd, v));
+		return 1;
+	}
+	case RV_OP_FEQ_D: case RV_OP_FLT_D: case RV_OP_FLE_D: {
+		BinaryenOp cmp = in->op == RV_OP_FEQ_D ? BinaryenEqFloat64()
+			       : in->op == RV_OP_FLT_D ? BinaryenLtFloat64() : BinaryenLeFloat64();
+		E ordered = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqFloat64(), FV(in->rs1), FV(in->rs1)),
+				bin(L, BinaryenEqFloat64(), FV(in->rs2), FV(in->rs2)));
+		size_t mark = L->n;
+		emit_fpu(L, ins, adj);
+		E slow = seq(L, L->list + mark, L->n - mark);
+		L->n = mark;
+		E fast = in->rd ? set(L, L_X1 + in->rd - 1, b2x(L, bin(L, cmp, FV(in->rs1), FV(in->rs2))))
+			 : BinaryenNop(M);
+		emit(L, BinaryenIf(M, ordered, fast, slow));
+		return 1;
+	}
+	case RV_OP_FADD_D: case RV_OP_FSUB_D: case RV_OP_FMUL_D: case RV_OP_FDIV_D:
+	case RV_OP_FSQRT_D: {
+		if (in->rm != RV_RNE && in->rm != RV_DYN)
+			return 0;
+		E r = in->op == RV_OP_FSQRT_D ? un(L, BinaryenSqrtFloat64(), FV(in->rs1))
+			: bin(L, in->op == RV_OP_FADD_D ? BinaryenAddFloat64() : in->op == RV_OP_FSUB_D
+				 ? BinaryenSubFloat64() : in->op == RV_OP_FMUL_D ? BinaryenMulFloat64()
+				 : BinaryenDivFloat64(), FV(in->rs1), FV(in->rs2));
+		emit(L, set(L, L_FR, r));
+		/* fcsr: NX set, and frm RNE when rm is dyn */
+		E flags = bin(L, BinaryenEqInt32(),
+			      bin(L, BinaryenAndInt32(),
+				  BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU)),
+				  c32(L, in->rm == RV_DYN ? 0xe1 : 0x01)), c32(L, 1));
+		E mag = un(L, BinaryenAbsFloat64(), BinaryenLocalGet(M, L_FR, f64));
+		E normal = bin(L, BinaryenAndInt32(),
+			       bin(L, BinaryenGtFloat64(), mag, BinaryenConst(M, BinaryenLiteralFloat64(0x1p-1022))),
+			       bin(L, BinaryenLtFloat64(), un(L, BinaryenAbsFloat64(), BinaryenLocalGet(M, L_FR, f64)),
+				   BinaryenConst(M, BinaryenLiteralFloat64(INFINITY))));
+		size_t mark = L->n;
+		emit_fpu(L, ins, adj);
+		E slow = seq(L, L->list + mark, L->n - mark);
+		L->n = mark;
+		emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), flags, normal),
+				   setf(L, in->rd, un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, L_FR, f64))),
+				   slow));
+		return 1;
+	}
+	}
+#undef FV
+	return 0;
+}
+
 static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const rv_insn *in = &ins->in;
@@ -344,7 +521,47 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	case RV_OP_ECALL:
 		emit(L, exit_to(L, link_pc(L, ins->pc), ECALL, adj));
 		return LIFT_EXITED;
-	UNLIFTED_CASES
+	case RV_OP_FLD: case RV_OP_FLW:
+		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
+		check_access(L, in->op == RV_OP_FLD ? 8 : 4, 0, ins->pc, adj);
+		if (in->op == RV_OP_FLD)
+			emit(L, setf(L, rd, BinaryenLoad(M, 8, false, 0, 1, L->i64, host_ptr(L))));
+		else /* NaN-boxed */
+			emit(L, setf(L, rd, bin(L, BinaryenOrInt64(),
+						BinaryenLoad(M, 4, false, 0, 1, L->i64, host_ptr(L)),
+						c64(L, (int64_t)0xffffffff00000000ULL))));
+		break;
+	case RV_OP_FSD: case RV_OP_FSW: {
+		int n = in->op == RV_OP_FSD ? 8 : 4;
+		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
+		check_access(L, n, 1, ins->pc, adj);
+		emit(L, BinaryenStore(M, (uint32_t)n, 0, 1, host_ptr(L), getf(L, in->rs2), L->i64));
+		break;
+	}
+	case RV_OP_FMV_X_D: setx(L, rd, getf(L, in->rs1)); break;
+	case RV_OP_FMV_D_X: emit(L, setf(L, rd, xr(L, in->rs1))); break;
+	case RV_OP_FMV_X_W: setx(L, rd, sext32(L, lo32(L, getf(L, in->rs1)))); break;
+	case RV_OP_FMV_W_X:
+		emit(L, setf(L, rd, bin(L, BinaryenOrInt64(), bin(L, BinaryenAndInt64(), xr(L, in->rs1),
+								  c64(L, 0xffffffffLL)),
+					c64(L, (int64_t)0xffffffff00000000ULL))));
+		break;
+#define FPU_CASE(name, shape, fn) case RV_OP_##name:
+	RV_FPU_OPS(FPU_CASE)
+#undef FPU_CASE
+		if (!emit_fpu_inline(L, ins, adj))
+			emit_fpu(L, ins, adj);
+		break;
+	STEP_CASES
+		if (is_fp_csr(in)) {
+			emit_fp_csr(L, in);
+			break;
+		}
+		emit_step(L, ins, adj);
+		L->st->stepped++;
+		L->st->by_op[in->op]++;
+		return LIFT_GO_ON;
+	EXIT_CASES
 		L->st->to_interp++;
 		L->st->by_op[in->op < RV_OP_COUNT ? in->op : 0]++;
 		emit(L, exit_to(L, link_pc(L, ins->pc), INTERP, adj));
@@ -360,8 +577,7 @@ static void store_state(struct lifter *L)
 {
 	for (int r = 1; r < 32; r++)
 		if (L->written & 1u << r)
-			emit(L, BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU),
-					      get64(L, L_X1 + r - 1), L->i64));
+			emit(L, store_x(L, r));
 	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
 }
 
@@ -581,7 +797,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 
 	BinaryenType vars[L_COUNT - 2];
 	for (int i = 2; i < L_COUNT; i++)
-		vars[i - 2] = (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
+		vars[i - 2] = i == L_FR ? BinaryenTypeFloat64()
+			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
 	BinaryenType params[2] = { L->i32, L->i32 };
 	char name[32];
@@ -693,6 +910,9 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	BinaryenSetMemory(M, 1, 65536, NULL, NULL, NULL, NULL, NULL, 0, 0);
 	BinaryenAddMemoryImport(M, "0", "env", "memory", 0);
 	lift_helpers(L);
+	BinaryenAddFunctionImport(M, "step", "env", "step", L->i32, L->i32);
+	BinaryenType fpu_params[3] = { L->i32, L->i32, L->i32 };
+	BinaryenAddFunctionImport(M, "fpu", "env", "fpu", BinaryenTypeCreate(fpu_params, 3), L->i32);
 	if (getenv("RV2WASM_DEBUG_TRACE"))
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++)

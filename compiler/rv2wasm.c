@@ -204,14 +204,16 @@ int main(int argc, char **argv)
 	}
 	double t6 = now();
 	if (stats && !rc) {
-		size_t insns = ls.lifted + ls.to_interp;
+		size_t insns = ls.lifted + ls.stepped + ls.to_interp;
 		fprintf(stderr, "rv2wasm: %s -> %s\n", in, out);
 		fprintf(stderr, "  code: %llu executable bytes, %zu instructions, %zu undecodable halfwords\n",
 			(unsigned long long)ec.exec_bytes, p.ninsns, p.illegal);
 		fprintf(stderr, "  functions: %zu, blocks: %zu, indirect jumps (jalr): %zu (all left to the runtime's lookup)\n",
 			p.nfuncs, p.nblocks, p.indirect);
-		fprintf(stderr, "  lifted: %zu of %zu instructions compiled (%.1f%%), %zu left to the interpreter\n",
-			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.to_interp);
+		fprintf(stderr, "  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
+			"the runtime's interpreter (env.step), %zu left to the interpreter (exits)\n",
+			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.stepped,
+			ls.to_interp);
 		/* The most frequent reasons. */
 		for (int shown = 0; shown < 8; shown++) {
 			int best = -1;
@@ -220,7 +222,8 @@ int main(int argc, char **argv)
 					best = o;
 			if (best < 0)
 				break;
-			fprintf(stderr, "    %-12s %zu (not lifted yet)\n", rv_op_name[best], ls.by_op[best]);
+			fprintf(stderr, "    %-12s %zu (%s)\n", rv_op_name[best], ls.by_op[best],
+				lift_supports(best) ? "env.step" : "exit");
 			ls.by_op[best] = 0;
 		}
 		fprintf(stderr, "  output: %zu bytes (%.2fx the executable bytes)\n", r.binaryBytes,

@@ -79,6 +79,7 @@ const struct block *cfg_block_at(const struct program *p, uint64_t pc);
 struct lift_stats {
 	size_t lifted;           /* instructions compiled */
 	size_t to_interp;        /* instructions left to the interpreter */
+	size_t stepped;          /* compiled as a call to env.step (the interpreter, in place) */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */
 };
 

@@ -110,4 +110,44 @@ uint64_t rv_fcvt_d_lu(uint64_t x, int rm, uint32_t *fflags);
 uint64_t rv_fcvt_s_d(uint64_t a, int rm, uint32_t *fflags);
 uint64_t rv_fcvt_d_s(uint64_t a, int rm, uint32_t *fflags);
 
+/* Every F/D operation one of the helpers above computes, one row each:
+ * (operation, shape of the call, helper). The interpreter's handlers
+ * (runtime/interp.c) and compiled code's env.fpu (runtime/aot.c) both
+ * expand it. Shapes, f = FP register, x = integer register:
+ *   FP3     fd = fn(fs1, fs2, fs3, rm, fflags)
+ *   FP2     fd = fn(fs1, fs2, rm, fflags)
+ *   FP1     fd = fn(fs1, rm, fflags)
+ *   FCVT_X  xd = fn(fs1, rm, fflags)
+ *   FCVT_F  fd = fn(xs1, rm, fflags)
+ *   FSGN    fd = fn(fs1, fs2)
+ *   FMM     fd = fn(fs1, fs2, fflags)
+ *   FCMP    xd = fn(fs1, fs2, fflags)
+ *   FCLASS  xd = fn(fs1) */
+#define RV_FPU_OPS(X) \
+	X(FMADD_S, FP3, rv_fmadd_s) X(FMSUB_S, FP3, rv_fmsub_s) \
+	X(FNMSUB_S, FP3, rv_fnmsub_s) X(FNMADD_S, FP3, rv_fnmadd_s) \
+	X(FADD_S, FP2, rv_fadd_s) X(FSUB_S, FP2, rv_fsub_s) \
+	X(FMUL_S, FP2, rv_fmul_s) X(FDIV_S, FP2, rv_fdiv_s) X(FSQRT_S, FP1, rv_fsqrt_s) \
+	X(FSGNJ_S, FSGN, rv_fsgnj_s) X(FSGNJN_S, FSGN, rv_fsgnjn_s) \
+	X(FSGNJX_S, FSGN, rv_fsgnjx_s) X(FMIN_S, FMM, rv_fmin_s) X(FMAX_S, FMM, rv_fmax_s) \
+	X(FCVT_W_S, FCVT_X, rv_fcvt_w_s) X(FCVT_WU_S, FCVT_X, rv_fcvt_wu_s) \
+	X(FCVT_L_S, FCVT_X, rv_fcvt_l_s) X(FCVT_LU_S, FCVT_X, rv_fcvt_lu_s) \
+	X(FCLASS_S, FCLASS, rv_fclass_s) \
+	X(FEQ_S, FCMP, rv_feq_s) X(FLT_S, FCMP, rv_flt_s) X(FLE_S, FCMP, rv_fle_s) \
+	X(FCVT_S_W, FCVT_F, rv_fcvt_s_w) X(FCVT_S_WU, FCVT_F, rv_fcvt_s_wu) \
+	X(FCVT_S_L, FCVT_F, rv_fcvt_s_l) X(FCVT_S_LU, FCVT_F, rv_fcvt_s_lu) \
+	X(FMADD_D, FP3, rv_fmadd_d) X(FMSUB_D, FP3, rv_fmsub_d) \
+	X(FNMSUB_D, FP3, rv_fnmsub_d) X(FNMADD_D, FP3, rv_fnmadd_d) \
+	X(FADD_D, FP2, rv_fadd_d) X(FSUB_D, FP2, rv_fsub_d) \
+	X(FMUL_D, FP2, rv_fmul_d) X(FDIV_D, FP2, rv_fdiv_d) X(FSQRT_D, FP1, rv_fsqrt_d) \
+	X(FSGNJ_D, FSGN, rv_fsgnj_d) X(FSGNJN_D, FSGN, rv_fsgnjn_d) \
+	X(FSGNJX_D, FSGN, rv_fsgnjx_d) X(FMIN_D, FMM, rv_fmin_d) X(FMAX_D, FMM, rv_fmax_d) \
+	X(FCVT_S_D, FP1, rv_fcvt_s_d) X(FCVT_D_S, FP1, rv_fcvt_d_s) \
+	X(FEQ_D, FCMP, rv_feq_d) X(FLT_D, FCMP, rv_flt_d) X(FLE_D, FCMP, rv_fle_d) \
+	X(FCLASS_D, FCLASS, rv_fclass_d) \
+	X(FCVT_W_D, FCVT_X, rv_fcvt_w_d) X(FCVT_WU_D, FCVT_X, rv_fcvt_wu_d) \
+	X(FCVT_L_D, FCVT_X, rv_fcvt_l_d) X(FCVT_LU_D, FCVT_X, rv_fcvt_lu_d) \
+	X(FCVT_D_W, FCVT_F, rv_fcvt_d_w) X(FCVT_D_WU, FCVT_F, rv_fcvt_d_wu) \
+	X(FCVT_D_L, FCVT_F, rv_fcvt_d_l) X(FCVT_D_LU, FCVT_F, rv_fcvt_d_lu)
+
 #endif

@@ -14,6 +14,8 @@
 
 #include "aot.h"
 #include <elf.h>
+#include "rv_fpu.h"
+#include "rv_isa.h"
 
 /* A module: its host handle and its entry table, a hash of link-time pc
  * -> (function, block). Modules are kept for the life of the runtime (one
@@ -232,6 +234,59 @@ static int find_entry(const struct aot_space *sp, uint64_t pc, const struct aot_
 	return -1;
 }
 
+int aot_step(struct aot_ctx *ctx)
+{
+	rv_cpu *c = (rv_cpu *)(uintptr_t)ctx->cpu;
+	rv_cpu keep = *c;
+	interp_stop st;
+	interp_run(c, (rv_mem *)(uintptr_t)ctx->mem, 1, &st);
+	if (st.why != INTERP_BUDGET) {
+		*c = keep; /* not retired: the interpreter raises it at top level */
+		return 1;
+	}
+	ctx->steps++;
+	return 0;
+}
+
+int aot_fpu(struct aot_ctx *ctx, uint32_t op, uint32_t regs)
+{
+	rv_cpu *c = (rv_cpu *)(uintptr_t)ctx->cpu;
+	uint64_t *f = c->f, *x = c->x;
+	unsigned rd = regs & 31, rs1 = regs >> 5 & 31, rs2 = regs >> 10 & 31, rs3 = regs >> 15 & 31;
+	int rm = regs >> 20 & 7;
+	uint32_t *fl = &c->fcsr;
+	if (rm == RV_DYN)
+		rm = (c->fcsr >> 5) & 7;
+#define RM() if (rm > RV_RMM) return 1
+#define SET_X(v) do { uint64_t v_ = (v); if (rd) x[rd] = v_; } while (0)
+#define FP3(fn) RM(); f[rd] = fn(f[rs1], f[rs2], f[rs3], rm, fl)
+#define FP2(fn) RM(); f[rd] = fn(f[rs1], f[rs2], rm, fl)
+#define FP1(fn) RM(); f[rd] = fn(f[rs1], rm, fl)
+#define FCVT_X(fn) RM(); SET_X(fn(f[rs1], rm, fl))
+#define FCVT_F(fn) RM(); f[rd] = fn(x[rs1], rm, fl)
+#define FSGN(fn) f[rd] = fn(f[rs1], f[rs2])
+#define FMM(fn) f[rd] = fn(f[rs1], f[rs2], fl)
+#define FCMP(fn) SET_X(fn(f[rs1], f[rs2], fl))
+#define FCLASS(fn) SET_X(fn(f[rs1]))
+#define CASE(name, shape, fn) case RV_OP_##name: { shape(fn); return 0; }
+	switch (op) {
+	RV_FPU_OPS(CASE)
+	}
+	return 1;
+#undef CASE
+#undef RM
+#undef SET_X
+#undef FP3
+#undef FP2
+#undef FP1
+#undef FCVT_X
+#undef FCVT_F
+#undef FSGN
+#undef FMM
+#undef FCMP
+#undef FCLASS
+}
+
 /* How far to interpret outside compiled code before looking again. */
 #define OUTSIDE_STEP 256
 
@@ -250,6 +305,7 @@ void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
 	struct aot_ctx ctx = {
 		.cpu = (uint32_t)(uintptr_t)c, .base = (uint32_t)(uintptr_t)m->base,
 		.pageprot = (uint32_t)(uintptr_t)m->pageprot, .size = m->size, .limit = limit,
+		.mem = (uint32_t)(uintptr_t)m,
 	};
 	for (;;) {
 		if (c->instret >= limit) {
@@ -265,6 +321,8 @@ void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
 			uint64_t entered = c->pc;
 			int why = r->host.aot_call(mp->mod->handle, &ctx, func, block);
 			r->aot_insns += c->instret - before;
+			r->aot_steps += ctx.steps;
+			ctx.steps = 0;
 			if (r->opt.trace)
 				rt_logf(r, "aot %llx..%llx: %llu instructions, %s", (unsigned long long)entered,
 					(unsigned long long)c->pc, (unsigned long long)(c->instret - before),

@@ -23,7 +23,22 @@ struct aot_ctx {
 	uint64_t size;     /* arena size */
 	uint64_t bias;     /* load bias of the module's ELF */
 	uint64_t limit;    /* instret at which to stop */
+	uint32_t mem;      /* rv_mem * (for aot_step) */
+	uint32_t pad;
+	uint64_t steps;    /* instructions aot_step ran */
 };
+
+/* A module's env.step: the interpreter runs the one instruction at
+ * cpu->pc (one the module does not compile: F, D, A, Zicsr). 0 if it
+ * retired, 1 if not (it faulted, or is not one to run so): the module then
+ * exits to the interpreter at that pc. */
+int aot_step(struct aot_ctx *ctx);
+
+/* A module's env.fpu: F/D operation op (an enum rv_op of RV_FPU_OPS) on
+ * the registers regs = rd | rs1 << 5 | rs2 << 10 | rs3 << 15 | rm << 20,
+ * in rv_cpu, fflags accrued in fcsr. 0, or 1 if the rounding mode is
+ * invalid (the module exits to the interpreter, which raises SIGILL). */
+int aot_fpu(struct aot_ctx *ctx, uint32_t op, uint32_t regs);
 
 /* Run thread t for at most budget instructions, compiled code where it
  * exists, the interpreter elsewhere; stops as interp_run does. */

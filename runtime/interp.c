@@ -1246,6 +1246,7 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
 #define FSGN(name, fn) OP(name) { uint64_t v = fn(F1, F2); FD = v; NEXT(); }
 #define FMM(name, fn) OP(name) { uint64_t v = fn(F1, F2, &cpu->fcsr); FD = v; NEXT(); }
 #define FCMP(name, fn) OP(name) { uint64_t v = fn(F1, F2, &cpu->fcsr); RD = v; NEXT(); }
+#define FCLASS(name, fn) OP(name) { uint64_t v = fn(F1); RD = v; NEXT(); }
 #define CSR(name, opk, immform) OP(name) { \
 		uint64_t src = (immform) ? ins->rs1 : R1; \
 		int wr = (opk) == 0 || ins->rs1 != 0; \
@@ -1691,63 +1692,12 @@ dispatch:
 		NEXT();
 	}
 
-	FP3(FMADD_S, rv_fmadd_s)
-	FP3(FMSUB_S, rv_fmsub_s)
-	FP3(FNMSUB_S, rv_fnmsub_s)
-	FP3(FNMADD_S, rv_fnmadd_s)
-	FP2(FADD_S, rv_fadd_s)
-	FP2(FSUB_S, rv_fsub_s)
-	FP2(FMUL_S, rv_fmul_s)
-	FP2(FDIV_S, rv_fdiv_s)
-	FP1(FSQRT_S, rv_fsqrt_s)
-	FSGN(FSGNJ_S, rv_fsgnj_s)
-	FSGN(FSGNJN_S, rv_fsgnjn_s)
-	FSGN(FSGNJX_S, rv_fsgnjx_s)
-	FMM(FMIN_S, rv_fmin_s)
-	FMM(FMAX_S, rv_fmax_s)
-	FCVT_X(FCVT_W_S, rv_fcvt_w_s)
-	FCVT_X(FCVT_WU_S, rv_fcvt_wu_s)
-	FCVT_X(FCVT_L_S, rv_fcvt_l_s)
-	FCVT_X(FCVT_LU_S, rv_fcvt_lu_s)
+	/* Every helper-computed F/D op (rv_fpu.h), by its shape. */
+#define FPU_OP(name, shape, fn) shape(name, fn)
+	RV_FPU_OPS(FPU_OP)
+#undef FPU_OP
 	OP(FMV_X_W) { RD = sext32(F1); NEXT(); }
-	OP(FCLASS_S) { uint64_t v = rv_fclass_s(F1); RD = v; NEXT(); }
-	FCMP(FEQ_S, rv_feq_s)
-	FCMP(FLT_S, rv_flt_s)
-	FCMP(FLE_S, rv_fle_s)
-	FCVT_F(FCVT_S_W, rv_fcvt_s_w)
-	FCVT_F(FCVT_S_WU, rv_fcvt_s_wu)
-	FCVT_F(FCVT_S_L, rv_fcvt_s_l)
-	FCVT_F(FCVT_S_LU, rv_fcvt_s_lu)
 	OP(FMV_W_X) { FD = RV_BOX_S(R1); NEXT(); }
-
-	FP3(FMADD_D, rv_fmadd_d)
-	FP3(FMSUB_D, rv_fmsub_d)
-	FP3(FNMSUB_D, rv_fnmsub_d)
-	FP3(FNMADD_D, rv_fnmadd_d)
-	FP2(FADD_D, rv_fadd_d)
-	FP2(FSUB_D, rv_fsub_d)
-	FP2(FMUL_D, rv_fmul_d)
-	FP2(FDIV_D, rv_fdiv_d)
-	FP1(FSQRT_D, rv_fsqrt_d)
-	FSGN(FSGNJ_D, rv_fsgnj_d)
-	FSGN(FSGNJN_D, rv_fsgnjn_d)
-	FSGN(FSGNJX_D, rv_fsgnjx_d)
-	FMM(FMIN_D, rv_fmin_d)
-	FMM(FMAX_D, rv_fmax_d)
-	FP1(FCVT_S_D, rv_fcvt_s_d)
-	FP1(FCVT_D_S, rv_fcvt_d_s)
-	FCMP(FEQ_D, rv_feq_d)
-	FCMP(FLT_D, rv_flt_d)
-	FCMP(FLE_D, rv_fle_d)
-	OP(FCLASS_D) { uint64_t v = rv_fclass_d(F1); RD = v; NEXT(); }
-	FCVT_X(FCVT_W_D, rv_fcvt_w_d)
-	FCVT_X(FCVT_WU_D, rv_fcvt_wu_d)
-	FCVT_X(FCVT_L_D, rv_fcvt_l_d)
-	FCVT_X(FCVT_LU_D, rv_fcvt_lu_d)
-	FCVT_F(FCVT_D_W, rv_fcvt_d_w)
-	FCVT_F(FCVT_D_WU, rv_fcvt_d_wu)
-	FCVT_F(FCVT_D_L, rv_fcvt_d_l)
-	FCVT_F(FCVT_D_LU, rv_fcvt_d_lu)
 	OP(FMV_X_D) { RD = F1; NEXT(); }
 	OP(FMV_D_X) { FD = R1; NEXT(); }
 

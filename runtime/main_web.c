@@ -242,11 +242,21 @@ EMSCRIPTEN_KEEPALIVE int friscy_wait_host_io(rt *r)
 
 EMSCRIPTEN_KEEPALIVE void friscy_winch(rt *r) { tty_winch(r); }
 
-/* Guest instructions run so far by compiled code (which = 0) and by the
- * interpreter (1), as doubles (exact below 2^53). */
+/* Guest instructions run so far by compiled code (which = 0), by the
+ * interpreter (1), and of the compiled ones, those the interpreter ran in
+ * place for a module (2), as doubles (exact below 2^53). */
 EMSCRIPTEN_KEEPALIVE double friscy_insns(rt *r, int which)
 {
-	return (double)(which ? r->interp_insns : r->aot_insns);
+	return (double)(which == 2 ? r->aot_steps : which ? r->interp_insns : r->aot_insns);
+}
+
+/* What every compiled module imports as env.step (which = 0) and env.fpu
+ * (1), aot.h: as function table indices, so the host hands the modules the
+ * wasm functions themselves (the glue's exports are JS wrappers, and a
+ * call through JS costs more than the helper). */
+EMSCRIPTEN_KEEPALIVE uint32_t friscy_aot_helper(int which)
+{
+	return which ? (uint32_t)(uintptr_t)&aot_fpu : (uint32_t)(uintptr_t)&aot_step;
 }
 EMSCRIPTEN_KEEPALIVE int friscy_exit_code(rt *r) { return rt_exit_code(r); }
 EMSCRIPTEN_KEEPALIVE void friscy_free(rt *r) { rt_free(r); }

@@ -455,6 +455,10 @@ export async function start(options) {
 	if (o.aot && !o.noAot)
 		attachAot(host, o.aot);
 	const M = await instantiate(host, o.wasm, log);
+	// Compiled modules' env.step and env.fpu (runtime/aot.h): the wasm
+	// functions themselves, from the table, so calls to them stay in wasm.
+	host.aotStep = host.table.get(M._friscy_aot_helper(0));
+	host.aotFpu = host.table.get(M._friscy_aot_helper(1));
 	const [tar, tarLen] = place(M, o.rootfs);
 	const flags = (o.strace ? FLAG_STRACE : 0) | (o.trace ? FLAG_TRACE : 0) |
 		(o.hostOnlcr ? FLAG_HOST_ONLCR : 0) | (o.noAot ? FLAG_NO_AOT : 0);
@@ -478,7 +482,8 @@ export async function start(options) {
 	return {
 		exited,
 		// Guest instructions run so far by compiled code and interpreted.
-		stats: () => ({ compiled: M._friscy_insns(r, 0), interpreted: M._friscy_insns(r, 1) }),
+		stats: () => ({ compiled: M._friscy_insns(r, 0), interpreted: M._friscy_insns(r, 1),
+			stepped: M._friscy_insns(r, 2) }),
 		resize() {
 			if (!done) {
 				M._friscy_winch(r);
@@ -522,6 +527,7 @@ function attachAot(host, aot) {
 		if (mod) {
 			// env.dbg: only modules built with RV2WASM_DEBUG_TRACE=1 call it.
 			const inst = new WebAssembly.Instance(mod, { env: { memory: host.memory,
+				step: host.aotStep, fpu: host.aotFpu,
 				dbg: pc => console.error('aot block', pc.toString(16)) } });
 			const table = host.table;
 			handle = table.grow(1);
@@ -766,7 +772,8 @@ export async function main(args) {
 				const st = session.stats(), all = st.compiled + st.interpreted;
 				say(`friscy: ${all} instructions: ${st.compiled} compiled (` +
 				    `${all ? (100 * st.compiled / all).toFixed(2) : '0.00'}%), ` +
-				    `${st.interpreted} interpreted\n`);
+				    `${st.interpreted} interpreted; ${st.stepped} of the compiled ones ` +
+				    `run in place by the interpreter\n`);
 			}
 		} finally {
 			if (raw)
