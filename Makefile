@@ -27,7 +27,7 @@ ASAN_OBJ    := $(RUNTIME_SRC:runtime/%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/main_n
 HEADERS     := $(wildcard include/*.h runtime/*.h)
 
 .PHONY: all deps demo test test-unit test-disasm test-diff test-busybox \
-	test-badinput test-asan test-tty test-hostfile test-aot test-rv2wasm bench clean images
+	test-badinput test-asan test-tty test-hostfile test-aot test-rv2wasm test-asm bench clean images
 all: $(BUILD)/bin/friscy $(BUILD)/bin/rv2wasm
 
 # Installs missing Debian packages; a no-op when all are present.
@@ -129,6 +129,11 @@ test-aot: $(BUILD)/bin/rv2wasm web images
 test-rv2wasm: $(BUILD)/bin/rv2wasm images
 	sh tests/rv2wasm/run.sh
 
+# Every instruction and its corner cases: qemu, interpreter and compiled
+# code must give the same results (tests/asm/gen.py).
+test-asm: $(BUILD)/bin/friscy $(BUILD)/bin/rv2wasm web
+	python3 tests/asm/run.py $(BUILD)
+
 # A program run as a host file by a relative name (native and node).
 test-hostfile: $(BUILD)/bin/friscy web
 	sh tests/hostfile/run.sh
@@ -144,7 +149,7 @@ test-badinput: $(BUILD)/bin/friscy $(BUILD)/bin/friscy-asan images
 # -k: every suite runs and reports, and make still fails if any failed.
 test: deps
 	@$(MAKE) -k --no-print-directory test-unit test-disasm test-badinput test-diff test-busybox test-asan \
-		test-web test-browser test-tty test-hostfile test-aot test-rv2wasm
+		test-web test-browser test-tty test-hostfile test-aot test-rv2wasm test-asm
 
 # The CPU benchmarks native, under qemu, with friscy native, in wasm
 # interpreted and in wasm compiled by rv2wasm (node --aot), in one run; then

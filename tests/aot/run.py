@@ -14,10 +14,9 @@ Usage: tests/aot/run.py [BUILD]
    own code compiled and libc interpreted, which tests the mix.
 3. Runs tests/diff and tests/busybox with the node runner and
    --aot BUILD/tests/aot/modules: same expected results as qemu-riscv64.
-4. Runs the integer benchmarks (fib, hash, sieve, sort, strops) at a small
-   scale with --stats and checks that compiled code ran above 99% of their
-   instructions; prints the fraction for the floating-point ones (nbody,
-   matmul), whose F/D instructions are not lifted yet.
+4. Runs the CPU benchmarks (fib, hash, sieve, sort, strops, nbody,
+   matmul) at a small scale with --stats and checks that compiled code
+   ran above 99% of their instructions.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -29,25 +28,23 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "diff"))
+import harness  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
 MODULES = os.path.join(BUILD, "tests", "aot", "modules")
 RV2WASM = os.path.join(BUILD, "bin", "rv2wasm")
 NODE_RUNNER = "node %s run" % os.path.join(BUILD, "web", "friscy.mjs")
-INT_BENCH = ["fib", "hash", "sieve", "sort", "strops"]
-FP_BENCH = ["nbody", "matmul"]
-passed = failed = 0
+BENCH = ["fib", "hash", "sieve", "sort", "strops", "nbody", "matmul"]
+REPORT = harness.Report()
 
 
 def check(name, ok, detail=""):
-    global passed, failed
     if ok:
-        passed += 1
+        REPORT.pass_(name)
     else:
-        failed += 1
-    print("%s %s%s" % ("PASS" if ok else "FAIL", name,
-                       "\n    " + detail.strip().replace("\n", "\n    ") if not ok and detail else ""),
-          flush=True)
+        REPORT.fail(name, detail.strip().splitlines())
 
 
 def sha256(path):
@@ -91,7 +88,7 @@ def main():
     elfs += [os.path.join(bb, "bin", "busybox"), os.path.join(bb, "lib", "ld-musl-riscv64.so.1")]
     benchdir = os.path.join(BUILD, "tests", "aot", "bench")
     os.makedirs(benchdir, exist_ok=True)
-    for b in INT_BENCH + FP_BENCH:
+    for b in BENCH:
         out = os.path.join(benchdir, b)
         src = os.path.join(ROOT, "tests", "bench", b + ".c")
         if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
@@ -115,19 +112,15 @@ def main():
         check("tests/%s with compiled code: %s" % (suite, last), r.returncode == 0,
               "\n".join(fails[:10]) + r.stderr[-2000:])
 
-    for b in INT_BENCH + FP_BENCH:
+    for b in BENCH:
         argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats",
                                       os.path.join(benchdir, b), "0.02"]
         r = subprocess.run(argv, capture_output=True, text=True)
         m = re.search(r"(\d+) instructions: (\d+) compiled \(([\d.]+)%\)", r.stderr)
         frac = float(m.group(3)) if m else 0.0
         what = "%s: %.2f%% of %s instructions ran compiled" % (b, frac, m.group(1) if m else "?")
-        if b in INT_BENCH:
-            check(what + " (over 99%)", r.returncode == 0 and frac > 99.0, r.stderr)
-        else:
-            print("INFO %s (F/D not lifted yet)" % what, flush=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        check(what + " (over 99%)", r.returncode == 0 and frac > 99.0, r.stderr)
+    return REPORT.finish()
 
 
 if __name__ == "__main__":

@@ -20,23 +20,23 @@ import sys
 import termios
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "diff"))
+import harness  # noqa: E402
+
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 IMAGE = os.path.join(BUILD, "images", "busybox.tar")
 RUNNERS = [
     ("native", [os.path.join(BUILD, "bin", "friscy")]),
     ("node", ["node", os.path.join(BUILD, "web", "friscy.mjs"), "run"]),
 ]
-passed = failed = 0
+REPORT = harness.Report()
 
 
 def check(name, ok, detail=""):
-    global passed, failed
     if ok:
-        passed += 1
+        REPORT.pass_(name)
     else:
-        failed += 1
-    print("%s %s%s" % ("PASS" if ok else "FAIL", name,
-                       "\n    " + detail.replace("\n", "\n    ") if not ok and detail else ""))
+        REPORT.fail(name, detail.splitlines())
 
 
 def set_size(fd, rows, cols):
@@ -132,8 +132,7 @@ def main():
               bool(lflag & termios.ICANON) and bool(lflag & termios.ECHO), hex(lflag))
         os.close(s.master)
         os.close(s.slave)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return REPORT.finish()
 
 
 if __name__ == "__main__":
