@@ -46,7 +46,7 @@ $(BUILD)/asan/%.o: runtime/%.c $(HEADERS)
 # shared decoder, libelf, and Binaryen's C API.
 COMPILER_SRC := $(wildcard compiler/*.c) runtime/decode.c
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/compiler/%.o)
-COMPILER_HDR := $(wildcard compiler/*.h) include/rv_isa.h
+COMPILER_HDR := $(wildcard compiler/*.h) include/rv_isa.h include/rv_fpu.h
 
 $(BUILD)/compiler/%.o: %.c $(COMPILER_HDR) | deps
 	@mkdir -p $(@D)
@@ -54,7 +54,7 @@ $(BUILD)/compiler/%.o: %.c $(COMPILER_HDR) | deps
 
 $(BUILD)/bin/rv2wasm: $(COMPILER_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -lbinaryen -lelf
+	$(CC) $(CFLAGS) -o $@ $^ -lbinaryen -lelf -lpthread
 
 $(BUILD)/bin/friscy: $(NATIVE_OBJ)
 	@mkdir -p $(@D)

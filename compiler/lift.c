@@ -915,7 +915,8 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	BinaryenAddFunctionImport(M, "fpu", "env", "fpu", BinaryenTypeCreate(fpu_params, 3), L->i32);
 	if (getenv("RV2WASM_DEBUG_TRACE"))
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
-	for (uint32_t fi = 0; fi < p->nfuncs; fi++)
+	progress.total = p->nfuncs;
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++, progress.done = fi)
 		if (lift_function(L, fi) < 0) {
 			snprintf(err, cap, "out of memory lifting function %u", fi);
 			free(L->list);

@@ -6,6 +6,7 @@
  * is written, and written whole or not at all (a temporary file renamed
  * over OUTPUT). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,46 @@ struct output {
 	char *tmp;
 	FILE *f;
 };
+
+/* The progress line: on a terminal, once a compile has taken a second,
+ * a ticker thread rewrites one line of stderr with the phase, how far it
+ * is (functions lifted) and the time so far; it is erased at the end. */
+struct progress progress;
+static pthread_mutex_t tick_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tick_cond = PTHREAD_COND_INITIALIZER;
+static int tick_stop, tick_shown;
+static const char *tick_file;
+
+static void *ticker(void *arg)
+{
+	double t0 = *(double *)arg;
+	pthread_mutex_lock(&tick_lock);
+	while (!tick_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&tick_cond, &tick_lock, &ts);
+		double t = now() - t0;
+		const char *phase = progress.phase;
+		if (tick_stop || t < 1.0 || !phase)
+			continue;
+		size_t done = progress.done, total = progress.total;
+		if (!strcmp(phase, "lift") && total)
+			fprintf(stderr, "\r\033[Krv2wasm: %s: lifting, %zu of %zu functions, %.0f s", tick_file,
+				done, total, t);
+		else
+			fprintf(stderr, "\r\033[Krv2wasm: %s: %s, %.0f s", tick_file, phase, t);
+		tick_shown = 1;
+	}
+	if (tick_shown)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&tick_lock);
+	return NULL;
+}
 
 static int output_open(struct output *o, const char *path, char *err, size_t cap)
 {
@@ -98,6 +139,140 @@ static int write_whole(const char *path, const void *buf, size_t len, char *err,
 	return output_finish(&o, buf, len, err, cap);
 }
 
+/* Stop the progress line for good (before anything else is printed). */
+static pthread_t tick;
+static int ticking;
+static void stop_ticker(void)
+{
+	if (!ticking)
+		return;
+	pthread_mutex_lock(&tick_lock);
+	tick_stop = 1;
+	pthread_cond_signal(&tick_cond);
+	pthread_mutex_unlock(&tick_lock);
+	pthread_join(tick, NULL);
+	ticking = 0;
+}
+#define SAY(...) (stop_ticker(), fprintf(stderr, __VA_ARGS__))
+
+/* The phases, with err (cap bytes) as scratch for messages. */
+static int run(const char *in, const char *out, int opt, int stats, int wat, double t0, char *err,
+	       size_t cap)
+{
+
+	struct elf_code ec;
+	if (elf_code_read(in, &ec, err, cap) < 0) {
+		SAY( "rv2wasm: %s\n", err);
+		elf_code_free(&ec);
+		return 1;
+	}
+	struct output o;
+	if (output_open(&o, out, err, cap) < 0) {
+		SAY( "rv2wasm: %s\n", err);
+		elf_code_free(&ec);
+		return 1;
+	}
+	double t1 = now();
+	progress.phase = "finding blocks and functions";
+	struct program p;
+	if (cfg_build(&ec, &p, err, cap) < 0 || !p.nblocks) {
+		if (!p.nblocks && !err[0])
+			snprintf(err, cap, "%s: no instructions in its executable sections", in);
+		SAY( "rv2wasm: %s\n", err);
+		output_abandon(&o);
+		cfg_free(&p);
+		elf_code_free(&ec);
+		return 1;
+	}
+	double t2 = now();
+	progress.phase = "lift";
+	struct lift_stats ls;
+	BinaryenModuleRef m = lift_program(&p, &ls, err, cap);
+	if (!m) {
+		SAY( "rv2wasm: %s: %s\n", in, err);
+		output_abandon(&o);
+		cfg_free(&p);
+		elf_code_free(&ec);
+		return 1;
+	}
+	double t3 = now();
+	progress.phase = "validating";
+	if (!BinaryenModuleValidate(m)) {
+		SAY( "rv2wasm: %s: internal error: the module does not validate\n", in);
+		output_abandon(&o);
+		BinaryenModuleDispose(m);
+		return 70;
+	}
+	double t4 = now();
+	progress.phase = opt ? "optimizing" : "writing";
+	BinaryenSetOptimizeLevel(opt);
+	BinaryenSetShrinkLevel(0);
+	if (opt)
+		BinaryenModuleOptimize(m);
+	double t5 = now();
+	progress.phase = "writing";
+	BinaryenModuleAllocateAndWriteResult r = BinaryenModuleAllocateAndWrite(m, NULL);
+	int rc = 0;
+	if (!r.binary) {
+		SAY( "rv2wasm: %s: cannot serialize the module\n", in);
+		output_abandon(&o);
+		rc = 1;
+	} else if (output_finish(&o, r.binary, r.binaryBytes, err, cap) < 0) {
+		SAY( "rv2wasm: %s\n", err);
+		rc = 1;
+	}
+	if (!rc && wat) {
+		char *text = BinaryenModuleAllocateAndWriteText(m);
+		size_t n = strlen(out) + 5;
+		char *wpath = malloc(n);
+		if (text && wpath) {
+			snprintf(wpath, n, "%s.wat", out);
+			if (write_whole(wpath, text, strlen(text), err, cap) < 0) {
+				SAY( "rv2wasm: %s\n", err);
+				rc = 1;
+			}
+		}
+		free(text);
+		free(wpath);
+	}
+	double t6 = now();
+	if (stats && !rc) {
+		size_t insns = ls.lifted + ls.stepped + ls.to_interp;
+		SAY( "rv2wasm: %s -> %s\n", in, out);
+		SAY( "  code: %llu executable bytes, %zu instructions, %zu undecodable halfwords\n",
+			(unsigned long long)ec.exec_bytes, p.ninsns, p.illegal);
+		SAY( "  functions: %zu, blocks: %zu, indirect jumps (jalr): %zu (all left to the runtime's lookup)\n",
+			p.nfuncs, p.nblocks, p.indirect);
+		SAY( "  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
+			"the runtime's interpreter (env.step), %zu left to the interpreter (exits)\n",
+			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.stepped,
+			ls.to_interp);
+		/* The most frequent reasons. */
+		for (int shown = 0; shown < 8; shown++) {
+			int best = -1;
+			for (int o = 0; o < RV_OP_COUNT; o++)
+				if (ls.by_op[o] && (best < 0 || ls.by_op[o] > ls.by_op[best]))
+					best = o;
+			if (best < 0)
+				break;
+			SAY( "    %-12s %zu (%s)\n", rv_op_name[best], ls.by_op[best],
+				lift_supports(best) ? "env.step" : "exit");
+			ls.by_op[best] = 0;
+		}
+		SAY( "  output: %zu bytes (%.2fx the executable bytes)\n", r.binaryBytes,
+			(double)r.binaryBytes / (double)(ec.exec_bytes ? ec.exec_bytes : 1));
+		SAY( "  time: read %.2f s, cfg %.2f s, lift %.2f s, validate %.2f s, "
+			"optimize (-O%d) %.2f s, write %.2f s\n",
+			t1 - t0, t2 - t1, t3 - t2, t4 - t3, opt, t5 - t4, t6 - t5);
+	}
+	free(r.binary);
+	free(r.sourceMap);
+	BinaryenModuleDispose(m);
+	cfg_free(&p);
+	elf_code_free(&ec);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
@@ -132,110 +307,9 @@ int main(int argc, char **argv)
 
 	char err[1024];
 	double t0 = now();
-	struct elf_code ec;
-	if (elf_code_read(in, &ec, err, sizeof err) < 0) {
-		fprintf(stderr, "rv2wasm: %s\n", err);
-		elf_code_free(&ec);
-		return 1;
-	}
-	struct output o;
-	if (output_open(&o, out, err, sizeof err) < 0) {
-		fprintf(stderr, "rv2wasm: %s\n", err);
-		elf_code_free(&ec);
-		return 1;
-	}
-	double t1 = now();
-	struct program p;
-	if (cfg_build(&ec, &p, err, sizeof err) < 0 || !p.nblocks) {
-		if (!p.nblocks && !err[0])
-			snprintf(err, sizeof err, "%s: no instructions in its executable sections", in);
-		fprintf(stderr, "rv2wasm: %s\n", err);
-		output_abandon(&o);
-		cfg_free(&p);
-		elf_code_free(&ec);
-		return 1;
-	}
-	double t2 = now();
-	struct lift_stats ls;
-	BinaryenModuleRef m = lift_program(&p, &ls, err, sizeof err);
-	if (!m) {
-		fprintf(stderr, "rv2wasm: %s: %s\n", in, err);
-		output_abandon(&o);
-		cfg_free(&p);
-		elf_code_free(&ec);
-		return 1;
-	}
-	double t3 = now();
-	if (!BinaryenModuleValidate(m)) {
-		fprintf(stderr, "rv2wasm: %s: internal error: the module does not validate\n", in);
-		output_abandon(&o);
-		BinaryenModuleDispose(m);
-		return 70;
-	}
-	double t4 = now();
-	BinaryenSetOptimizeLevel(opt);
-	BinaryenSetShrinkLevel(0);
-	if (opt)
-		BinaryenModuleOptimize(m);
-	double t5 = now();
-	BinaryenModuleAllocateAndWriteResult r = BinaryenModuleAllocateAndWrite(m, NULL);
-	int rc = 0;
-	if (!r.binary) {
-		fprintf(stderr, "rv2wasm: %s: cannot serialize the module\n", in);
-		output_abandon(&o);
-		rc = 1;
-	} else if (output_finish(&o, r.binary, r.binaryBytes, err, sizeof err) < 0) {
-		fprintf(stderr, "rv2wasm: %s\n", err);
-		rc = 1;
-	}
-	if (!rc && wat) {
-		char *text = BinaryenModuleAllocateAndWriteText(m);
-		size_t n = strlen(out) + 5;
-		char *wpath = malloc(n);
-		if (text && wpath) {
-			snprintf(wpath, n, "%s.wat", out);
-			if (write_whole(wpath, text, strlen(text), err, sizeof err) < 0) {
-				fprintf(stderr, "rv2wasm: %s\n", err);
-				rc = 1;
-			}
-		}
-		free(text);
-		free(wpath);
-	}
-	double t6 = now();
-	if (stats && !rc) {
-		size_t insns = ls.lifted + ls.stepped + ls.to_interp;
-		fprintf(stderr, "rv2wasm: %s -> %s\n", in, out);
-		fprintf(stderr, "  code: %llu executable bytes, %zu instructions, %zu undecodable halfwords\n",
-			(unsigned long long)ec.exec_bytes, p.ninsns, p.illegal);
-		fprintf(stderr, "  functions: %zu, blocks: %zu, indirect jumps (jalr): %zu (all left to the runtime's lookup)\n",
-			p.nfuncs, p.nblocks, p.indirect);
-		fprintf(stderr, "  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
-			"the runtime's interpreter (env.step), %zu left to the interpreter (exits)\n",
-			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.stepped,
-			ls.to_interp);
-		/* The most frequent reasons. */
-		for (int shown = 0; shown < 8; shown++) {
-			int best = -1;
-			for (int o = 0; o < RV_OP_COUNT; o++)
-				if (ls.by_op[o] && (best < 0 || ls.by_op[o] > ls.by_op[best]))
-					best = o;
-			if (best < 0)
-				break;
-			fprintf(stderr, "    %-12s %zu (%s)\n", rv_op_name[best], ls.by_op[best],
-				lift_supports(best) ? "env.step" : "exit");
-			ls.by_op[best] = 0;
-		}
-		fprintf(stderr, "  output: %zu bytes (%.2fx the executable bytes)\n", r.binaryBytes,
-			(double)r.binaryBytes / (double)(ec.exec_bytes ? ec.exec_bytes : 1));
-		fprintf(stderr, "  time: read %.2f s, cfg %.2f s, lift %.2f s, validate %.2f s, "
-			"optimize (-O%d) %.2f s, write %.2f s\n",
-			t1 - t0, t2 - t1, t3 - t2, t4 - t3, opt, t5 - t4, t6 - t5);
-	}
-	free(r.binary);
-	free(r.sourceMap);
-	BinaryenModuleDispose(m);
-	cfg_free(&p);
-	elf_code_free(&ec);
+	tick_file = in;
+	ticking = isatty(2) && !pthread_create(&tick, NULL, ticker, &t0);
+	int rc = run(in, out, opt, stats, wat, t0, err, sizeof err);
+	stop_ticker();
 	return rc;
 }

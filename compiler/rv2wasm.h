@@ -83,6 +83,14 @@ struct lift_stats {
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */
 };
 
+/* The command's progress line (rv2wasm.c) reads this; lift_program
+ * advances it per function. */
+struct progress {
+	_Atomic(const char *) phase;
+	_Atomic size_t done, total;
+};
+extern struct progress progress;
+
 /* Does the lifter compile this operation (else: exit to the interpreter)? */
 int lift_supports(int op);
 
