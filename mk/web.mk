@@ -113,7 +113,7 @@ $(NPM_STAMP): web/package.json web/package-lock.json
 
 PAGE_FILES := $(BUILD)/web/index.html $(BUILD)/web/page.mjs $(BUILD)/web/serve.mjs \
 	$(BUILD)/web/xterm.mjs $(BUILD)/web/xterm.css $(BUILD)/web/addon-fit.mjs \
-	$(BUILD)/web/busybox.tar
+	$(BUILD)/web/busybox.tar $(BUILD)/web/aot/index.json
 
 $(BUILD)/web/index.html $(BUILD)/web/page.mjs $(BUILD)/web/serve.mjs: $(BUILD)/web/%: web/%
 	@mkdir -p $(@D)
@@ -127,6 +127,13 @@ $(BUILD)/web/addon-fit.mjs: $(NPM_STAMP)
 # The default container of the page.
 $(BUILD)/web/busybox.tar: $(BUSYBOX_IMAGE)
 	cp $< $@
+
+# Its programs compiled ahead of time (busybox and musl's ld.so/libc), which
+# the page loads from aot/ (aot/index.json lists them).
+$(BUILD)/web/aot/index.json: $(BUILD)/bin/rv2wasm $(BUSYBOX_IMAGE) mk/aot-modules.sh
+	rm -rf $(@D)
+	RV2WASM=$(BUILD)/bin/rv2wasm sh mk/aot-modules.sh $(@D) $(BUSYBOX_IMAGE_DIR)/bin/busybox \
+		$(BUSYBOX_IMAGE_DIR)/lib/ld-musl-riscv64.so.1
 
 page: web $(PAGE_FILES)
 

@@ -411,6 +411,9 @@ const nextTick = typeof setImmediate == 'function'
 //               line discipline (echo, line editing, ^C -> SIGINT)
 //   hostOnlcr   the terminal turns NL into CR NL itself (node's raw mode):
 //               the runtime adds no CR
+//   aot         compiled modules (rv2wasm): { url } of a folder with an
+//               index.json (loadAot), { modules } (loadAot's Map), or in
+//               node { dir }; noAot: interpret everything
 //   strace, trace, memoryMiB, budget, wasm: {module | bytes | url}
 export async function start(options) {
 	const o = options || {};
@@ -452,13 +455,16 @@ export async function start(options) {
 		},
 	};
 
-	if (o.aot && !o.noAot)
-		attachAot(host, o.aot);
+	const aotModules = o.aot && !o.noAot && o.aot.url ? loadAot(o.aot.url) : null;
+	aotModules?.catch(() => {}); // (awaited below: no unhandled-rejection report meanwhile)
 	const M = await instantiate(host, o.wasm, log);
-	// Compiled modules' env.step and env.fpu (runtime/aot.h): the wasm
-	// functions themselves, from the table, so calls to them stay in wasm.
-	host.aotStep = host.table.get(M._friscy_aot_helper(0));
-	host.aotFpu = host.table.get(M._friscy_aot_helper(1));
+	if (o.aot && !o.noAot) {
+		// Compiled modules' env.step and env.fpu (runtime/aot.h): the wasm
+		// functions themselves, from the table, so calls to them stay in wasm.
+		host.aotStep = host.table.get(M._friscy_aot_helper(0));
+		host.aotFpu = host.table.get(M._friscy_aot_helper(1));
+		await attachAot(host, aotModules ? { modules: await aotModules } : o.aot);
+	}
 	const [tar, tarLen] = place(M, o.rootfs);
 	const flags = (o.strace ? FLAG_STRACE : 0) | (o.trace ? FLAG_TRACE : 0) |
 		(o.hostOnlcr ? FLAG_HOST_ONLCR : 0) | (o.noAot ? FLAG_NO_AOT : 0);
@@ -502,19 +508,125 @@ export async function run(options) {
 
 const aotCompiled = new Map(); // SHA-256 hex -> WebAssembly.Module (or null: none)
 
+// SHA-256 of bytes as hex, synchronously (the runtime asks for a module in
+// the middle of an exec; the browser's crypto.subtle only answers later).
+const K256 = new Uint32Array([
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]);
+
+export function sha256hex(bytes) {
+	if (node)
+		return node.crypto.createHash('sha256').update(bytes).digest('hex');
+	const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+				   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+	const n = bytes.length, padded = (n + 9 + 63) & ~63;
+	const tail = new Uint8Array(padded - (n & ~63));
+	tail.set(bytes.subarray(n & ~63));
+	tail[n & 63] = 0x80;
+	const view = new DataView(tail.buffer);
+	view.setUint32(tail.length - 4, n * 8 >>> 0);
+	view.setUint32(tail.length - 8, Math.floor(n / 0x20000000));
+	const w = new Uint32Array(64);
+	const block = (src, off) => {
+		for (let i = 0; i < 16; i++)
+			w[i] = src[off + 4 * i] << 24 | src[off + 4 * i + 1] << 16 | src[off + 4 * i + 2] << 8 |
+				src[off + 4 * i + 3];
+		for (let i = 16; i < 64; i++) {
+			const a = w[i - 15], b = w[i - 2];
+			w[i] = w[i - 16] + ((a >>> 7 | a << 25) ^ (a >>> 18 | a << 14) ^ a >>> 3) + w[i - 7] +
+				((b >>> 17 | b << 15) ^ (b >>> 19 | b << 13) ^ b >>> 10);
+		}
+		let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+		for (let i = 0; i < 64; i++) {
+			const t1 = k + ((e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7)) +
+				(e & f ^ ~e & g) + K256[i] + w[i] | 0;
+			const t2 = ((a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10)) +
+				(a & b ^ a & c ^ b & c) | 0;
+			k = g; g = f; f = e; e = d + t1 | 0; d = c; c = b; b = a; a = t1 + t2 | 0;
+		}
+		h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+	};
+	for (let off = 0; off + 64 <= n; off += 64)
+		block(bytes, off);
+	for (let off = 0; off < tail.length; off += 64)
+		block(tail, off);
+	return Array.from(h, x => x.toString(16).padStart(8, '0')).join('');
+}
+
+// The modules of a folder served at url: its index.json lists their
+// SHA-256s (the names of the <sha256>.wasm files); all are fetched and
+// compiled before the run starts, since the runtime asks for one
+// synchronously. Returns hash -> WebAssembly.Module.
+export async function loadAot(url) {
+	const base = new URL(url, globalThis.location ? location.href : undefined);
+	if (!base.pathname.endsWith('/'))
+		base.pathname += '/';
+	const index = new URL('index.json', base);
+	let list;
+	try {
+		const res = await fetch(index);
+		if (!res.ok)
+			throw new Error(`HTTP ${res.status} ${res.statusText}`);
+		list = await res.json();
+	} catch (e) {
+		throw new FriscyError(`${index}: cannot load the compiled modules' index (${e.message})`);
+	}
+	if (!Array.isArray(list) || !list.every(h => /^[0-9a-f]{64}$/.test(h)))
+		throw new FriscyError(`${index}: not a JSON array of SHA-256s`);
+	const mods = await Promise.all(list.map(async h => {
+		const u = new URL(h + '.wasm', base);
+		try {
+			const res = await fetch(u);
+			if (!res.ok)
+				throw new Error(`HTTP ${res.status} ${res.statusText}`);
+			return await WebAssembly.compileStreaming(res);
+		} catch (e) {
+			throw new FriscyError(`${u}: ${e.message}`);
+		}
+	}));
+	return new Map(list.map((h, i) => [h, mods[i]]));
+}
+
 // Give the host the two callbacks runtime/aot.c asks: the module compiled
-// from an ELF's bytes, found as DIR/<sha256>.wasm (node), instantiated on
-// the runtime's memory with its run() put in the runtime's function table
-// (the handle is that index); and its entry table.
-function attachAot(host, aot) {
-	if (!node || !aot.dir)
-		throw new TypeError('aot: { dir } needs node (a browser would preload the modules)');
+// from an ELF's bytes, found by its SHA-256, instantiated on the runtime's
+// memory with its run() put in the runtime's function table (the handle
+// is that index); and its entry table. The modules: aot.modules (from
+// loadAot), all instantiated here before the run (a browser refuses to
+// instantiate a large module synchronously), or in node aot.dir/<sha256>.wasm,
+// each instantiated when first asked for.
+async function attachAot(host, aot) {
+	if (!aot.modules && !(node && aot.dir))
+		throw new TypeError('aot: { dir } (node) or { modules } (from loadAot) or { url }');
 	const byHash = new Map();   // per run: hash -> handle
 	const entries = new Map();  // handle -> Uint8Array
+	const imports = { env: { memory: host.memory, step: host.aotStep, fpu: host.aotFpu,
+		// only modules built with RV2WASM_DEBUG_TRACE=1 call it
+		dbg: pc => console.error('aot block', pc.toString(16)) } };
+	const add = (hash, mod, inst) => {
+		const handle = host.table.grow(1);
+		host.table.set(handle, inst.exports.run);
+		const sec = WebAssembly.Module.customSections(mod, 'friscy.entries')[0];
+		entries.set(handle, sec ? new Uint8Array(sec) : null);
+		byHash.set(hash, handle);
+		return handle;
+	};
+	if (aot.modules) {
+		const list = [...aot.modules];
+		const insts = await Promise.all(list.map(([, mod]) => WebAssembly.instantiate(mod, imports)));
+		list.forEach(([hash, mod], i) => add(hash, mod, insts[i]));
+	}
 	host.aotLookup = bytes => {
-		const hash = node.crypto.createHash('sha256').update(bytes).digest('hex');
+		const hash = sha256hex(bytes);
 		if (byHash.has(hash))
 			return byHash.get(hash);
+		if (aot.modules)
+			return 0;
 		let mod = aotCompiled.get(hash);
 		if (mod === undefined) {
 			const file = node.path.join(aot.dir, hash + '.wasm');
@@ -523,20 +635,11 @@ function attachAot(host, aot) {
 				mod = new WebAssembly.Module(node.fs.readFileSync(file));
 			aotCompiled.set(hash, mod);
 		}
-		let handle = 0;
-		if (mod) {
-			// env.dbg: only modules built with RV2WASM_DEBUG_TRACE=1 call it.
-			const inst = new WebAssembly.Instance(mod, { env: { memory: host.memory,
-				step: host.aotStep, fpu: host.aotFpu,
-				dbg: pc => console.error('aot block', pc.toString(16)) } });
-			const table = host.table;
-			handle = table.grow(1);
-			table.set(handle, inst.exports.run);
-			const sec = WebAssembly.Module.customSections(mod, 'friscy.entries')[0];
-			entries.set(handle, sec ? new Uint8Array(sec) : null);
+		if (!mod) {
+			byHash.set(hash, 0);
+			return 0;
 		}
-		byHash.set(hash, handle);
-		return handle;
+		return add(hash, mod, new WebAssembly.Instance(mod, imports));
 	};
 	host.aotEntries = handle => entries.get(handle) || null;
 }

@@ -5,9 +5,11 @@
 // emulator sends them to a pty.
 //
 // What runs: page parameters ?rootfs=URL&cmd=PATH&arg=A&arg=B&env=K=V&cwd=DIR
-// &memory=MIB, or window.friscyConfig = { rootfs, argv, env, cwd, memoryMiB }
-// set before this module loads. Default: busybox.tar and /bin/sh.
-import { start, FriscyError, Input, DEFAULT_ENV } from './friscy.mjs';
+// &memory=MIB&aot=URL, or window.friscyConfig = { rootfs, argv, env, cwd,
+// memoryMiB, aot } set before this module loads. Default: busybox.tar,
+// /bin/sh, and the compiled modules in aot/ if it has an index.json
+// (aot=none: interpret everything; an aot URL given must load).
+import { start, loadAot, FriscyError, Input, DEFAULT_ENV } from './friscy.mjs';
 import { Terminal } from './xterm.mjs';
 import { FitAddon } from './addon-fit.mjs';
 
@@ -22,7 +24,9 @@ function readConfig() {
 	// As `docker run -t`: a terminal type the guest's programs know.
 	const env = [...(given.env || DEFAULT_ENV), 'TERM=xterm-256color', ...q.getAll('env')];
 	const memory = Number(q.get('memory')) || given.memoryMiB;
+	const aot = q.get('aot') || given.aot;
 	return {
+		aot: aot === 'none' ? null : aot || 'aot/', aotOptional: !aot,
 		rootfs: q.get('rootfs') || given.rootfs || 'busybox.tar',
 		wasm: given.wasm || new URL('runtime.wasm', import.meta.url).href,
 		argv, env, cwd: q.get('cwd') || given.cwd || null, memoryMiB: memory || undefined,
@@ -76,11 +80,24 @@ function progressBar() {
 	};
 }
 
-// Both downloads at once; the wasm compiles while it streams.
+// The compiled modules (if any); a missing default folder means none.
+async function loadModules(config) {
+	if (!config.aot)
+		return null;
+	try {
+		return await loadAot(config.aot);
+	} catch (e) {
+		if (config.aotOptional && /index\.json: .*HTTP 404/.test(e.message))
+			return null;
+		throw e;
+	}
+}
+
+// The downloads at once; the wasm compiles while it streams.
 async function load(config) {
 	const progress = progressBar();
 	setStatus(`downloading ${config.rootfs}…`);
-	const [module, rootfs] = await Promise.all([
+	const [module, rootfs, aot] = await Promise.all([
 		download(config.wasm, progress).then(async res => {
 			try {
 				return await WebAssembly.compileStreaming(res);
@@ -89,9 +106,10 @@ async function load(config) {
 			}
 		}),
 		download(config.rootfs, progress).then(res => res.arrayBuffer()).then(b => new Uint8Array(b)),
+		loadModules(config),
 	]);
 	progress.done();
-	return { module, rootfs };
+	return { module, rootfs, aot };
 }
 
 const term = new Terminal({ cursorBlink: true, scrollback: 5000, fontSize: 14,
@@ -125,6 +143,7 @@ async function runOnce(loaded) {
 		session = await start({
 			rootfs: loaded.rootfs, rootfsName: config.rootfs, wasm: { module: loaded.module },
 			argv: config.argv, env: config.env, cwd: config.cwd, memoryMiB: config.memoryMiB,
+			aot: loaded.aot ? { modules: loaded.aot } : null,
 			stdin: input,
 			// A few ms of guest time per step: the page stays responsive.
 			budget: 2_000_000,
@@ -135,7 +154,12 @@ async function runOnce(loaded) {
 		});
 		term.focus();
 		const status = await session.exited;
-		finished(`${config.argv[0]} exited with status ${status}`, status, status !== 0);
+		// How much ran compiled (ahead of time, aot/) and interpreted.
+		const st = window.friscy.lastStats = session.stats();
+		const all = st.compiled + st.interpreted;
+		const ran = loaded.aot && all ? ` (${(100 * st.compiled / all).toFixed(1)}% of ${all} ` +
+			'instructions compiled)' : '';
+		finished(`${config.argv[0]} exited with status ${status}${ran}`, status, status !== 0);
 	} catch (e) {
 		fail(e);
 	}

@@ -11,7 +11,10 @@
 //   4. types `exit 3` and checks the page reports exit status 3;
 //   5. a missing rootfs URL and a program that does not exist: a message
 //      in the terminal and the status line, a non-zero status, and the
-//      page stays usable.
+//      page stays usable;
+//   6. the programs' compiled modules (aot/, rv2wasm): a pipeline prints
+//      what it prints interpreted (aot=none), with most instructions run
+//      compiled; a missing aot URL is an error.
 // One line per check; exit status 1 if any failed.
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -141,6 +144,30 @@ try {
 	await bad2.click('#restart');
 	r = await waitFor(bad2, /again\n(.*\n)*again/);
 	check('"Run again" runs it again', r.ok && count(r.text, 'again') === 2, r.text);
+
+	// 6. compiled code in the browser
+	const cmd = '?cmd=/bin/sh&arg=-c&arg=' + encodeURIComponent('seq 1 3000 | md5sum; echo done');
+	const outputs = [];
+	for (const aot of ['', '&aot=none']) {
+		const p = await browser.newPage();
+		await p.goto(base + cmd + aot);
+		const s = await p.waitForFunction(() => document.body.dataset.exitStatus, null,
+						  { timeout: TIMEOUT }).then(h => h.jsonValue(), () => null);
+		r = await waitFor(p, /^[0-9a-f]{32}  -\ndone$/m, 2000);
+		const stats = await p.evaluate(() => window.friscy.lastStats);
+		outputs.push({ status: s, text: r.text, stats, line: await p.textContent('#status') });
+	}
+	const [c, i] = outputs;
+	const frac = c.stats ? c.stats.compiled / (c.stats.compiled + c.stats.interpreted) : 0;
+	check(`compiled modules: seq | md5sum as interpreted, ${(100 * frac).toFixed(1)}% compiled`,
+	      c.status === '0' && i.status === '0' && /done/.test(c.text) && c.text === i.text &&
+	      frac > 0.9 && i.stats.compiled === 0, JSON.stringify(outputs, null, 1));
+	const bad3 = await browser.newPage();
+	await bad3.goto(base + '?aot=nowhere/&cmd=/bin/true');
+	const st5 = await bad3.waitForFunction(() => document.body.dataset.exitStatus, null,
+					       { timeout: TIMEOUT }).then(h => h.jsonValue(), () => null);
+	r = await waitFor(bad3, /friscy: .*nowhere\/index\.json: .*HTTP 404/, 2000);
+	check('a missing aot URL: a message and a non-zero status', r.ok && st5 && st5 !== '0', r.text);
 } finally {
 	await browser.close();
 	server.close();
