@@ -55,7 +55,7 @@ enum {
 	L_CTX = 0, L_BLOCK = 1,
 	L_X1 = 2,                 /* x1..x31: 2..32 */
 	L_CPU = 33, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
-	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_COUNT,
+	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_FS, L_COUNT,
 };
 
 typedef BinaryenExpressionRef E;
@@ -350,78 +350,144 @@ static void emit_fp_csr(struct lifter *L, const rv_insn *in)
 	setx(L, in->rd, get64(L, L_T0));
 }
 
-/* Double-precision operations inline where wasm gives the RISC-V answer
- * bit for bit; 0 if op is not one (emit_fpu then calls the helper).
- *  - fsgnj*.d: sign bit operations, always.
- *  - feq/flt/fle.d: when neither operand is a NaN (no flag then).
- *  - fadd/fsub/fmul/fdiv/fsqrt.d: when the rounding is to nearest even,
+/* The F register r as a wasm float of width d (1: f64; 0: f32, its low
+ * half, meaningful only if boxed()). */
+static E fval(struct lifter *L, int r, int d)
+{
+	return d ? un(L, BinaryenReinterpretInt64(), getf(L, r))
+		 : un(L, BinaryenReinterpretInt32(), lo32(L, getf(L, r)));
+}
+
+/* A single is NaN-boxed in F register r (else it reads as the canonical NaN). */
+static E boxed(struct lifter *L, int r)
+{
+	return bin(L, BinaryenGeUInt64(), getf(L, r), c64(L, (int64_t)0xffffffff00000000ULL));
+}
+
+static E box(struct lifter *L, E bits32)
+{
+	return bin(L, BinaryenOrInt64(), un(L, BinaryenExtendUInt32(), bits32),
+		   c64(L, (int64_t)0xffffffff00000000ULL));
+}
+
+/* emit_fpu's code, as one expression (the slow path of emit_fpu_inline). */
+static E fpu_call(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	size_t mark = L->n;
+	emit_fpu(L, ins, adj);
+	E slow = seq(L, L->list + mark, L->n - mark);
+	L->n = mark;
+	return slow;
+}
+
+/* F and D operations inline where wasm gives the RISC-V answer bit for
+ * bit, with the helper (emit_fpu) as the slow path; 0 if op is not one.
+ *  - fsgnj*: sign bit operations (singles: when both are NaN-boxed).
+ *  - feq/flt/fle: when neither operand is a NaN (no flag then).
+ *  - fadd/fsub/fmul/fdiv/fsqrt: when the rounding is to nearest even,
  *    NX is already set in fflags (sticky: after a program's first inexact
  *    operation, inexactness changes nothing), and the result is finite and
  *    above the smallest normal (so there was no NV, DZ, OF or UF and no NaN
- *    to canonicalise). Otherwise the helper computes flags exactly. */
+ *    to canonicalise). Otherwise the helper computes flags exactly.
+ * Single operands must be NaN-boxed for any fast path. */
+_Static_assert(RV_OP_FSQRT_D - RV_OP_FADD_D == 4 && RV_OP_FSQRT_S - RV_OP_FADD_S == 4 &&
+	       RV_OP_FSGNJX_D - RV_OP_FSGNJ_D == 2,
+	       "emit_fpu_inline indexes fadd..fsqrt and fsgnj..fsgnjx in table order");
+
 static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const rv_insn *in = &ins->in;
-	const int64_t sign = INT64_MIN;
-	BinaryenType f64 = BinaryenTypeFloat64();
-#define FV(r) un(L, BinaryenReinterpretInt64(), getf(L, r))
+	int d;
 	switch (in->op) {
-	case RV_OP_FSGNJ_D: case RV_OP_FSGNJN_D: case RV_OP_FSGNJX_D: {
-		E a = getf(L, in->rs1), b = getf(L, in->rs2), v;
-		if (in->op == RV_OP_FSGNJX_D)
-			v = bin(L, BinaryenXorInt64(), a, bin(L, BinaryenAndInt64(), b, c64(L, sign)));
+	case RV_OP_FSGNJ_D: case RV_OP_FSGNJN_D: case RV_OP_FSGNJX_D:
+	case RV_OP_FSGNJ_S: case RV_OP_FSGNJN_S: case RV_OP_FSGNJX_S: {
+		d = in->op >= RV_OP_FSGNJ_D && in->op <= RV_OP_FSGNJX_D;
+		int x = in->op == RV_OP_FSGNJX_D || in->op == RV_OP_FSGNJX_S;
+		int n = in->op == RV_OP_FSGNJN_D || in->op == RV_OP_FSGNJN_S;
+		E a = d ? getf(L, in->rs1) : lo32(L, getf(L, in->rs1));
+		E b = d ? getf(L, in->rs2) : lo32(L, getf(L, in->rs2));
+		BinaryenOp AND = d ? BinaryenAndInt64() : BinaryenAndInt32();
+		BinaryenOp OR = d ? BinaryenOrInt64() : BinaryenOrInt32();
+		BinaryenOp XOR = d ? BinaryenXorInt64() : BinaryenXorInt32();
+		E sign = d ? c64(L, INT64_MIN) : c32(L, INT32_MIN);
+		E v;
+		if (x)
+			v = bin(L, XOR, a, bin(L, AND, b, sign));
 		else
-			v = bin(L, BinaryenOrInt64(), bin(L, BinaryenAndInt64(), a, c64(L, ~sign)),
-				bin(L, BinaryenAndInt64(),
-				    in->op == RV_OP_FSGNJ_D ? b : bin(L, BinaryenXorInt64(), b, c64(L, -1)),
-				    c64(L, sign)));
-		emit(L, setf(L, in->rd, v));
+			v = bin(L, OR, bin(L, AND, a, d ? c64(L, INT64_MAX) : c32(L, INT32_MAX)),
+				bin(L, AND, n ? bin(L, XOR, b, d ? c64(L, -1) : c32(L, -1)) : b, sign));
+		if (d)
+			emit(L, setf(L, in->rd, v));
+		else
+			emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)),
+					   setf(L, in->rd, box(L, v)), fpu_call(L, ins, adj)));
 		return 1;
 	}
-	case RV_OP_FEQ_D: case RV_OP_FLT_D: case RV_OP_FLE_D: {
-		BinaryenOp cmp = in->op == RV_OP_FEQ_D ? BinaryenEqFloat64()
-			       : in->op == RV_OP_FLT_D ? BinaryenLtFloat64() : BinaryenLeFloat64();
-		E ordered = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqFloat64(), FV(in->rs1), FV(in->rs1)),
-				bin(L, BinaryenEqFloat64(), FV(in->rs2), FV(in->rs2)));
-		size_t mark = L->n;
-		emit_fpu(L, ins, adj);
-		E slow = seq(L, L->list + mark, L->n - mark);
-		L->n = mark;
-		E fast = in->rd ? set(L, L_X1 + in->rd - 1, b2x(L, bin(L, cmp, FV(in->rs1), FV(in->rs2))))
+	case RV_OP_FEQ_D: case RV_OP_FLT_D: case RV_OP_FLE_D:
+	case RV_OP_FEQ_S: case RV_OP_FLT_S: case RV_OP_FLE_S: {
+		d = in->op == RV_OP_FEQ_D || in->op == RV_OP_FLT_D || in->op == RV_OP_FLE_D;
+		int k = in->op == RV_OP_FEQ_D || in->op == RV_OP_FEQ_S ? 0
+		      : in->op == RV_OP_FLT_D || in->op == RV_OP_FLT_S ? 1 : 2;
+		static BinaryenOp (*const cmp[2][3])(void) = {
+			{ BinaryenEqFloat32, BinaryenLtFloat32, BinaryenLeFloat32 },
+			{ BinaryenEqFloat64, BinaryenLtFloat64, BinaryenLeFloat64 },
+		};
+		BinaryenOp EQ = d ? BinaryenEqFloat64() : BinaryenEqFloat32();
+		E ok = bin(L, BinaryenAndInt32(), bin(L, EQ, fval(L, in->rs1, d), fval(L, in->rs1, d)),
+			   bin(L, EQ, fval(L, in->rs2, d), fval(L, in->rs2, d)));
+		if (!d)
+			ok = bin(L, BinaryenAndInt32(), ok,
+				 bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
+		E fast = in->rd ? set(L, L_X1 + in->rd - 1,
+				      b2x(L, bin(L, cmp[d][k](), fval(L, in->rs1, d), fval(L, in->rs2, d))))
 			 : BinaryenNop(M);
-		emit(L, BinaryenIf(M, ordered, fast, slow));
+		emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
 		return 1;
 	}
 	case RV_OP_FADD_D: case RV_OP_FSUB_D: case RV_OP_FMUL_D: case RV_OP_FDIV_D:
-	case RV_OP_FSQRT_D: {
+	case RV_OP_FSQRT_D:
+	case RV_OP_FADD_S: case RV_OP_FSUB_S: case RV_OP_FMUL_S: case RV_OP_FDIV_S:
+	case RV_OP_FSQRT_S: {
 		if (in->rm != RV_RNE && in->rm != RV_DYN)
 			return 0;
-		E r = in->op == RV_OP_FSQRT_D ? un(L, BinaryenSqrtFloat64(), FV(in->rs1))
-			: bin(L, in->op == RV_OP_FADD_D ? BinaryenAddFloat64() : in->op == RV_OP_FSUB_D
-				 ? BinaryenSubFloat64() : in->op == RV_OP_FMUL_D ? BinaryenMulFloat64()
-				 : BinaryenDivFloat64(), FV(in->rs1), FV(in->rs2));
-		emit(L, set(L, L_FR, r));
+		d = in->op >= RV_OP_FADD_D && in->op <= RV_OP_FSQRT_D;
+		int k = in->op - (d ? RV_OP_FADD_D : RV_OP_FADD_S); /* add sub mul div sqrt */
+		static BinaryenOp (*const ops[2][4])(void) = {
+			{ BinaryenAddFloat32, BinaryenSubFloat32, BinaryenMulFloat32, BinaryenDivFloat32 },
+			{ BinaryenAddFloat64, BinaryenSubFloat64, BinaryenMulFloat64, BinaryenDivFloat64 },
+		};
+		BinaryenType ft = d ? BinaryenTypeFloat64() : BinaryenTypeFloat32();
+		int lr = d ? L_FR : L_FS;
+		E r = k == 4 ? un(L, d ? BinaryenSqrtFloat64() : BinaryenSqrtFloat32(), fval(L, in->rs1, d))
+			: bin(L, ops[d][k](), fval(L, in->rs1, d), fval(L, in->rs2, d));
+		emit(L, set(L, lr, r));
 		/* fcsr: NX set, and frm RNE when rm is dyn */
-		E flags = bin(L, BinaryenEqInt32(),
-			      bin(L, BinaryenAndInt32(),
-				  BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU)),
-				  c32(L, in->rm == RV_DYN ? 0xe1 : 0x01)), c32(L, 1));
-		E mag = un(L, BinaryenAbsFloat64(), BinaryenLocalGet(M, L_FR, f64));
-		E normal = bin(L, BinaryenAndInt32(),
-			       bin(L, BinaryenGtFloat64(), mag, BinaryenConst(M, BinaryenLiteralFloat64(0x1p-1022))),
-			       bin(L, BinaryenLtFloat64(), un(L, BinaryenAbsFloat64(), BinaryenLocalGet(M, L_FR, f64)),
-				   BinaryenConst(M, BinaryenLiteralFloat64(INFINITY))));
-		size_t mark = L->n;
-		emit_fpu(L, ins, adj);
-		E slow = seq(L, L->list + mark, L->n - mark);
-		L->n = mark;
-		emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), flags, normal),
-				   setf(L, in->rd, un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, L_FR, f64))),
-				   slow));
+		E ok = bin(L, BinaryenEqInt32(),
+			   bin(L, BinaryenAndInt32(),
+			       BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU)),
+			       c32(L, in->rm == RV_DYN ? 0xe1 : 0x01)), c32(L, 1));
+		E tiny = d ? BinaryenConst(M, BinaryenLiteralFloat64(0x1p-1022))
+			   : BinaryenConst(M, BinaryenLiteralFloat32(0x1p-126f));
+		E inf = d ? BinaryenConst(M, BinaryenLiteralFloat64(INFINITY))
+			  : BinaryenConst(M, BinaryenLiteralFloat32(INFINITY));
+		ok = bin(L, BinaryenAndInt32(), ok,
+			 bin(L, BinaryenAndInt32(),
+			     bin(L, d ? BinaryenGtFloat64() : BinaryenGtFloat32(),
+				 un(L, d ? BinaryenAbsFloat64() : BinaryenAbsFloat32(),
+				    BinaryenLocalGet(M, (BinaryenIndex)lr, ft)), tiny),
+			     bin(L, d ? BinaryenLtFloat64() : BinaryenLtFloat32(),
+				 un(L, d ? BinaryenAbsFloat64() : BinaryenAbsFloat32(),
+				    BinaryenLocalGet(M, (BinaryenIndex)lr, ft)), inf)));
+		if (!d)
+			ok = bin(L, BinaryenAndInt32(), ok,
+				 k == 4 ? boxed(L, in->rs1)
+				 : bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
+		E v = d ? un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, L_FR, ft))
+			: box(L, un(L, BinaryenReinterpretFloat32(), BinaryenLocalGet(M, L_FS, ft)));
+		emit(L, BinaryenIf(M, ok, setf(L, in->rd, v), fpu_call(L, ins, adj)));
 		return 1;
 	}
 	}
-#undef FV
 	return 0;
 }
 
@@ -797,7 +863,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 
 	BinaryenType vars[L_COUNT - 2];
 	for (int i = 2; i < L_COUNT; i++)
-		vars[i - 2] = i == L_FR ? BinaryenTypeFloat64()
+		vars[i - 2] = i == L_FR ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
 			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
 	BinaryenType params[2] = { L->i32, L->i32 };
