@@ -6,7 +6,9 @@
  *                                           instruction at cpu->pc (emit_step)
  *           env.fpu(ctx, op, regs) -> i32   an F/D operation (emit_fpu)
  *   export  run(ctx i32, func i32, block i32) -> i32
- *           calls function `func` at its block `block` (through a table)
+ *           calls function `func` at its block `block` (through a table);
+ *           each function is f(ctx, block, depth), depth the count of
+ *           direct calls it is nested in (emit_call)
  *   custom  "friscy.entries": u32 count, then per entry block
  *           { u64 link address, u32 func, u32 block }, little-endian
  * ctx points at struct aot_ctx in the runtime's memory:
@@ -18,14 +20,16 @@
  * instret, and returns why:
  *   0 NEXT     pc is elsewhere: look it up (indirect jump, another function)
  *   1 ECALL    pc is the ecall
- *   2 INTERP   interpret from pc (an instruction not lifted, or an access
- *              the fast checks refused: the interpreter faults exactly)
+ *   2 INTERP   interpret from pc (ebreak, fence.i, an undecodable word, or
+ *              an access the fast checks refused: the interpreter faults
+ *              exactly)
  *   3 BUDGET   instret reached the limit, at an entry (pc)
  * instret stays exact: a block adds its length when it starts and an exit
  * inside it takes back what did not retire. The budget is checked at
  * entries only (every cycle of the CFG passes one), so a slice may run a
- * little past its budget, and ends where the next one can start. Loads and stores check the arena bounds and the page
- * permissions (pageprot) first: guest code never leaves its arena. */
+ * little past its budget, and ends where the next one can start. Loads
+ * and stores check the arena bounds and the page permissions (pageprot)
+ * first: guest code never leaves its arena. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +47,7 @@ enum { PROT_R = 1, PROT_W = 2, PROT_CODE = 8 }; /* mem.h's page bits */
 /* rv_cpu offsets (include/rv_cpu.h) */
 enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_INSTRET = 544 };
 /* aot_ctx offsets */
-enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_DEPTH = 12, CTX_SIZE = 16, CTX_BIAS = 24,
+enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
        CTX_LIMIT = 32 };
 /* Nested direct calls allowed before a call goes through the runtime
  * instead (the wasm stack is the host's: deep guest recursion must not
@@ -52,9 +56,9 @@ enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_DEPTH = 12, CTX_SIZE = 16, CTX
 
 /* Locals of a lifted function. */
 enum {
-	L_CTX = 0, L_BLOCK = 1,
-	L_X1 = 2,                 /* x1..x31: 2..32 */
-	L_CPU = 33, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
+	L_CTX = 0, L_BLOCK = 1, L_DEPTH = 2, /* the parameters */
+	L_X1 = 3,                 /* x1..x31: 3..33 */
+	L_CPU = 34, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
 	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_FS, L_COUNT,
 };
 
@@ -656,34 +660,23 @@ static void load_state(struct lifter *L)
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 }
 
-static E ctx_depth(struct lifter *L)
-{
-	return BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, L_CTX));
-}
-
-static void add_depth(struct lifter *L, int32_t d)
-{
-	emit(L, BinaryenStore(M, 4, CTX_DEPTH, 4, get32(L, L_CTX),
-			      bin(L, BinaryenAddInt32(), ctx_depth(L), c32(L, d)), L->i32));
-}
-
 /* A call (jal with a link register) to the start of a function of this
  * module: a wasm call, with the guest state handed over through the
  * rv_cpu struct (written back before, reloaded after). If the callee comes
  * back to the return address, the caller goes on; anything else (an
  * ecall, the budget, a jump elsewhere) it passes up as it is. Past
- * MAX_CALL_DEPTH nested calls, the call goes through the runtime. */
+ * MAX_CALL_DEPTH nested calls (the depth is a parameter: kept in memory,
+ * its increments made a chain of store-to-load waits through every call),
+ * the call goes through the runtime. */
 static void emit_call(struct lifter *L, uint32_t callee, uint64_t target, uint64_t ret)
 {
 	store_state(L);
-	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), ctx_depth(L), c32(L, MAX_CALL_DEPTH)),
+	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), get32(L, L_DEPTH), c32(L, MAX_CALL_DEPTH)),
 			   exit_to(L, link_pc(L, target), NEXT, 0), NULL));
-	add_depth(L, 1);
 	char name[32];
 	snprintf(name, sizeof name, "f%u", callee);
-	E args[2] = { get32(L, L_CTX), c32(L, 0) };
-	emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 2, L->i32)));
-	add_depth(L, -1);
+	E args[3] = { get32(L, L_CTX), c32(L, 0), bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, 1)) };
+	emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 3, L->i32)));
 	load_state(L);
 	E back = bin(L, BinaryenAndInt32(),
 		     bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
@@ -861,15 +854,15 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	if (L->oom)
 		return -1;
 
-	BinaryenType vars[L_COUNT - 2];
-	for (int i = 2; i < L_COUNT; i++)
-		vars[i - 2] = i == L_FR ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
+	BinaryenType vars[L_COUNT - 3];
+	for (int i = 3; i < L_COUNT; i++)
+		vars[i - 3] = i == L_FR ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
 			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
-	BinaryenType params[2] = { L->i32, L->i32 };
+	BinaryenType params[3] = { L->i32, L->i32, L->i32 };
 	char name[32];
 	snprintf(name, sizeof name, "f%u", fi);
-	BinaryenAddFunction(M, name, BinaryenTypeCreate(params, 2), L->i32, vars, L_COUNT - 2,
+	BinaryenAddFunction(M, name, BinaryenTypeCreate(params, 3), L->i32, vars, L_COUNT - 3,
 			    BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32));
 	return 0;
 #undef STUB
@@ -1011,10 +1004,10 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 					c32(L, 0));
 	free(names);
 	free(namebuf);
-	E args[2] = { get32(L, 0), get32(L, 2) };
-	BinaryenType fparams[2] = { L->i32, L->i32 };
-	E call = BinaryenCallIndirect(M, "funcs", get32(L, 1), args, 2,
-				      BinaryenTypeCreate(fparams, 2), L->i32);
+	E args[3] = { get32(L, 0), get32(L, 2), c32(L, 0) }; /* (ctx, block, depth 0) */
+	BinaryenType fparams[3] = { L->i32, L->i32, L->i32 };
+	E call = BinaryenCallIndirect(M, "funcs", get32(L, 1), args, 3,
+				      BinaryenTypeCreate(fparams, 3), L->i32);
 	BinaryenType rparams[3] = { L->i32, L->i32, L->i32 };
 	BinaryenAddFunction(M, "run", BinaryenTypeCreate(rparams, 3), L->i32, NULL, 0, call);
 	BinaryenAddFunctionExport(M, "run", "run");

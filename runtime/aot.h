@@ -19,7 +19,7 @@ struct aot_ctx {
 	uint32_t cpu;      /* rv_cpu * */
 	uint32_t base;     /* arena base */
 	uint32_t pageprot;
-	uint32_t depth;    /* direct calls nested in compiled code (0 at entry) */
+	uint32_t unused;
 	uint64_t size;     /* arena size */
 	uint64_t bias;     /* load bias of the module's ELF */
 	uint64_t limit;    /* instret at which to stop */
