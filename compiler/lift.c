@@ -45,7 +45,8 @@ enum { PROT_R = 1, PROT_W = 2, PROT_CODE = 8 }; /* mem.h's page bits */
 #define MEM_LOW 0x10000
 
 /* rv_cpu offsets (include/rv_cpu.h) */
-enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_INSTRET = 544 };
+enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_LR_ADDR = 528, CPU_LR_VALUE = 536,
+       CPU_INSTRET = 544 };
 /* aot_ctx offsets */
 enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
        CTX_LIMIT = 32 };
@@ -219,18 +220,10 @@ static E branch_cond(struct lifter *L, const rv_insn *in)
 	case RV_OP_ILLEGAL: case RV_OP_EBREAK: case RV_OP_FENCE_I: case RV_OP_COUNT:
 
 /* Run in place by the runtime's interpreter, one instruction, through the
- * import env.step (A, Zicsr: reservations and CSRs then have one
- * implementation). */
+ * import env.step (the CSRs other than fflags/frm/fcsr: the counters). */
 #define STEP_CASES \
 	case RV_OP_CSRRW: case RV_OP_CSRRS: case RV_OP_CSRRC: \
-	case RV_OP_CSRRWI: case RV_OP_CSRRSI: case RV_OP_CSRRCI: \
-	case RV_OP_LR_W: case RV_OP_SC_W: case RV_OP_AMOSWAP_W: case RV_OP_AMOADD_W: \
-	case RV_OP_AMOXOR_W: case RV_OP_AMOAND_W: case RV_OP_AMOOR_W: case RV_OP_AMOMIN_W: \
-	case RV_OP_AMOMAX_W: case RV_OP_AMOMINU_W: case RV_OP_AMOMAXU_W: \
-	case RV_OP_LR_D: case RV_OP_SC_D: case RV_OP_AMOSWAP_D: case RV_OP_AMOADD_D: \
-	case RV_OP_AMOXOR_D: case RV_OP_AMOAND_D: case RV_OP_AMOOR_D: case RV_OP_AMOMIN_D: \
-	case RV_OP_AMOMAX_D: case RV_OP_AMOMINU_D: case RV_OP_AMOMAXU_D:
-
+	case RV_OP_CSRRWI: case RV_OP_CSRRSI: case RV_OP_CSRRCI:
 int lift_supports(int op)
 {
 	switch ((enum rv_op)op) {
@@ -394,6 +387,9 @@ static E fpu_call(struct lifter *L, const struct insn *ins, int64_t adj)
  *    above the smallest normal (so there was no NV, DZ, OF or UF and no NaN
  *    to canonicalise). Otherwise the helper computes flags exactly.
  * Single operands must be NaN-boxed for any fast path. */
+_Static_assert(RV_OP_AMOMAXU_W - RV_OP_AMOSWAP_W == 8 && RV_OP_AMOMAXU_D - RV_OP_AMOSWAP_D == 8 &&
+	       RV_OP_AMOMAXU_W - RV_OP_LR_W == 10 && RV_OP_AMOMAXU_D - RV_OP_LR_D == 10,
+	       "emit_atomic indexes the AMOs in table order");
 _Static_assert(RV_OP_FSQRT_D - RV_OP_FADD_D == 4 && RV_OP_FSQRT_S - RV_OP_FADD_S == 4 &&
 	       RV_OP_FSGNJX_D - RV_OP_FSGNJ_D == 2,
 	       "emit_fpu_inline indexes fadd..fsqrt and fsgnj..fsgnjx in table order");
@@ -493,6 +489,72 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 	}
 	}
 	return 0;
+}
+
+/* LR, SC and the AMOs, as the interpreter does them (one hart: an AMO is
+ * a load, an operation and a store; SC succeeds when the reservation is
+ * this address and memory still holds what LR read). A misaligned address
+ * exits to the interpreter, which raises SIGBUS; the access checks are a
+ * store's (W, no interpreted code) except for LR. */
+static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const rv_insn *in = &ins->in;
+	int op = in->op;
+	int w = op >= RV_OP_LR_W && op <= RV_OP_AMOMAXU_W, n = w ? 4 : 8;
+	int lr = op == RV_OP_LR_W || op == RV_OP_LR_D, sc = op == RV_OP_SC_W || op == RV_OP_SC_D;
+	emit(L, set(L, L_A, xr(L, in->rs1)));
+	emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, n - 1)),
+			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
+	check_access(L, n, !lr, ins->pc, adj);
+	/* T0: memory's value, sign-extended for .w */
+	emit(L, set(L, L_T0, BinaryenLoad(M, (uint32_t)n, true, 0, 1, L->i64, host_ptr(L))));
+	E cpu = get32(L, L_CPU);
+	if (lr) {
+		emit(L, BinaryenStore(M, 8, CPU_LR_ADDR, 8, cpu, get64(L, L_A), L->i64));
+		emit(L, BinaryenStore(M, 8, CPU_LR_VALUE, 8, get32(L, L_CPU), get64(L, L_T0), L->i64));
+		setx(L, in->rd, get64(L, L_T0));
+		return;
+	}
+	if (sc) {
+		E same = w ? bin(L, BinaryenEqInt32(), lo32(L, get64(L, L_T0)),
+				 lo32(L, BinaryenLoad(M, 8, false, CPU_LR_VALUE, 8, L->i64, get32(L, L_CPU))))
+			 : bin(L, BinaryenEqInt64(), get64(L, L_T0),
+			       BinaryenLoad(M, 8, false, CPU_LR_VALUE, 8, L->i64, get32(L, L_CPU)));
+		E ok = bin(L, BinaryenAndInt32(),
+			   bin(L, BinaryenEqInt64(), get64(L, L_A),
+			       BinaryenLoad(M, 8, false, CPU_LR_ADDR, 8, L->i64, get32(L, L_CPU))), same);
+		emit(L, set(L, L_T1, b2x(L, ok)));
+		emit(L, BinaryenIf(M, un(L, BinaryenWrapInt64(), get64(L, L_T1)),
+				   BinaryenStore(M, (uint32_t)n, 0, 1, host_ptr(L), xr(L, in->rs2), L->i64), NULL));
+		emit(L, BinaryenStore(M, 8, CPU_LR_ADDR, 8, get32(L, L_CPU), c64(L, -1), L->i64));
+		setx(L, in->rd, bin(L, BinaryenXorInt64(), get64(L, L_T1), c64(L, 1)));
+		return;
+	}
+	int k = op - (w ? RV_OP_AMOSWAP_W : RV_OP_AMOSWAP_D); /* swap add xor and or min max minu maxu */
+	E a = get64(L, L_T0), b = xr(L, in->rs2), nv;
+	if (w) { /* compare the low words: sign-extend (signed) or zero-extend (unsigned) s */
+		b = k == 7 || k == 8 ? un(L, BinaryenExtendUInt32(), lo32(L, b)) : sext32(L, lo32(L, b));
+		if (k == 7 || k == 8)
+			a = un(L, BinaryenExtendUInt32(), lo32(L, a));
+	}
+	static BinaryenOp (*const cmp[4])(void) = { BinaryenLtSInt64, BinaryenGtSInt64, BinaryenLtUInt64,
+						      BinaryenGtUInt64 };
+	switch (k) {
+	case 0: nv = b; break;
+	case 1: nv = bin(L, BinaryenAddInt64(), a, b); break;
+	case 2: nv = bin(L, BinaryenXorInt64(), a, b); break;
+	case 3: nv = bin(L, BinaryenAndInt64(), a, b); break;
+	case 4: nv = bin(L, BinaryenOrInt64(), a, b); break;
+	default: {
+		/* min/max: a op b ? a : b, with a and b each needed twice */
+		emit(L, set(L, L_T1, b));
+		E a2 = w && (k == 7 || k == 8) ? un(L, BinaryenExtendUInt32(), lo32(L, get64(L, L_T0)))
+			 : get64(L, L_T0);
+		nv = BinaryenSelect(M, bin(L, cmp[k - 5](), a, get64(L, L_T1)), a2, get64(L, L_T1), L->i64);
+	}
+	}
+	emit(L, BinaryenStore(M, (uint32_t)n, 0, 1, host_ptr(L), nv, L->i64));
+	setx(L, in->rd, get64(L, L_T0));
 }
 
 static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int64_t adj)
@@ -621,6 +683,14 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 #undef FPU_CASE
 		if (!emit_fpu_inline(L, ins, adj))
 			emit_fpu(L, ins, adj);
+		break;
+	case RV_OP_LR_W: case RV_OP_SC_W: case RV_OP_AMOSWAP_W: case RV_OP_AMOADD_W:
+	case RV_OP_AMOXOR_W: case RV_OP_AMOAND_W: case RV_OP_AMOOR_W: case RV_OP_AMOMIN_W:
+	case RV_OP_AMOMAX_W: case RV_OP_AMOMINU_W: case RV_OP_AMOMAXU_W:
+	case RV_OP_LR_D: case RV_OP_SC_D: case RV_OP_AMOSWAP_D: case RV_OP_AMOADD_D:
+	case RV_OP_AMOXOR_D: case RV_OP_AMOAND_D: case RV_OP_AMOOR_D: case RV_OP_AMOMIN_D:
+	case RV_OP_AMOMAX_D: case RV_OP_AMOMINU_D: case RV_OP_AMOMAXU_D:
+		emit_atomic(L, ins, adj);
 		break;
 	STEP_CASES
 		if (is_fp_csr(in)) {
