@@ -236,6 +236,12 @@ int lift_supports(int op)
 
 enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED };
 
+/* Integer register r between its local and rv_cpu. */
+static E load_x(struct lifter *L, int r)
+{
+	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * r), 8, L->i64, get32(L, L_CPU));
+}
+
 static E store_x(struct lifter *L, int r)
 {
 	return BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU), get64(L, L_X1 + r - 1),
@@ -264,13 +270,9 @@ static void emit_step(struct lifter *L, const struct insn *ins, int64_t adj)
 	E ctx = get32(L, L_CTX);
 	emit(L, BinaryenIf(M, BinaryenCall(M, "step", &ctx, 1, L->i32),
 			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
-	if (in->rd)
-		setx(L, in->rd, BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * in->rd), 8, L->i64,
-					     get32(L, L_CPU)));
+	setx(L, in->rd, load_x(L, in->rd));
 }
 
-/* Lift one instruction (not the block's branch, which the caller wires).
- * adj: instret correction for an exit here (k - n). */
 /* F/D registers live in rv_cpu (they are not kept in locals). */
 static E getf(struct lifter *L, int r)
 {
@@ -310,9 +312,8 @@ static void emit_fpu(struct lifter *L, const struct insn *ins, int64_t adj)
 		      c32(L, in->rd | in->rs1 << 5 | in->rs2 << 10 | in->rs3 << 15 | in->rm << 20) };
 	emit(L, BinaryenIf(M, BinaryenCall(M, "fpu", args, 3, L->i32),
 			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
-	if (shape == FPU_WRITES_X && in->rd)
-		setx(L, in->rd, BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * in->rd), 8, L->i64,
-					     get32(L, L_CPU)));
+	if (shape == FPU_WRITES_X)
+		setx(L, in->rd, load_x(L, in->rd));
 }
 
 /* csrrw/s/c[i] on fflags (1), frm (2) or fcsr (3), as the interpreter's
@@ -508,9 +509,8 @@ static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
 	check_access(L, n, !lr, ins->pc, adj);
 	/* T0: memory's value, sign-extended for .w */
 	emit(L, set(L, L_T0, BinaryenLoad(M, (uint32_t)n, true, 0, 1, L->i64, host_ptr(L))));
-	E cpu = get32(L, L_CPU);
 	if (lr) {
-		emit(L, BinaryenStore(M, 8, CPU_LR_ADDR, 8, cpu, get64(L, L_A), L->i64));
+		emit(L, BinaryenStore(M, 8, CPU_LR_ADDR, 8, get32(L, L_CPU), get64(L, L_A), L->i64));
 		emit(L, BinaryenStore(M, 8, CPU_LR_VALUE, 8, get32(L, L_CPU), get64(L, L_T0), L->i64));
 		setx(L, in->rd, get64(L, L_T0));
 		return;
@@ -557,6 +557,8 @@ static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
 	setx(L, in->rd, get64(L, L_T0));
 }
 
+/* Lift one instruction (not the block's branch, which the caller wires).
+ * adj: instret correction for an exit here (k - n). */
 static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const rv_insn *in = &ins->in;
@@ -659,9 +661,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		if (in->op == RV_OP_FLD)
 			emit(L, setf(L, rd, BinaryenLoad(M, 8, false, 0, 1, L->i64, host_ptr(L))));
 		else /* NaN-boxed */
-			emit(L, setf(L, rd, bin(L, BinaryenOrInt64(),
-						BinaryenLoad(M, 4, false, 0, 1, L->i64, host_ptr(L)),
-						c64(L, (int64_t)0xffffffff00000000ULL))));
+			emit(L, setf(L, rd, box(L, BinaryenLoad(M, 4, false, 0, 1, L->i32, host_ptr(L)))));
 		break;
 	case RV_OP_FSD: case RV_OP_FSW: {
 		int n = in->op == RV_OP_FSD ? 8 : 4;
@@ -673,11 +673,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	case RV_OP_FMV_X_D: setx(L, rd, getf(L, in->rs1)); break;
 	case RV_OP_FMV_D_X: emit(L, setf(L, rd, xr(L, in->rs1))); break;
 	case RV_OP_FMV_X_W: setx(L, rd, sext32(L, lo32(L, getf(L, in->rs1)))); break;
-	case RV_OP_FMV_W_X:
-		emit(L, setf(L, rd, bin(L, BinaryenOrInt64(), bin(L, BinaryenAndInt64(), xr(L, in->rs1),
-								  c64(L, 0xffffffffLL)),
-					c64(L, (int64_t)0xffffffff00000000ULL))));
-		break;
+	case RV_OP_FMV_W_X: emit(L, setf(L, rd, box(L, lo32(L, xr(L, in->rs1))))); break;
 #define FPU_CASE(name, shape, fn) case RV_OP_##name:
 	RV_FPU_OPS(FPU_CASE)
 #undef FPU_CASE
@@ -725,8 +721,7 @@ static void load_state(struct lifter *L)
 {
 	for (int r = 1; r < 32; r++)
 		if (L->used & 1u << r)
-			emit(L, set(L, L_X1 + r - 1, BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * r), 8,
-								   L->i64, get32(L, L_CPU))));
+			emit(L, set(L, L_X1 + r - 1, load_x(L, r)));
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 }
 

@@ -162,13 +162,13 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 
 	struct elf_code ec;
 	if (elf_code_read(in, &ec, err, cap) < 0) {
-		SAY( "rv2wasm: %s\n", err);
+		SAY("rv2wasm: %s\n", err);
 		elf_code_free(&ec);
 		return 1;
 	}
 	struct output o;
 	if (output_open(&o, out, err, cap) < 0) {
-		SAY( "rv2wasm: %s\n", err);
+		SAY("rv2wasm: %s\n", err);
 		elf_code_free(&ec);
 		return 1;
 	}
@@ -178,7 +178,7 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 	if (cfg_build(&ec, &p, err, cap) < 0 || !p.nblocks) {
 		if (!p.nblocks && !err[0])
 			snprintf(err, cap, "%s: no instructions in its executable sections", in);
-		SAY( "rv2wasm: %s\n", err);
+		SAY("rv2wasm: %s\n", err);
 		output_abandon(&o);
 		cfg_free(&p);
 		elf_code_free(&ec);
@@ -189,7 +189,7 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 	struct lift_stats ls;
 	BinaryenModuleRef m = lift_program(&p, &ls, err, cap);
 	if (!m) {
-		SAY( "rv2wasm: %s: %s\n", in, err);
+		SAY("rv2wasm: %s: %s\n", in, err);
 		output_abandon(&o);
 		cfg_free(&p);
 		elf_code_free(&ec);
@@ -198,7 +198,7 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 	double t3 = now();
 	progress.phase = "validating";
 	if (!BinaryenModuleValidate(m)) {
-		SAY( "rv2wasm: %s: internal error: the module does not validate\n", in);
+		SAY("rv2wasm: %s: internal error: the module does not validate\n", in);
 		output_abandon(&o);
 		BinaryenModuleDispose(m);
 		return 70;
@@ -214,11 +214,11 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 	BinaryenModuleAllocateAndWriteResult r = BinaryenModuleAllocateAndWrite(m, NULL);
 	int rc = 0;
 	if (!r.binary) {
-		SAY( "rv2wasm: %s: cannot serialize the module\n", in);
+		SAY("rv2wasm: %s: cannot serialize the module\n", in);
 		output_abandon(&o);
 		rc = 1;
 	} else if (output_finish(&o, r.binary, r.binaryBytes, err, cap) < 0) {
-		SAY( "rv2wasm: %s\n", err);
+		SAY("rv2wasm: %s\n", err);
 		rc = 1;
 	}
 	if (!rc && wat) {
@@ -228,7 +228,7 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 		if (text && wpath) {
 			snprintf(wpath, n, "%s.wat", out);
 			if (write_whole(wpath, text, strlen(text), err, cap) < 0) {
-				SAY( "rv2wasm: %s\n", err);
+				SAY("rv2wasm: %s\n", err);
 				rc = 1;
 			}
 		}
@@ -238,12 +238,12 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 	double t6 = now();
 	if (stats && !rc) {
 		size_t insns = ls.lifted + ls.stepped + ls.to_interp;
-		SAY( "rv2wasm: %s -> %s\n", in, out);
-		SAY( "  code: %llu executable bytes, %zu instructions, %zu undecodable halfwords\n",
+		SAY("rv2wasm: %s -> %s\n", in, out);
+		SAY("  code: %llu executable bytes, %zu instructions, %zu undecodable halfwords\n",
 			(unsigned long long)ec.exec_bytes, p.ninsns, p.illegal);
-		SAY( "  functions: %zu, blocks: %zu, indirect jumps (jalr): %zu (all left to the runtime's lookup)\n",
+		SAY("  functions: %zu, blocks: %zu, indirect jumps (jalr): %zu (all left to the runtime's lookup)\n",
 			p.nfuncs, p.nblocks, p.indirect);
-		SAY( "  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
+		SAY("  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
 			"the runtime's interpreter (env.step), %zu left to the interpreter (exits)\n",
 			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.stepped,
 			ls.to_interp);
@@ -255,13 +255,13 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 					best = o;
 			if (best < 0)
 				break;
-			SAY( "    %-12s %zu (%s)\n", rv_op_name[best], ls.by_op[best],
+			SAY("    %-12s %zu (%s)\n", rv_op_name[best], ls.by_op[best],
 				lift_supports(best) ? "env.step" : "exit");
 			ls.by_op[best] = 0;
 		}
-		SAY( "  output: %zu bytes (%.2fx the executable bytes)\n", r.binaryBytes,
+		SAY("  output: %zu bytes (%.2fx the executable bytes)\n", r.binaryBytes,
 			(double)r.binaryBytes / (double)(ec.exec_bytes ? ec.exec_bytes : 1));
-		SAY( "  time: read %.2f s, cfg %.2f s, lift %.2f s, validate %.2f s, "
+		SAY("  time: read %.2f s, cfg %.2f s, lift %.2f s, validate %.2f s, "
 			"optimize (-O%d) %.2f s, write %.2f s\n",
 			t1 - t0, t2 - t1, t3 - t2, t4 - t3, opt, t5 - t4, t6 - t5);
 	}

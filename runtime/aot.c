@@ -236,14 +236,10 @@ static int find_entry(const struct aot_space *sp, uint64_t pc, const struct aot_
 
 int aot_step(struct aot_ctx *ctx)
 {
-	rv_cpu *c = (rv_cpu *)(uintptr_t)ctx->cpu;
-	rv_cpu keep = *c;
 	interp_stop st;
-	interp_run(c, (rv_mem *)(uintptr_t)ctx->mem, 1, &st);
-	if (st.why != INTERP_BUDGET) {
-		*c = keep; /* not retired: the interpreter raises it at top level */
-		return 1;
-	}
+	interp_run((rv_cpu *)(uintptr_t)ctx->cpu, (rv_mem *)(uintptr_t)ctx->mem, 1, &st);
+	if (st.why != INTERP_BUDGET)
+		return 1; /* not retired (state unchanged): the interpreter raises it at top level */
 	ctx->steps++;
 	return 0;
 }

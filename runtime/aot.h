@@ -19,7 +19,7 @@ struct aot_ctx {
 	uint32_t cpu;      /* rv_cpu * */
 	uint32_t base;     /* arena base */
 	uint32_t pageprot;
-	uint32_t unused;
+	uint32_t unused;   /* (earlier rv2wasm builds kept their call depth here) */
 	uint64_t size;     /* arena size */
 	uint64_t bias;     /* load bias of the module's ELF */
 	uint64_t limit;    /* instret at which to stop */
@@ -29,9 +29,9 @@ struct aot_ctx {
 };
 
 /* A module's env.step: the interpreter runs the one instruction at
- * cpu->pc (one the module does not compile: F, D, A, Zicsr). 0 if it
- * retired, 1 if not (it faulted, or is not one to run so): the module then
- * exits to the interpreter at that pc. */
+ * cpu->pc (one the module does not compile: the counter CSRs). 0 if it
+ * retired, 1 if not (an illegal CSR: interp_run leaves the state as it
+ * was): the module then exits to the interpreter at that pc. */
 int aot_step(struct aot_ctx *ctx);
 
 /* A module's env.fpu: F/D operation op (an enum rv_op of RV_FPU_OPS) on

@@ -559,22 +559,30 @@ export function sha256hex(bytes) {
 	return Array.from(h, x => x.toString(16).padStart(8, '0')).join('');
 }
 
+// fetch that fails on an HTTP error too.
+async function fetchOk(url) {
+	const res = await fetch(url);
+	if (!res.ok)
+		throw Object.assign(new Error(`HTTP ${res.status} ${res.statusText}`), { status: res.status });
+	return res;
+}
+
 // The modules of a folder served at url: its index.json lists their
 // SHA-256s (the names of the <sha256>.wasm files); all are fetched and
 // compiled before the run starts, since the runtime asks for one
-// synchronously. Returns hash -> WebAssembly.Module.
-export async function loadAot(url) {
+// synchronously. Returns hash -> WebAssembly.Module; with optional set,
+// null when the folder has no index.json (HTTP 404).
+export async function loadAot(url, { optional = false } = {}) {
 	const base = new URL(url, globalThis.location ? location.href : undefined);
 	if (!base.pathname.endsWith('/'))
 		base.pathname += '/';
 	const index = new URL('index.json', base);
 	let list;
 	try {
-		const res = await fetch(index);
-		if (!res.ok)
-			throw new Error(`HTTP ${res.status} ${res.statusText}`);
-		list = await res.json();
+		list = await (await fetchOk(index)).json();
 	} catch (e) {
+		if (optional && e.status === 404)
+			return null;
 		throw new FriscyError(`${index}: cannot load the compiled modules' index (${e.message})`);
 	}
 	if (!Array.isArray(list) || !list.every(h => /^[0-9a-f]{64}$/.test(h)))
@@ -582,10 +590,7 @@ export async function loadAot(url) {
 	const mods = await Promise.all(list.map(async h => {
 		const u = new URL(h + '.wasm', base);
 		try {
-			const res = await fetch(u);
-			if (!res.ok)
-				throw new Error(`HTTP ${res.status} ${res.statusText}`);
-			return await WebAssembly.compileStreaming(res);
+			return await WebAssembly.compileStreaming(await fetchOk(u));
 		} catch (e) {
 			throw new FriscyError(`${u}: ${e.message}`);
 		}

@@ -80,19 +80,6 @@ function progressBar() {
 	};
 }
 
-// The compiled modules (if any); a missing default folder means none.
-async function loadModules(config) {
-	if (!config.aot)
-		return null;
-	try {
-		return await loadAot(config.aot);
-	} catch (e) {
-		if (config.aotOptional && /index\.json: .*HTTP 404/.test(e.message))
-			return null;
-		throw e;
-	}
-}
-
 // The downloads at once; the wasm compiles while it streams.
 async function load(config) {
 	const progress = progressBar();
@@ -106,7 +93,8 @@ async function load(config) {
 			}
 		}),
 		download(config.rootfs, progress).then(res => res.arrayBuffer()).then(b => new Uint8Array(b)),
-		loadModules(config),
+		// (the default folder may be missing: then none)
+		config.aot ? loadAot(config.aot, { optional: config.aotOptional }) : null,
 	]);
 	progress.done();
 	return { module, rootfs, aot };

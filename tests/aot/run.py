@@ -20,7 +20,6 @@ Usage: tests/aot/run.py [BUILD]
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
-import hashlib
 import os
 import re
 import shutil
@@ -47,16 +46,8 @@ def check(name, ok, detail=""):
         REPORT.fail(name, detail.strip().splitlines())
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def compile_one(elf):
-    out = os.path.join(MODULES, sha256(elf) + ".wasm")
+    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
     if os.path.exists(out):
         return elf, None
     r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
@@ -70,14 +61,7 @@ def compile_one(elf):
 
 
 def main():
-    # Modules from another build of rv2wasm are stale: start afresh.
-    stamp = os.path.join(MODULES, ".rv2wasm-sha256")
-    me = sha256(RV2WASM)
-    if not os.path.exists(stamp) or open(stamp).read() != me:
-        shutil.rmtree(MODULES, ignore_errors=True)
-        os.makedirs(MODULES)
-        with open(stamp, "w") as f:
-            f.write(me)
+    harness.fresh_for(MODULES, RV2WASM)
     r = subprocess.run(["sh", os.path.join(ROOT, "tests", "diff", "run.sh"), "--build-only"],
                        cwd=ROOT, capture_output=True, text=True)
     check("test binaries built", r.returncode == 0, r.stdout + r.stderr)

@@ -13,7 +13,6 @@ run also that over 99% of the instructions ran compiled (--stats). The
 first differing result is reported by its offset (each result is 8 bytes,
 in the order gen.py emits them). "N passed, M failed" at the end.
 """
-import hashlib
 import os
 import re
 import subprocess
@@ -54,8 +53,7 @@ def main():
         if r.returncode:
             rep.fail(name + ": assemble", r.stderr.splitlines()[:10])
             continue
-        sha = hashlib.sha256(open(elf, "rb").read()).hexdigest()
-        mod = os.path.join(mods, sha + ".wasm")
+        mod = os.path.join(mods, harness.sha256_file(elf) + ".wasm")
         r = subprocess.run([os.path.join(BUILD, "bin", "rv2wasm"), elf, "-O1", "-o", mod],
                            capture_output=True, text=True)
         if r.returncode:

@@ -10,11 +10,9 @@ Usage: tests/bench/compile.py [BUILD]
   and on glibc's libc.so.6: seconds, peak memory (max RSS), and output size
   as a multiple of the ELF's executable bytes (goals: under 20 s, under 3x).
 """
-import hashlib
 import importlib.util
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
@@ -33,11 +31,6 @@ BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT,
 RV2WASM = os.path.join(BUILD, "bin", "rv2wasm")
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
 def compile_timed(elf, out):
     """rv2wasm -O2 --stats: (seconds, max RSS in MiB, stats text)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -54,20 +47,13 @@ def main():
     cfg = harness.Config()
     outdir = os.path.join(BUILD, "tests", "bench")
     aot = os.path.join(outdir, "aot")
-    # Modules from another build of rv2wasm are stale: start afresh.
-    stamp = os.path.join(aot, ".rv2wasm-sha256")
-    me = sha256(RV2WASM)
-    if not os.path.exists(stamp) or open(stamp).read() != me:
-        shutil.rmtree(aot, ignore_errors=True)
-        os.makedirs(aot)
-        with open(stamp, "w") as f:
-            f.write(me)
+    harness.fresh_for(aot, RV2WASM)
     names = sorted(f[:-2] for f in os.listdir(HERE) if f.endswith(".c"))
     for n in names:
         outs, err = bench.build(cfg, n, outdir)
         if err:
             raise SystemExit("compile.py: %s: %s" % (n, err))
-        mod = os.path.join(aot, sha256(outs["rv64"]) + ".wasm")
+        mod = os.path.join(aot, harness.sha256_file(outs["rv64"]) + ".wasm")
         if not os.path.exists(mod):
             subprocess.run([RV2WASM, outs["rv64"], "-O2", "-o", mod], check=True)
     print("rv2wasm -O2, compile cost (goals: under 20 s, under 3x the code):")

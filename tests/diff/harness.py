@@ -300,6 +300,28 @@ class Report:
         return 1 if self.failed else 0
 
 
+def sha256_file(path):
+    """SHA-256 of a file's bytes, hex (how the runtime names compiled modules)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fresh_for(directory, tool):
+    """Make directory exist, emptied first if it was made by another build
+    of tool (a stamp inside keeps tool's SHA-256): compiled modules kept
+    between runs must come from the compiler being tested."""
+    stamp = os.path.join(directory, "." + os.path.basename(tool) + "-sha256")
+    me = sha256_file(tool)
+    if not os.path.exists(stamp) or open(stamp).read() != me:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory)
+        with open(stamp, "w") as f:
+            f.write(me)
+
+
 def parallel(fn, items, jobs):
     """fn over items with `jobs` threads; yields (item, result) in input
     order as soon as each is ready, so reports stream."""
