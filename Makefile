@@ -46,7 +46,7 @@ $(BUILD)/asan/%.o: runtime/%.c $(HEADERS)
 # shared decoder, libelf, and Binaryen's C API.
 COMPILER_SRC := $(wildcard compiler/*.c) runtime/decode.c
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/compiler/%.o)
-COMPILER_HDR := $(wildcard compiler/*.h) include/rv_isa.h include/rv_fpu.h
+COMPILER_HDR := $(wildcard compiler/*.h) include/rv_isa.h include/rv_fpu.h include/aot_abi.h
 
 $(BUILD)/compiler/%.o: %.c $(COMPILER_HDR) | deps
 	@mkdir -p $(@D)

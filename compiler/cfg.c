@@ -10,14 +10,16 @@
  * next start, and one is cut every MAX_FUNC_BLOCKS blocks (V8 compiles
  * huge function bodies slowly and refuses them past ~7.6 MB).
  *
+ * Jump tables (jump_tables.c): a jr's targets, when its table can be
+ * read; they start blocks too.
+ *
  * Entries, where the runtime may start compiled code: function starts,
  * return addresses (after a jal or jalr that links), direct targets in
- * another function (tail calls), loop headers, and outside loops the
- * instruction after an ecall or after anything left to the interpreter
- * (mark_loops says why not inside). Compiled code checks the budget at
- * entries only: every cycle passes one, and a slice that ends there
- * resumes there. Elsewhere (a jump table's target, say) the runtime
- * interprets until it reaches one. */
+ * another function (tail calls), loop headers, and the instruction after
+ * an ecall or after anything left to the interpreter. Compiled code checks
+ * the budget at entries only: every cycle passes one, and a slice that
+ * ends there resumes there. Elsewhere (the target of an unresolved jr,
+ * say) the runtime interprets until it reaches one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +41,7 @@ static int ends_block(int op)
 	       op == RV_OP_EBREAK || op == RV_OP_FENCE_I || op == RV_OP_ILLEGAL;
 }
 
-/* Index of the instruction at pc, or -1 (binary search). */
-static long find_insn(const struct program *p, uint64_t pc)
+long cfg_find_insn(const struct program *p, uint64_t pc)
 {
 	size_t lo = 0, hi = p->ninsns;
 	while (lo < hi) {
@@ -55,7 +56,7 @@ static long find_insn(const struct program *p, uint64_t pc)
 
 const struct block *cfg_block_at(const struct program *p, uint64_t pc)
 {
-	long i = find_insn(p, pc);
+	long i = cfg_find_insn(p, pc);
 	if (i < 0)
 		return NULL;
 	size_t lo = 0, hi = p->nblocks;
@@ -69,133 +70,214 @@ const struct block *cfg_block_at(const struct program *p, uint64_t pc)
 	return lo < p->nblocks && p->blocks[lo].first == (uint32_t)i ? &p->blocks[lo] : NULL;
 }
 
-/* Why a block is an entry (struct block's entry; any bit makes it one). */
-enum {
-	ENTRY_KEEP = 1,          /* function start, return address, tail-call target */
-	ENTRY_OUTSIDE_LOOPS = 2, /* after an ecall or something interpreted: dropped
-				    inside a loop, see mark_loops */
-	ENTRY_LOOP = 4,          /* a loop header */
-};
-
 /* Successors of block k within its function f: the blocks its lifted code
- * may go on to (a call goes on at the return address). */
-static int successors(const struct program *p, const struct func *f, uint32_t k, uint32_t out[2])
+ * may go on to (a call goes on at the return address; a jr through a jump
+ * table to its targets); their count, and them in out unless it is NULL. */
+static uint32_t successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out)
 {
 	const struct block *b = &p->blocks[f->first_block + k];
 	const struct insn *last = &p->insns[b->first + b->n - 1];
-	int op = last->in.op, n = 0;
-	if (op == RV_OP_JALR || op == RV_OP_ECALL || !lift_supports(op))
-		return 0;
+	int op = last->in.op;
+	uint32_t n = 0;
+	if (op == RV_OP_JALR && !last->in.rd) {
+		const struct jump_table *jt = cfg_jump_table(p, b->first + b->n - 1);
+		for (uint32_t i = 0; jt && i < jt->n; i++) {
+			const struct block *tb = cfg_block_at(p, p->jt_targets[jt->first + i]);
+			if (tb && tb->func == b->func) {
+				if (out)
+					out[n] = tb->index;
+				n++;
+			}
+		}
+		return n;
+	}
+	if (op == RV_OP_ECALL || !lift_supports(op))
+		return 0; /* (a jalr that links is a call: it goes on at the return address) */
+	uint32_t taken = UINT32_MAX;
 	if (is_branch(op) || (op == RV_OP_JAL && !last->in.rd)) {
 		const struct block *tb = cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
-		if (tb && tb->func == b->func)
-			out[n++] = tb->index;
+		if (tb && tb->func == b->func) {
+			taken = tb->index;
+			if (out)
+				out[n] = taken;
+			n++;
+		}
 		if (op == RV_OP_JAL)
 			return n;
 	}
 	if (k + 1 < f->nblocks &&
 	    p->insns[p->blocks[f->first_block + k + 1].first].pc == last->pc + last->in.len &&
-	    (!n || out[0] != k + 1))
-		out[n++] = k + 1;
+	    taken != k + 1) {
+		if (out)
+			out[n] = k + 1;
+		n++;
+	}
 	return n;
 }
 
-/* Loops, per function: a depth-first walk marks the target of every
- * retreating edge a loop header (ENTRY_LOOP), so every cycle passes an
- * entry, where compiled code checks the budget. (For a rotated loop,
- * `j cond; body: ...; cond: ...; bnez body`, that is cond, which the
- * preheader enters too: the backward branch's target, body, would be a
- * second way in.) The blocks of a loop's body other than its header lose
- * ENTRY_OUTSIDE_LOOPS: an entry inside a loop makes it a loop with several
- * ways in, which the Relooper renders as a dispatch on a label variable at
- * every iteration (in hash, 17% of the run time). Resuming there, after an
- * ecall or an interpreted instruction, the runtime interprets up to the
- * next entry: at most the rest of the iteration. Return addresses stay
- * entries: returns through the runtime are common (past the call-depth
- * limit, after an indirect call). */
-static int mark_loops(struct program *p)
+/* The loops of function fi (struct loop_nest). A depth-first walk from
+ * the start (then from whatever it did not reach) marks the target of
+ * every retreating edge a loop header; a loop's body is what reaches one
+ * of its retreating edges backwards without passing the header. For a
+ * rotated loop, `j cond; body: ...; cond: ...; bnez body`, the header is
+ * cond, which the preheader enters too: the backward branch's target,
+ * body, would be a second way in. Loops are nested by size: a block's
+ * loop is the smallest that holds it. (Irreducible code gives some nest
+ * all the same; lift.c's use of it is correct for any.) */
+int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 {
-	uint32_t max = 1;
-	for (size_t fi = 0; fi < p->nfuncs; fi++)
-		if (p->funcs[fi].nblocks > max)
-			max = p->funcs[fi].nblocks;
-	uint32_t *succ = malloc(2 * max * sizeof *succ), *nsucc = malloc(max * sizeof *nsucc);
-	uint32_t *stack = malloc(max * sizeof *stack), *next = malloc(max * sizeof *next);
-	uint8_t *state = malloc(max), *body = malloc(max); /* state: 0 new, 1 on stack, 2 done */
-	uint32_t *work = malloc(max * sizeof *work);
-	uint32_t *pstart = malloc((max + 1) * sizeof *pstart), *pred = malloc(2 * max * sizeof *pred);
-	int ok = succ && nsucc && stack && next && state && body && work && pstart && pred;
-	for (size_t fi = 0; ok && fi < p->nfuncs; fi++) {
-		const struct func *f = &p->funcs[fi];
-		struct block *bl = &p->blocks[f->first_block];
-		uint32_t nb = f->nblocks;
-		for (uint32_t k = 0; k < nb; k++)
-			nsucc[k] = (uint32_t)successors(p, f, k, succ + 2 * k);
-		/* predecessors, pred[pstart[k] .. pstart[k + 1]) */
-		memset(pstart, 0, (nb + 1) * sizeof *pstart);
-		for (uint32_t k = 0; k < nb; k++)
-			for (uint32_t j = 0; j < nsucc[k]; j++)
-				pstart[succ[2 * k + j] + 1]++;
-		for (uint32_t k = 0; k < nb; k++)
-			pstart[k + 1] += pstart[k];
-		for (uint32_t k = 0; k < nb; k++)
-			for (uint32_t j = 0; j < nsucc[k]; j++)
-				pred[pstart[succ[2 * k + j]]++] = k;
-		for (uint32_t k = nb; k > 0; k--) /* (the fill moved each start to the next) */
-			pstart[k] = pstart[k - 1];
-		pstart[0] = 0;
-		memset(state, 0, nb);
-		memset(body, 0, nb);
-		/* Walk from the start, then from whatever it did not reach. */
-		for (uint32_t root = 0; root < nb; root++) {
-			if (state[root])
+	const struct func *f = &p->funcs[fi];
+	uint32_t nb = f->nblocks;
+	/* successors of k: succ[sstart[k] .. sstart[k + 1]) */
+	uint32_t *sstart = malloc((nb + 1) * sizeof *sstart);
+	size_t ne = 0;
+	for (uint32_t k = 0; sstart && k < nb; k++) {
+		sstart[k] = (uint32_t)ne;
+		ne += successors(p, f, k, NULL);
+	}
+	uint32_t *succ = malloc((ne + 1) * sizeof *succ);
+	uint32_t *stack = malloc(nb * sizeof *stack), *next = malloc(nb * sizeof *next);
+	uint32_t *work = malloc(nb * sizeof *work), *mark = calloc(nb, sizeof *mark);
+	uint32_t *pstart = malloc((nb + 1) * sizeof *pstart), *pred = malloc((ne + 1) * sizeof *pred);
+	uint32_t *back = malloc(2 * (ne + 1) * sizeof *back), *size = calloc(nb, sizeof *size);
+	uint32_t *order = malloc(nb * sizeof *order);
+	uint8_t *state = calloc(nb, 1); /* 0 new, 1 on the stack, 2 done */
+	ln->loop_of = malloc(nb * sizeof *ln->loop_of);
+	ln->parent = malloc(nb * sizeof *ln->parent);
+	int ok = sstart && succ && stack && next && work && mark && pstart && pred && back && size &&
+		 order && state && ln->loop_of && ln->parent;
+	uint32_t nback = 0, nloops = 0;
+	if (!ok)
+		goto out;
+	sstart[nb] = (uint32_t)ne;
+	for (uint32_t k = 0; k < nb; k++) {
+		successors(p, f, k, succ + sstart[k]);
+		ln->loop_of[k] = ln->parent[k] = -1;
+	}
+#define NSUCC(k) (sstart[(k) + 1] - sstart[k])
+	/* predecessors, pred[pstart[k] .. pstart[k + 1]) */
+	memset(pstart, 0, (nb + 1) * sizeof *pstart);
+	for (uint32_t k = 0; k < nb; k++)
+		for (uint32_t j = 0; j < NSUCC(k); j++)
+			pstart[succ[sstart[k] + j] + 1]++;
+	for (uint32_t k = 0; k < nb; k++)
+		pstart[k + 1] += pstart[k];
+	for (uint32_t k = 0; k < nb; k++)
+		for (uint32_t j = 0; j < NSUCC(k); j++)
+			pred[pstart[succ[sstart[k] + j]]++] = k;
+	for (uint32_t k = nb; k > 0; k--) /* (the fill moved each start to the next) */
+		pstart[k] = pstart[k - 1];
+	pstart[0] = 0;
+	/* The retreating edges, back[2i] -> back[2i + 1]. */
+	for (uint32_t root = 0; root < nb; root++) {
+		if (state[root])
+			continue;
+		uint32_t sp = 0;
+		stack[sp] = root;
+		next[sp++] = 0;
+		state[root] = 1;
+		while (sp) {
+			uint32_t k = stack[sp - 1];
+			if (next[sp - 1] == NSUCC(k)) {
+				state[k] = 2;
+				sp--;
 				continue;
-			uint32_t sp = 0;
-			stack[sp] = root;
-			next[sp++] = 0;
-			state[root] = 1;
-			while (sp) {
-				uint32_t k = stack[sp - 1];
-				if (next[sp - 1] == nsucc[k]) {
-					state[k] = 2;
-					sp--;
-					continue;
-				}
-				uint32_t t = succ[2 * k + next[sp - 1]++];
-				if (state[t] == 1) { /* retreating: t heads a loop, k..t its body */
-					bl[t].entry |= ENTRY_LOOP;
-					uint32_t nw = 0;
-					if (k != t && !body[k])
-						body[k] = 1, work[nw++] = k;
-					while (nw) { /* up the predecessors, to t */
-						uint32_t u = work[--nw];
-						for (uint32_t j = pstart[u]; j < pstart[u + 1]; j++) {
-							uint32_t v = pred[j];
-							if (v != t && !body[v])
-								body[v] = 1, work[nw++] = v;
-						}
-					}
-				} else if (!state[t]) {
-					stack[sp] = t;
-					next[sp++] = 0;
-					state[t] = 1;
-				}
+			}
+			uint32_t t = succ[sstart[k] + next[sp - 1]++];
+			if (state[t] == 1) {
+				back[2 * nback] = k;
+				back[2 * nback++ + 1] = t;
+			} else if (!state[t]) {
+				stack[sp] = t;
+				next[sp++] = 0;
+				state[t] = 1;
 			}
 		}
-		for (uint32_t k = 0; k < nb; k++)
-			if (body[k])
-				bl[k].entry &= (uint8_t)~ENTRY_OUTSIDE_LOOPS;
 	}
+	/* Each header's body: a walk up the predecessors from its retreating
+	 * edges' sources, stopped at the header; first to size the loops, then
+	 * (largest first, so the innermost is written last) to nest them. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < (pass ? nloops : nb); i++) {
+			uint32_t t = pass ? order[i] : i;
+			uint32_t nw = 0, stamp = pass * nb + t + 1, n = 1;
+			mark[t] = stamp;
+			for (uint32_t e = 0; e < nback; e++)
+				if (back[2 * e + 1] == t && mark[back[2 * e]] != stamp)
+					mark[back[2 * e]] = stamp, work[nw++] = back[2 * e], n++;
+			if (!pass && !nw) {
+				int self = 0; /* a one-block loop */
+				for (uint32_t e = 0; e < nback; e++)
+					self |= back[2 * e] == t && back[2 * e + 1] == t;
+				if (!self)
+					continue;
+			}
+			if (pass) {
+				ln->parent[t] = ln->loop_of[t];
+				ln->loop_of[t] = (int32_t)t;
+			}
+			while (nw) {
+				uint32_t u = work[--nw];
+				if (pass)
+					ln->loop_of[u] = (int32_t)t;
+				for (uint32_t j = pstart[u]; j < pstart[u + 1]; j++)
+					if (mark[pred[j]] != stamp)
+						mark[pred[j]] = stamp, work[nw++] = pred[j], n++;
+			}
+			if (!pass) {
+				size[t] = n;
+				order[nloops++] = t;
+			}
+		}
+		/* largest first (insertion sort: a function has few loops) */
+		for (uint32_t i = 1; !pass && i < nloops; i++)
+			for (uint32_t j = i; j > 0 && size[order[j - 1]] < size[order[j]]; j--) {
+				uint32_t x = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = x;
+			}
+	}
+out:
+#undef NSUCC
+	free(sstart);
 	free(succ);
-	free(nsucc);
 	free(stack);
 	free(next);
-	free(state);
-	free(body);
 	free(work);
+	free(mark);
 	free(pstart);
 	free(pred);
+	free(back);
+	free(size);
+	free(order);
+	free(state);
+	if (!ok)
+		cfg_loops_free(ln);
 	return ok ? 0 : -1;
+}
+
+void cfg_loops_free(struct loop_nest *ln)
+{
+	free(ln->loop_of);
+	free(ln->parent);
+	ln->loop_of = ln->parent = NULL;
+}
+
+/* Loop headers are entries: every cycle passes one, where compiled code
+ * checks the budget. */
+static int mark_loops(struct program *p)
+{
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
+		struct loop_nest ln;
+		if (cfg_loops(p, fi, &ln) < 0)
+			return -1;
+		struct block *bl = &p->blocks[p->funcs[fi].first_block];
+		for (uint32_t k = 0; k < p->funcs[fi].nblocks; k++)
+			if (ln.loop_of[k] == (int32_t)k)
+				bl[k].entry = 1;
+		cfg_loops_free(&ln);
+	}
+	return 0;
 }
 
 int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t cap)
@@ -270,11 +352,11 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 		if (range_first[r] < p->ninsns)
 			leader[range_first[r]] = fstart[range_first[r]] = 1;
 	free(range_first);
-	long e = find_insn(p, ec->entry);
+	long e = cfg_find_insn(p, ec->entry);
 	if (e >= 0)
 		leader[e] = fstart[e] = 1;
 	for (size_t i = 0; i < ec->nsyms; i++) {
-		long k = find_insn(p, ec->syms[i]);
+		long k = cfg_find_insn(p, ec->syms[i]);
 		if (k >= 0)
 			leader[k] = fstart[k] = 1;
 	}
@@ -283,13 +365,13 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 		if (ends_block(in->op) && i + 1 < p->ninsns)
 			leader[i + 1] = 1;
 		if (i + 1 < p->ninsns && (in->op == RV_OP_JAL || in->op == RV_OP_JALR) && in->rd)
-			leader[i + 1] = 1, entry[i + 1] |= ENTRY_KEEP;
+			leader[i + 1] = entry[i + 1] = 1;
 		else if (i + 1 < p->ninsns && (in->op == RV_OP_ECALL || !lift_supports(in->op)))
-			leader[i + 1] = 1, entry[i + 1] |= ENTRY_OUTSIDE_LOOPS;
+			leader[i + 1] = entry[i + 1] = 1;
 		if (in->op == RV_OP_JALR)
 			p->indirect++;
 		if (is_branch(in->op) || in->op == RV_OP_JAL) {
-			long k = find_insn(p, p->insns[i].pc + (uint64_t)(int64_t)in->imm);
+			long k = cfg_find_insn(p, p->insns[i].pc + (uint64_t)(int64_t)in->imm);
 			if (k >= 0) {
 				leader[k] = 1;
 				if (in->op == RV_OP_JAL && in->rd != 0)
@@ -297,6 +379,17 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 			}
 		}
 	}
+
+	/* Jump tables: their targets start blocks. */
+	uint32_t *fn = malloc((p->ninsns + 1) * sizeof *fn);
+	if (!fn)
+		goto oom;
+	for (size_t i = 0, n = 0; i < p->ninsns; i++)
+		fn[i] = (uint32_t)(n += fstart[i]);
+	int jt = cfg_jump_tables(p, ec, leader, fn);
+	free(fn);
+	if (jt < 0)
+		goto oom;
 
 	/* Blocks, then functions over them. */
 	size_t nb = 0;
@@ -316,7 +409,7 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 			struct func *f = &p->funcs[p->nfuncs - 1];
 			p->blocks[p->nblocks] = (struct block){
 				.first = (uint32_t)i, .n = 0, .func = (uint32_t)(p->nfuncs - 1),
-				.index = f->nblocks, .entry = f->nblocks == 0 ? ENTRY_KEEP : entry[i],
+				.index = f->nblocks, .entry = f->nblocks == 0 ? 1 : entry[i],
 			};
 			f->nblocks++;
 			p->nblocks++;
@@ -331,9 +424,8 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 			continue;
 		struct block *tb = (struct block *)cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
 		if (tb && tb->func != b->func)
-			tb->entry |= ENTRY_KEEP;
+			tb->entry = 1;
 	}
-	/* Loop headers in, the other entries inside loops out. */
 	if (mark_loops(p) < 0)
 		goto oom;
 	for (size_t bi = 0; bi < p->nblocks; bi++)
@@ -352,6 +444,8 @@ oom:
 
 void cfg_free(struct program *p)
 {
+	free(p->jtabs);
+	free(p->jt_targets);
 	free(p->insns);
 	free(p->blocks);
 	free(p->funcs);

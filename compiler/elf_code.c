@@ -1,6 +1,7 @@
 /* What is executable in the ELF: the sections marked SHF_EXECINSTR (or,
  * when the section headers are gone, the PF_X segments), the function
- * symbols of .symtab and .dynsym, and the entry point. Read with libelf. */
+ * symbols of .symtab and .dynsym, and the entry point; and the read-only
+ * segments' file bytes, where cfg.c reads jump tables. Read with libelf. */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -141,21 +142,37 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 			}
 		}
 	}
-	if (!ec->nranges) {
-		size_t nph = 0;
-		if (elf_getphdrnum(e, &nph) < 0) {
+	size_t nph = 0;
+	if (elf_getphdrnum(e, &nph) < 0) {
+		elf_end(e);
+		return fail(err, cap, "%s: corrupt program headers", path);
+	}
+	int from_segments = !ec->nranges;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_offset > ec->image_len || ph.p_filesz > ec->image_len - ph.p_offset) {
+			if (!from_segments || !(ph.p_flags & PF_X))
+				continue; /* (not code: no jump tables read there) */
 			elf_end(e);
-			return fail(err, cap, "%s: corrupt program headers", path);
+			return fail(err, cap, "%s: segment at 0x%llx reaches past the end of the file",
+				    path, (unsigned long long)ph.p_vaddr);
 		}
-		for (size_t i = 0; i < nph; i++) {
-			GElf_Phdr ph;
-			if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
-				continue;
-			if (add_range(ec, ph.p_vaddr, ph.p_offset, ph.p_filesz) < 0) {
+		if (!(ph.p_flags & PF_W) && ph.p_filesz) {
+			struct code_range *ro = realloc(ec->ro, (ec->nro + 1) * sizeof *ro);
+			if (!ro) {
 				elf_end(e);
-				return fail(err, cap, "%s: segment at 0x%llx reaches past the end of the file",
-					    path, (unsigned long long)ph.p_vaddr);
+				return fail(err, cap, "%s: out of memory", path);
 			}
+			ec->ro = ro;
+			ec->ro[ec->nro++] = (struct code_range){ ph.p_vaddr, ec->image + ph.p_offset,
+								  ph.p_filesz };
+		}
+		if (from_segments && (ph.p_flags & PF_X) &&
+		    add_range(ec, ph.p_vaddr, ph.p_offset, ph.p_filesz) < 0) {
+			elf_end(e);
+			return fail(err, cap, "%s: out of memory", path);
 		}
 	}
 	elf_end(e);
@@ -172,10 +189,21 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 	return 0;
 }
 
+const uint8_t *elf_code_ro(const struct elf_code *ec, uint64_t vaddr, uint64_t n)
+{
+	for (size_t i = 0; i < ec->nro; i++) {
+		const struct code_range *r = &ec->ro[i];
+		if (vaddr >= r->vaddr && vaddr - r->vaddr <= r->len && n <= r->len - (vaddr - r->vaddr))
+			return r->bytes + (vaddr - r->vaddr);
+	}
+	return NULL;
+}
+
 void elf_code_free(struct elf_code *ec)
 {
 	free(ec->image);
 	free(ec->ranges);
+	free(ec->ro);
 	free(ec->syms);
 	memset(ec, 0, sizeof *ec);
 }

@@ -5,19 +5,22 @@
  *           env.step(ctx i32) -> i32        the runtime's interpreter runs the
  *                                           instruction at cpu->pc (emit_step)
  *           env.fpu(ctx, op, regs) -> i32   an F/D operation (emit_fpu)
+ *           env.lookup(ctx, pc i64) -> i64  function | block << 32 of the entry
+ *                                           at pc in this module, or -1 (emit_call)
  *   export  run(ctx i32, func i32, block i32) -> i32
  *           calls function `func` at its block `block` (through a table);
  *           each function is f(ctx, block, depth), depth the count of
  *           direct calls it is nested in (emit_call)
  *   custom  "friscy.entries": u32 count, then per entry block
  *           { u64 link address, u32 func, u32 block }, little-endian
+ *   custom  "friscy.abi": u32 AOT_ABI_VERSION (include/aot_abi.h)
  * ctx points at struct aot_ctx in the runtime's memory:
  *   +0 cpu (rv_cpu *)  +4 arena base  +8 pageprot  +16 arena size (u64)
  *   +24 load bias (u64)  +32 instret limit (u64)
  * A function loads the guest registers it uses into locals, runs its
  * blocks (structured by Binaryen's Relooper, entered through a switch on
- * `block`), and at every exit writes back the registers it changed, pc and
- * instret, and returns why:
+ * `block`: struct entries), and at every exit branches to its end, which
+ * writes back the registers it changed, pc and instret, and returns why:
  *   0 NEXT     pc is elsewhere: look it up (indirect jump, another function)
  *   1 ECALL    pc is the ecall
  *   2 INTERP   interpret from pc (ebreak, fence.i, an undecodable word, or
@@ -37,10 +40,11 @@
 
 #include <binaryen-c.h>
 
+#include "aot_abi.h"
 #include "rv2wasm.h"
 #include "rv_fpu.h"
 
-enum { NEXT = 0, ECALL = 1, INTERP = 2, BUDGET = 3 };
+enum { NEXT = AOT_NEXT, ECALL = AOT_ECALL, INTERP = AOT_INTERP, BUDGET = AOT_BUDGET };
 enum { PROT_R = 1, PROT_W = 2, PROT_CODE = 8 }; /* mem.h's page bits */
 #define MEM_LOW 0x10000
 
@@ -75,6 +79,11 @@ struct lifter {
 	size_t n, cap;
 	int oom;
 	int direct_calls;         /* jal to a function start is a wasm call */
+	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
+	size_t plan_cap;
+	uint32_t at;              /* the instruction being lifted, in its block */
+	E *exits;                 /* the current function's branches to its exit */
+	size_t nexits, capexits;
 };
 
 #define M (L->m)
@@ -118,9 +127,9 @@ static E seq(struct lifter *L, E *v, size_t n)
 	return BinaryenBlock(M, NULL, v, (BinaryenIndex)n, BinaryenTypeNone());
 }
 
-/* Leave the function: pc, why, and instret corrected by adj; then out of
- * the block's code ("bx"), whose first branch goes to the exit when
- * L_REASON is set. (The Relooper allows no branch out of its blocks.) */
+/* Leave the function: pc, why, and instret corrected by adj; then a
+ * branch out of all the blocks' control flow to the function's exit
+ * (lift_function), which writes the state back and returns why. */
 static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
 {
 	E v[4];
@@ -129,7 +138,19 @@ static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
 		v[n++] = set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)));
 	v[n++] = set(L, L_PC, pc);
 	v[n++] = set(L, L_REASON, c32(L, why));
+	/* (A branch to "bx", the block's code, then renamed: the Relooper
+	 * refuses labels its output does not define.) */
 	v[n++] = BinaryenBreak(M, "bx", NULL, NULL);
+	if (L->nexits == L->capexits) {
+		size_t cap = L->capexits ? L->capexits * 2 : 64;
+		E *x = realloc(L->exits, cap * sizeof *x);
+		if (!x)
+			L->oom = 1;
+		else
+			L->exits = x, L->capexits = cap;
+	}
+	if (L->nexits < L->capexits)
+		L->exits[L->nexits++] = v[n - 1];
 	return seq(L, v, n);
 }
 
@@ -145,28 +166,124 @@ static E pp_byte(struct lifter *L, E page_addr64)
 	return BinaryenLoad(M, 1, false, 0, 1, L->i32, bin(L, BinaryenAddInt32(), get32(L, L_PP), idx));
 }
 
+/* The checks of a block's memory accesses, planned before it is lifted:
+ * accesses through one base register, while it does not change, form a
+ * group whose first access checks the whole range they touch (if it lies
+ * in one page) and the others none. A function's saves and restores of
+ * registers, or the fields of a struct, are checked once. If the check
+ * fails, the first access exits to the interpreter, which runs them all
+ * exactly. */
+struct mem_plan {
+	uint8_t checked;          /* 1: checked by its group's first access */
+	uint8_t store;            /* (a first access) the group stores */
+	int32_t lo;               /* (a first access) offset from the base, */
+	uint32_t span;            /* and bytes, of the range to check */
+};
+
+/* Bytes an access moves (loads and stores that check_access guards), or 0. */
+static int access_size(int op)
+{
+	switch (op) {
+	case RV_OP_LB: case RV_OP_LBU: case RV_OP_SB: return 1;
+	case RV_OP_LH: case RV_OP_LHU: case RV_OP_SH: return 2;
+	case RV_OP_LW: case RV_OP_LWU: case RV_OP_SW: case RV_OP_FLW: case RV_OP_FSW: return 4;
+	case RV_OP_LD: case RV_OP_SD: case RV_OP_FLD: case RV_OP_FSD: return 8;
+	default: return 0;
+	}
+}
+
+static int is_store(int op)
+{
+	return op == RV_OP_SB || op == RV_OP_SH || op == RV_OP_SW || op == RV_OP_SD ||
+	       op == RV_OP_FSW || op == RV_OP_FSD;
+}
+
+#define MAX_GROUP_SPAN 1024 /* (a larger range is more often cut by a page) */
+
+static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n)
+{
+	if (n > L->plan_cap) {
+		struct mem_plan *v = realloc(L->plan, n * sizeof *v);
+		if (!v)
+			return -1;
+		L->plan = v;
+		L->plan_cap = n;
+	}
+	memset(L->plan, 0, n * sizeof *L->plan);
+	int32_t lead[32]; /* per base register: its open group's first access, or -1 */
+	for (int r = 0; r < 32; r++)
+		lead[r] = -1;
+	for (uint32_t i = 0; i < n; i++) {
+		const rv_insn *in = &ins[i].in;
+		int size = access_size(in->op);
+		if (size) {
+			int32_t g = lead[in->rs1];
+			int64_t lo = in->imm, hi = in->imm + size;
+			if (g >= 0) {
+				struct mem_plan *gp = &L->plan[g];
+				int64_t glo = gp->lo < lo ? gp->lo : lo;
+				int64_t ghi = gp->lo + (int64_t)gp->span > hi ? gp->lo + (int64_t)gp->span : hi;
+				if (ghi - glo <= MAX_GROUP_SPAN) {
+					gp->lo = (int32_t)glo;
+					gp->span = (uint32_t)(ghi - glo);
+					gp->store |= (uint8_t)is_store(in->op);
+					L->plan[i].checked = 1;
+				} else {
+					g = -1;
+				}
+			}
+			if (g < 0) {
+				L->plan[i] = (struct mem_plan){ .lo = (int32_t)lo, .span = (uint32_t)size,
+								.store = (uint8_t)is_store(in->op) };
+				lead[in->rs1] = (int32_t)i;
+			}
+		}
+		if (in->rd) /* (an F/D destination too: harmless) */
+			lead[in->rd] = -1;
+	}
+	return 0;
+}
+
 /* Checks for an access of n bytes at local A; on failure, exit to the
  * interpreter at pc (instructions before it in the block retired), which
- * then faults or handles it exactly. Two tests, one pageprot load: A is in
- * [MEM_LOW, size - 8] (L_LIM holds size - 8 - MEM_LOW; the last 7 bytes of
- * the arena take the slow path), and A's page allows the access: R for a
- * load; W and no decoded (interpreted) code for a store. An access that
- * crosses into the next page takes the slow path too. */
+ * then faults or handles it exactly. Two tests, one pageprot load, one
+ * exit: A is in [MEM_LOW, size - 8] (L_LIM holds size - 8 - MEM_LOW; the
+ * last 7 bytes of the arena take the slow path), and A's page allows the
+ * access: R for a load; R, W and no decoded (interpreted) code for a
+ * store (a group may load too). An access that crosses into the next page
+ * takes the slow path too. */
 static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_t adj)
 {
 	E inside = bin(L, BinaryenLeUInt64(), bin(L, BinaryenSubInt64(), get64(L, L_A), c64(L, MEM_LOW)),
 		       get64(L, L_LIM));
-	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), inside),
-			   exit_to(L, link_pc(L, pc), INTERP, adj), NULL));
 	E bits = bin(L, BinaryenAndInt32(), pp_byte(L, get64(L, L_A)),
-		     c32(L, store ? PROT_W | PROT_CODE : PROT_R));
-	E bad = store ? bin(L, BinaryenNeInt32(), bits, c32(L, PROT_W)) : un(L, BinaryenEqZInt32(), bits);
+		     c32(L, store ? PROT_R | PROT_W | PROT_CODE : PROT_R));
+	E bad = store ? bin(L, BinaryenNeInt32(), bits, c32(L, PROT_R | PROT_W))
+		      : un(L, BinaryenEqZInt32(), bits);
 	if (n > 1)
 		bad = bin(L, BinaryenOrInt32(), bad,
 			  bin(L, BinaryenGtUInt32(),
 			      bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, 4095)),
 			      c32(L, 4096 - n)));
-	emit(L, BinaryenIf(M, bad, exit_to(L, link_pc(L, pc), INTERP, adj), NULL));
+	/* block ok { block fail { br_if fail !inside; br_if fail bad; br ok }
+	 * exit }: one exit for both (pageprot is read only inside the arena) */
+	E fail[3] = { BinaryenBreak(M, "fail", un(L, BinaryenEqZInt32(), inside), NULL),
+		      BinaryenBreak(M, "fail", bad, NULL), BinaryenBreak(M, "ok", NULL, NULL) };
+	E ok[2] = { BinaryenBlock(M, "fail", fail, 3, BinaryenTypeNone()),
+		    exit_to(L, link_pc(L, pc), INTERP, adj) };
+	emit(L, BinaryenBlock(M, "ok", ok, 2, BinaryenTypeNone()));
+}
+
+/* Local A := the address of a load or store, checked as plan_block
+ * said: the group's range at its first access, nothing at the others. */
+static void guard(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const struct mem_plan *mp = &L->plan[L->at];
+	if (!mp->checked) {
+		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, mp->lo))));
+		check_access(L, (int)mp->span, mp->store, ins->pc, adj);
+	}
+	emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, ins->in.imm))));
 }
 
 static E host_ptr(struct lifter *L)
@@ -234,7 +351,8 @@ int lift_supports(int op)
 	}
 }
 
-enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED };
+enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED,
+		   LIFT_SWITCH /* a jr through a jump table: the target in T0 */ };
 
 /* Integer register r between its local and rv_cpu. */
 static E load_x(struct lifter *L, int r)
@@ -557,6 +675,8 @@ static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
 	setx(L, in->rd, get64(L, L_T0));
 }
 
+static void emit_call(struct lifter *L, int64_t callee, uint64_t target, uint64_t ret);
+
 /* Lift one instruction (not the block's branch, which the caller wires).
  * adj: instret correction for an exit here (k - n). */
 static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int64_t adj)
@@ -623,8 +743,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		int k = 0;
 		while (ld[k].op != in->op)
 			k++;
-		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
-		check_access(L, ld[k].n, 0, ins->pc, adj);
+		guard(L, ins, adj);
 		E v = BinaryenLoad(M, (uint32_t)ld[k].n, ld[k].sgn, 0, 1, L->i64, host_ptr(L));
 		if (rd)
 			setx(L, rd, v);
@@ -634,8 +753,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	}
 	case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD: {
 		int n = in->op == RV_OP_SB ? 1 : in->op == RV_OP_SH ? 2 : in->op == RV_OP_SW ? 4 : 8;
-		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
-		check_access(L, n, 1, ins->pc, adj);
+		guard(L, ins, adj);
 		emit(L, BinaryenStore(M, (uint32_t)n, 0, 1, host_ptr(L), xr(L, in->rs2), L->i64));
 		break;
 	}
@@ -650,14 +768,21 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		emit(L, set(L, L_T0, bin(L, BinaryenAndInt64(),
 					 bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm)), c64(L, -2))));
 		setx(L, rd, link_pc(L, ins->pc + in->len));
+		L->st->lifted++;
+		if (rd && L->direct_calls) { /* a call: direct if the target is in the module */
+			emit_call(L, -1, 0, ins->pc + in->len);
+			L->st->indirect_calls++;
+			return LIFT_CALLED;
+		}
+		if (!rd && cfg_jump_table(L->p, (uint32_t)(ins - L->p->insns)))
+			return LIFT_SWITCH; /* (lift_function branches on T0) */
 		emit(L, exit_to(L, get64(L, L_T0), NEXT, 0));
 		return LIFT_EXITED;
 	case RV_OP_ECALL:
 		emit(L, exit_to(L, link_pc(L, ins->pc), ECALL, adj));
 		return LIFT_EXITED;
 	case RV_OP_FLD: case RV_OP_FLW:
-		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
-		check_access(L, in->op == RV_OP_FLD ? 8 : 4, 0, ins->pc, adj);
+		guard(L, ins, adj);
 		if (in->op == RV_OP_FLD)
 			emit(L, setf(L, rd, BinaryenLoad(M, 8, false, 0, 1, L->i64, host_ptr(L))));
 		else /* NaN-boxed */
@@ -665,8 +790,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		break;
 	case RV_OP_FSD: case RV_OP_FSW: {
 		int n = in->op == RV_OP_FSD ? 8 : 4;
-		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm))));
-		check_access(L, n, 1, ins->pc, adj);
+		guard(L, ins, adj);
 		emit(L, BinaryenStore(M, (uint32_t)n, 0, 1, host_ptr(L), getf(L, in->rs2), L->i64));
 		break;
 	}
@@ -725,23 +849,39 @@ static void load_state(struct lifter *L)
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 }
 
-/* A call (jal with a link register) to the start of a function of this
- * module: a wasm call, with the guest state handed over through the
+/* A call: a jal with a link register to the start of a function of this
+ * module (callee), or a jalr with one (callee -1, the target in T0) to an
+ * entry of this module, which env.lookup finds (else it exits): a wasm
+ * call, with the guest state handed over through the
  * rv_cpu struct (written back before, reloaded after). If the callee comes
  * back to the return address, the caller goes on; anything else (an
  * ecall, the budget, a jump elsewhere) it passes up as it is. Past
  * MAX_CALL_DEPTH nested calls (the depth is a parameter: kept in memory,
  * its increments made a chain of store-to-load waits through every call),
  * the call goes through the runtime. */
-static void emit_call(struct lifter *L, uint32_t callee, uint64_t target, uint64_t ret)
+static void emit_call(struct lifter *L, int64_t callee, uint64_t target, uint64_t ret)
 {
 	store_state(L);
+	E to = callee < 0 ? get64(L, L_T0) : link_pc(L, target);
 	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), get32(L, L_DEPTH), c32(L, MAX_CALL_DEPTH)),
-			   exit_to(L, link_pc(L, target), NEXT, 0), NULL));
-	char name[32];
-	snprintf(name, sizeof name, "f%u", callee);
-	E args[3] = { get32(L, L_CTX), c32(L, 0), bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, 1)) };
-	emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 3, L->i32)));
+			   exit_to(L, to, NEXT, 0), NULL));
+	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, 1));
+	if (callee >= 0) {
+		char name[32];
+		snprintf(name, sizeof name, "f%u", (unsigned)callee);
+		E args[3] = { get32(L, L_CTX), c32(L, 0), depth };
+		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 3, L->i32)));
+	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
+		E la[2] = { get32(L, L_CTX), get64(L, L_T0) };
+		emit(L, set(L, L_T1, BinaryenCall(M, "lookup", la, 2, L->i64)));
+		emit(L, BinaryenIf(M, bin(L, BinaryenLtSInt64(), get64(L, L_T1), c64(L, 0)),
+				   exit_to(L, get64(L, L_T0), NEXT, 0), NULL));
+		E args[3] = { get32(L, L_CTX), lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))),
+			      depth };
+		BinaryenType fp[3] = { L->i32, L->i32, L->i32 };
+		emit(L, set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, 3,
+							   BinaryenTypeCreate(fp, 3), L->i32)));
+	}
 	load_state(L);
 	E back = bin(L, BinaryenAndInt32(),
 		     bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
@@ -768,51 +908,139 @@ static void scan_regs(struct lifter *L, const struct func *f)
 	L->written &= ~1u;
 }
 
+/* Entering a function elsewhere than at its start: wasm enters a loop
+ * only at its top, so an entry inside a loop (a return address, the
+ * instruction after an ecall, an inner loop's header) is reached through
+ * the header of every loop around it. Such a loop gets a dispatch block D
+ * that takes every edge meant for its header: D goes on to the header
+ * when `block` is 0 (the common case: one compare per iteration), else to
+ * a switch S on `block` that goes on to the entry or to the next inner
+ * loop's D on the way to it. The first hop of an entry's path resets
+ * `block` to 0. So each loop has one way in and the Relooper renders it as
+ * a wasm loop; entering every loop through the function's switch made
+ * them one loop with a dispatch on a label at every iteration. */
+struct entries {
+	struct loop_nest ln;
+	RelooperBlockRef *d, *s; /* per loop header: its D and S, or NULL */
+};
+
+/* The first loop on the way to entry t: the innermost that holds it, as
+ * an interior block (a header with a D is reached through its own S). */
+static int32_t route_start(const struct entries *en, uint32_t t)
+{
+	const struct loop_nest *ln = &en->ln;
+	if (ln->loop_of[t] == (int32_t)t && !en->d[t])
+		return ln->parent[t];
+	return ln->loop_of[t];
+}
+
+/* From the switch of loop `from` (-1: the function's), the loop whose D
+ * is the next hop to entry t, or -1 when t itself is. */
+static int32_t next_hop(const struct entries *en, uint32_t t, int32_t from)
+{
+	int32_t l = route_start(en, t);
+	if (l == from)
+		return -1;
+	while (en->ln.parent[l] != from)
+		l = en->ln.parent[l];
+	return l;
+}
+
+static int on_route(const struct entries *en, uint32_t t, int32_t from)
+{
+	for (int32_t l = route_start(en, t); l >= 0; l = en->ln.parent[l])
+		if (l == from)
+			return 1;
+	return from < 0;
+}
+
+/* The switch of loop `from` (or the function's, -1): its branches, one
+ * per next hop. Its default goes to the header (with `block` reset), or
+ * for the function's switch, on the way to block 0. */
+static int add_switch(struct lifter *L, const struct func *f, struct entries *en,
+		      RelooperBlockRef sw, RelooperBlockRef *rb, int32_t from, BinaryenIndex *idx)
+{
+	const struct block *bl = &L->p->blocks[f->first_block];
+	int32_t h0 = -2;
+	if (from < 0) {
+		/* Block 0 is entered as 0, the value that means "no entry" to
+		 * the dispatches: it goes in at its own D if it heads a loop
+		 * that has one, else straight in (in a loop only if the code
+		 * is irreducible; then the Relooper's label handles it). */
+		h0 = en->d[0] ? 0 : -2;
+		RelooperAddBranchForSwitch(sw, en->d[0] ? en->d[0] : rb[0], NULL, 0, NULL);
+	} else {
+		RelooperAddBranchForSwitch(sw, rb[from], NULL, 0, set(L, L_BLOCK, c32(L, 0)));
+	}
+	for (uint32_t t = 1; t < f->nblocks; t++) {
+		if (!bl[t].entry || (int32_t)t == from || !on_route(en, t, from))
+			continue;
+		int32_t h = next_hop(en, t, from);
+		if (h < 0) {
+			BinaryenIndex i = t;
+			RelooperAddBranchForSwitch(sw, rb[t], &i, 1, set(L, L_BLOCK, c32(L, 0)));
+			continue;
+		}
+		if (h == h0)
+			continue; /* (the default goes there) */
+		/* all entries through h, once */
+		uint32_t n = 0, first = 1;
+		for (uint32_t u = 1; u < f->nblocks && first; u++) {
+			if (!bl[u].entry || (int32_t)u == from || !on_route(en, u, from) ||
+			    next_hop(en, u, from) != h)
+				continue;
+			if (u < t)
+				first = 0;
+			idx[n++] = u;
+		}
+		if (first)
+			RelooperAddBranchForSwitch(sw, en->d[h], idx, n, NULL);
+	}
+	return 0;
+}
+
 static int lift_function(struct lifter *L, uint32_t fi)
 {
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
+	const struct block *bl = &p->blocks[f->first_block];
 	scan_regs(L, f);
-	RelooperRef rl = RelooperCreate(M);
-	/* Where every exit goes: the write-back and return. (A relooper block
-	 * without branches must leave the function: the rendered loops would
-	 * go round again if it fell through.) */
-	L->n = 0;
-	store_state(L);
-	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
-	emit(L, BinaryenReturn(M, get32(L, L_REASON)));
-	RelooperBlockRef exitb = RelooperAddBlock(rl, seq(L, L->list, L->n));
-	RelooperBlockRef *rb = calloc(f->nblocks, sizeof *rb);
-	if (!rb)
+	L->nexits = 0;
+	struct entries en = { 0 };
+	if (cfg_loops(p, fi, &en.ln) < 0)
 		return -1;
+	RelooperRef rl = RelooperCreate(M);
+	RelooperBlockRef *rb = calloc(f->nblocks, sizeof *rb);
+	en.d = calloc(f->nblocks, sizeof *en.d);
+	en.s = calloc(f->nblocks, sizeof *en.s);
+	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
+	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	/* Exit stubs for targets outside this function, one per target. */
 	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
-#define STUB(target, out) do { \
+	if (!rb || !en.d || !en.s || !idx || !ends) {
+		L->oom = 1;
+		goto out;
+	}
+#define STUB(target, dst) do { \
 		size_t s_; \
 		for (s_ = 0; s_ < nstubs && stubs[s_].pc != (target); s_++) ; \
 		if (s_ == nstubs) { \
 			if (nstubs == capstubs) { \
-				capstubs = capstubs ? capstubs * 2 : 8; \
-				stubs = realloc(stubs, capstubs * sizeof *stubs); \
-				if (!stubs) { free(rb); return -1; } \
+				void *n_ = realloc(stubs, (capstubs = capstubs ? capstubs * 2 : 8) * sizeof *stubs); \
+				if (!n_) { L->oom = 1; goto out; } \
+				stubs = n_; \
 			} \
 			stubs[nstubs].pc = (target); \
 			E c_ = exit_to(L, link_pc(L, (target)), NEXT, 0); \
-			stubs[nstubs].b = RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c_, 1, BinaryenTypeNone())); \
-			RelooperAddBranch(stubs[nstubs++].b, exitb, NULL, NULL); \
+			stubs[nstubs++].b = RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c_, 1, BinaryenTypeNone())); \
 		} \
-		(out) = stubs[s_].b; \
+		(dst) = stubs[s_].b; \
 	} while (0)
 
 	/* Blocks' code. */
-	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
-	if (!ends) {
-		free(rb);
-		return -1;
-	}
 	for (uint32_t k = 0; k < f->nblocks; k++) {
-		const struct block *b = &p->blocks[f->first_block + k];
+		const struct block *b = &bl[k];
 		L->n = 0;
 		uint64_t bpc = p->insns[b->first].pc;
 		/* At an entry, the budget; then the block counts as retired. */
@@ -826,9 +1054,15 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			emit(L, BinaryenIf(M, over, exit_to(L, link_pc(L, bpc), BUDGET, 0), NULL));
 		}
 		emit(L, set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, b->n))));
+		if (plan_block(L, &p->insns[b->first], b->n) < 0) {
+			L->oom = 1;
+			goto out;
+		}
 		enum lift_result r = LIFT_GO_ON;
-		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++)
+		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
+			L->at = i;
 			r = lift_insn(L, &p->insns[b->first + i], (int64_t)i - (int64_t)b->n);
+		}
 		ends[k] = r;
 		if (r == LIFT_ENDS) { /* jal: the link register */
 			const struct insn *last = &p->insns[b->first + b->n - 1];
@@ -845,64 +1079,84 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->st->lifted++;
 		}
 		if (L->oom)
-			break;
+			goto out;
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 							    BinaryenTypeNone()));
 	}
-	/* Branches. */
-	for (uint32_t k = 0; k < f->nblocks && !L->oom; k++) {
-		if (ends[k] == LIFT_EXITED) {
-			RelooperAddBranch(rb[k], exitb, NULL, NULL);
+	/* The loops that entries are reached through. */
+	for (uint32_t t = 1; t < f->nblocks; t++) {
+		if (!bl[t].entry)
+			continue;
+		int32_t l = en.ln.loop_of[t] == (int32_t)t ? en.ln.parent[t] : en.ln.loop_of[t];
+		for (; l >= 0 && !en.d[l]; l = en.ln.parent[l]) {
+			en.d[l] = RelooperAddBlock(rl, BinaryenNop(M));
+			en.s[l] = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
+		}
+	}
+#define INTO(k) (en.d[k] ? en.d[k] : rb[k])
+	/* Branches (a block that exited has none: its code branched out). */
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		if (ends[k] == LIFT_EXITED)
+			continue;
+		const struct block *b = &bl[k];
+		const struct insn *last = &p->insns[b->first + b->n - 1];
+		if (ends[k] == LIFT_SWITCH) { /* a compare per target; any other exits */
+			const struct jump_table *jt = cfg_jump_table(p, b->first + b->n - 1);
+			for (uint32_t i = 0; i < jt->n; i++) {
+				uint64_t t = p->jt_targets[jt->first + i];
+				const struct block *tb = cfg_block_at(p, t);
+				if (tb && tb->func == fi)
+					RelooperAddBranch(rb[k], INTO(tb->index),
+							  bin(L, BinaryenEqInt64(), get64(L, L_T0), link_pc(L, t)),
+							  NULL);
+			}
+			E c = exit_to(L, get64(L, L_T0), NEXT, 0);
+			RelooperAddBranch(rb[k], RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c, 1,
+										   BinaryenTypeNone())),
+					  NULL, NULL);
 			continue;
 		}
-		/* An exit inside the block (budget, a refused access) set L_REASON. */
-		RelooperAddBranch(rb[k], exitb, bin(L, BinaryenNeInt32(), get32(L, L_REASON), c32(L, -1)),
-				  NULL);
-		const struct block *b = &p->blocks[f->first_block + k];
-		const struct insn *last = &p->insns[b->first + b->n - 1];
 		uint64_t fall = last->pc + last->in.len;
 		RelooperBlockRef fallb, takenb;
-		const struct block *fb = k + 1 < f->nblocks ? &p->blocks[f->first_block + k + 1] : NULL;
-		if (fb && p->insns[fb->first].pc == fall)
-			fallb = rb[k + 1];
+		if (k + 1 < f->nblocks && p->insns[bl[k + 1].first].pc == fall)
+			fallb = INTO(k + 1);
 		else
 			STUB(fall, fallb);
 		if (ends[k] == LIFT_ENDS) { /* (a call, LIFT_CALLED, goes on at the return address) */
 			uint64_t target = last->pc + (uint64_t)(int64_t)last->in.imm;
 			const struct block *tb = cfg_block_at(p, target);
 			if (tb && tb->func == fi)
-				takenb = rb[tb->index];
+				takenb = INTO(tb->index);
 			else
 				STUB(target, takenb);
 			if (last->in.op == RV_OP_JAL) {
 				RelooperAddBranch(rb[k], takenb, NULL, NULL);
 			} else {
 				RelooperAddBranch(rb[k], takenb, branch_cond(L, &last->in), NULL);
-				RelooperAddBranch(rb[k], fallb, NULL, NULL);
+				if (fallb != takenb)
+					RelooperAddBranch(rb[k], fallb, NULL, NULL);
 			}
 		} else {
 			RelooperAddBranch(rb[k], fallb, NULL, NULL);
 		}
 	}
+	for (uint32_t h = 0; h < f->nblocks; h++)
+		if (en.d[h]) {
+			RelooperAddBranch(en.d[h], en.s[h], bin(L, BinaryenNeInt32(), get32(L, L_BLOCK), c32(L, 0)),
+					  NULL);
+			RelooperAddBranch(en.d[h], rb[h], NULL, NULL);
+			add_switch(L, f, &en, en.s[h], rb, (int32_t)h, idx);
+		}
+#undef INTO
 	/* The entry: a switch on the block to start at. */
 	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
-	/* Only the entry blocks; block 0 (the function's start, always an
-	 * entry) is the default, as a relooper block may have only one
-	 * branch to a given block. */
-	RelooperAddBranchForSwitch(entry, rb[0], NULL, 0, NULL);
-	for (uint32_t k = 1; k < f->nblocks; k++) {
-		BinaryenIndex idx = k;
-		if (p->blocks[f->first_block + k].entry)
-			RelooperAddBranchForSwitch(entry, rb[k], &idx, 1, NULL);
-	}
+	add_switch(L, f, &en, entry, rb, -1, idx);
 	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
-	free(rb);
-	free(ends);
-	free(stubs);
-	if (L->oom)
-		return -1;
+	rl = NULL;
+	for (size_t i = 0; i < L->nexits; i++)
+		BinaryenBreakSetName(L->exits[i], "exit");
 
-	/* Prologue, then the blocks. */
+	/* Prologue; the blocks; the exit, where every exit_to branches. */
 	L->n = 0;
 	emit(L, set(L, L_CPU, BinaryenLoad(M, 4, false, CTX_CPU, 4, L->i32, get32(L, L_CTX))));
 	emit(L, set(L, L_BASE, BinaryenLoad(M, 4, false, CTX_BASE, 4, L->i32, get32(L, L_CTX))));
@@ -912,12 +1166,14 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				  c64(L, 8 + MEM_LOW))));
 	emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
-	emit(L, set(L, L_REASON, c32(L, -1)));
 	load_state(L);
-	emit(L, flow);
-	emit(L, BinaryenUnreachable(M)); /* the exit block returned */
+	E body[2] = { flow, BinaryenUnreachable(M) }; /* (every block branches or exits) */
+	emit(L, BinaryenBlock(M, "exit", body, 2, BinaryenTypeNone()));
+	store_state(L);
+	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
+	emit(L, BinaryenReturn(M, get32(L, L_REASON)));
 	if (L->oom)
-		return -1;
+		goto out;
 
 	BinaryenType vars[L_COUNT - 3];
 	for (int i = 3; i < L_COUNT; i++)
@@ -929,7 +1185,17 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	snprintf(name, sizeof name, "f%u", fi);
 	BinaryenAddFunction(M, name, BinaryenTypeCreate(params, 3), L->i32, vars, L_COUNT - 3,
 			    BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32));
-	return 0;
+out:
+	if (rl)
+		RelooperRenderAndDispose(rl, RelooperAddBlock(rl, BinaryenNop(M)), L_LABEL);
+	free(rb);
+	free(en.d);
+	free(en.s);
+	free(idx);
+	free(ends);
+	free(stubs);
+	cfg_loops_free(&en.ln);
+	return L->oom ? -1 : 0;
 #undef STUB
 }
 
@@ -1037,6 +1303,9 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	BinaryenAddFunctionImport(M, "step", "env", "step", L->i32, L->i32);
 	BinaryenType fpu_params[3] = { L->i32, L->i32, L->i32 };
 	BinaryenAddFunctionImport(M, "fpu", "env", "fpu", BinaryenTypeCreate(fpu_params, 3), L->i32);
+	BinaryenType lookup_params[2] = { L->i32, L->i64 };
+	BinaryenAddFunctionImport(M, "lookup", "env", "lookup", BinaryenTypeCreate(lookup_params, 2),
+				  L->i64);
 	if (getenv("RV2WASM_DEBUG_TRACE"))
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
 	progress.total = p->nfuncs;
@@ -1044,10 +1313,14 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 		if (lift_function(L, fi) < 0) {
 			snprintf(err, cap, "out of memory lifting function %u", fi);
 			free(L->list);
+			free(L->exits);
+			free(L->plan);
 			BinaryenModuleDispose(M);
 			return NULL;
 		}
 	free(L->list);
+	free(L->exits);
+	free(L->plan);
 
 	/* run(ctx, func, block): through a table of every function. */
 	const char **names = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *names);
@@ -1097,6 +1370,9 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 		k++;
 	}
 	BinaryenAddCustomSection(M, "friscy.entries", (const char *)sec, (BinaryenIndex)len);
+	uint8_t abi[4] = { AOT_ABI_VERSION & 255, AOT_ABI_VERSION >> 8 & 255, AOT_ABI_VERSION >> 16 & 255,
+			   AOT_ABI_VERSION >> 24 };
+	BinaryenAddCustomSection(M, "friscy.abi", (const char *)abi, 4);
 	free(sec);
 	return M;
 }

@@ -241,8 +241,10 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 		SAY("rv2wasm: %s -> %s\n", in, out);
 		SAY("  code: %llu executable bytes, %zu instructions, %zu undecodable halfwords\n",
 			(unsigned long long)ec.exec_bytes, p.ninsns, p.illegal);
-		SAY("  functions: %zu, blocks: %zu, indirect jumps (jalr): %zu (all left to the runtime's lookup)\n",
-			p.nfuncs, p.nblocks, p.indirect);
+		SAY("  functions: %zu, blocks: %zu\n", p.nfuncs, p.nblocks);
+		SAY("  indirect jumps (jalr): %zu: %zu calls (direct when env.lookup finds the target in "
+			"the module), %zu jumps through jump tables resolved (%zu targets), the rest to the "
+			"runtime's lookup\n", p.indirect, ls.indirect_calls, p.njtabs, p.njt_targets);
 		SAY("  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
 			"the runtime's interpreter (env.step), %zu left to the interpreter (exits)\n",
 			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.stepped,

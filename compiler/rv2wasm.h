@@ -1,8 +1,9 @@
 /* rv2wasm: RV64GC ELF -> WebAssembly, ahead of time (docs/COMPILER.md).
  *
- * Three phases, one file each:
+ * Three phases, one file each (and a helper of the second):
  *   elf_code.c  what is executable in the ELF, its symbols and entry (libelf)
  *   cfg.c       decode it all with the shared decoder; blocks and functions
+ *               (jump_tables.c: the targets of switch tables)
  *   lift.c      one wasm function per guest function (Binaryen), the
  *               module's dispatcher and its table of entry points */
 #ifndef RV2WASM_H
@@ -31,11 +32,15 @@ struct elf_code {
 	uint64_t *syms;          /* function symbols' addresses, sorted, unique */
 	size_t nsyms;
 	uint64_t exec_bytes;     /* sum of the ranges' lengths */
+	struct code_range *ro;   /* read-only PT_LOAD segments (file bytes) */
+	size_t nro;
 };
 
 /* 0, or -1 with a one-line message (naming the file) in err. */
 int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap);
 void elf_code_free(struct elf_code *ec);
+/* n bytes at link address vaddr in a read-only segment, or NULL. */
+const uint8_t *elf_code_ro(const struct elf_code *ec, uint64_t vaddr, uint64_t n);
 
 /* ---- blocks and functions (cfg.c) ---- */
 
@@ -48,11 +53,18 @@ struct block {
 	uint32_t first, n;       /* instructions [first, first + n) of the program */
 	uint32_t func;           /* the function it belongs to */
 	uint32_t index;          /* its index within the function */
-	uint8_t entry;           /* the runtime may enter here (the entry table) */
+	uint8_t entry;           /* 1: the runtime may enter here (the entry table) */
 };
 
 struct func {
 	uint32_t first_block, nblocks;
+};
+
+/* A jump table proven from the code: the jr at insns[site] goes to one of
+ * program.jt_targets[first, first + n) (link addresses, sorted, unique). */
+struct jump_table {
+	uint32_t site;
+	uint32_t first, n;
 };
 
 struct program {
@@ -66,11 +78,36 @@ struct program {
 	/* for --stats */
 	size_t illegal;          /* words that do not decode (left to the interpreter) */
 	size_t indirect;         /* jalr sites (exit to the runtime's lookup) */
+	struct jump_table *jtabs; /* by site */
+	size_t njtabs;
+	uint64_t *jt_targets;
+	size_t njt_targets;
 };
 
 /* Decode every range; split into blocks and functions. 0 or -1 (err). */
 int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t cap);
 void cfg_free(struct program *p);
+/* Loops of one function, by block index within it. */
+struct loop_nest {
+	int32_t *loop_of;        /* the innermost loop holding block k (its header), or -1;
+				    a header's is its own loop */
+	int32_t *parent;         /* for a header: the loop around its loop, or -1 */
+};
+int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln);
+void cfg_loops_free(struct loop_nest *ln);
+/* Index of the instruction at pc, or -1 (binary search). */
+long cfg_find_insn(const struct program *p, uint64_t pc);
+
+/* ---- jump tables (jump_tables.c) ---- */
+
+/* Find every jr's jump table whose entries all land on decoded
+ * instructions of the jr's own function (fn: the function number of each
+ * instruction), into p->jtabs and p->jt_targets; the targets become
+ * leaders. 0, or -1 (out of memory). */
+int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
+		    const uint32_t *fn);
+/* The jump table of the jr at instruction index site, or NULL. */
+const struct jump_table *cfg_jump_table(const struct program *p, uint32_t site);
 /* The block starting at link address pc, or NULL. */
 const struct block *cfg_block_at(const struct program *p, uint64_t pc);
 
@@ -80,6 +117,8 @@ struct lift_stats {
 	size_t lifted;           /* instructions compiled */
 	size_t to_interp;        /* instructions left to the interpreter */
 	size_t stepped;          /* compiled as a call to env.step (the interpreter, in place) */
+	size_t indirect_calls;   /* jalr with a link register: a wasm call when env.lookup finds
+				    the target in the module */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */
 };
 

@@ -234,6 +234,15 @@ static int find_entry(const struct aot_space *sp, uint64_t pc, const struct aot_
 	return -1;
 }
 
+int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc)
+{
+	const struct aot_map *a = (const struct aot_map *)(uintptr_t)ctx->map;
+	uint32_t func, block;
+	if (pc < a->start || pc >= a->end || !module_lookup(a->mod, pc - a->bias, &func, &block))
+		return -1;
+	return (int64_t)((uint64_t)block << 32 | func);
+}
+
 int aot_step(struct aot_ctx *ctx)
 {
 	interp_stop st;
@@ -313,6 +322,7 @@ void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
 		int at = find_entry(sp, c->pc, &mp, &func, &block);
 		if (at == 1) {
 			ctx.bias = mp->bias;
+			ctx.map = (uint32_t)(uintptr_t)mp;
 			uint64_t before = c->instret;
 			uint64_t entered = c->pc;
 			int why = r->host.aot_call(mp->mod->handle, &ctx, func, block);

@@ -8,18 +8,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "aot_abi.h"
 #include "interp.h"
 #include "rt.h"
 
-/* What a module's function returns (compiler/lift.c). */
-enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };
 
 /* The context a module's code reads (compiler/lift.c has the offsets). */
 struct aot_ctx {
 	uint32_t cpu;      /* rv_cpu * */
 	uint32_t base;     /* arena base */
 	uint32_t pageprot;
-	uint32_t unused;   /* (earlier rv2wasm builds kept their call depth here) */
+	uint32_t map;      /* the module's mapping being run (for aot_lookup) */
 	uint64_t size;     /* arena size */
 	uint64_t bias;     /* load bias of the module's ELF */
 	uint64_t limit;    /* instret at which to stop */
@@ -39,6 +38,12 @@ int aot_step(struct aot_ctx *ctx);
  * in rv_cpu, fflags accrued in fcsr. 0, or 1 if the rounding mode is
  * invalid (the module exits to the interpreter, which raises SIGILL). */
 int aot_fpu(struct aot_ctx *ctx, uint32_t op, uint32_t regs);
+
+/* A module's env.lookup: a call through a register (jalr) to pc, an
+ * absolute address. If pc is an entry of the module being run, at the
+ * same mapping, its function | block << 32, which the module calls
+ * directly; else -1 (the module exits, and the runtime looks pc up). */
+int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc);
 
 /* Run thread t for at most budget instructions, compiled code where it
  * exists, the interpreter elsewhere; stops as interp_run does. */

@@ -463,6 +463,8 @@ export async function start(options) {
 		// functions themselves, from the table, so calls to them stay in wasm.
 		host.aotStep = host.table.get(M._friscy_aot_helper(0));
 		host.aotFpu = host.table.get(M._friscy_aot_helper(1));
+		host.aotEntry = host.table.get(M._friscy_aot_helper(2));
+		host.aotAbi = M._friscy_aot_abi();
 		await attachAot(host, aotModules ? { modules: await aotModules } : o.aot);
 	}
 	const [tar, tarLen] = place(M, o.rootfs);
@@ -611,6 +613,7 @@ async function attachAot(host, aot) {
 	const byHash = new Map();   // per run: hash -> handle
 	const entries = new Map();  // handle -> Uint8Array
 	const imports = { env: { memory: host.memory, step: host.aotStep, fpu: host.aotFpu,
+		lookup: host.aotEntry,
 		// only modules built with RV2WASM_DEBUG_TRACE=1 call it
 		dbg: pc => console.error('aot block', pc.toString(16)) } };
 	const add = (hash, mod, inst) => {
@@ -621,8 +624,19 @@ async function attachAot(host, aot) {
 		byHash.set(hash, handle);
 		return handle;
 	};
+	// A module made for another interface (include/aot_abi.h) is not run:
+	// its ELF is interpreted.
+	const abiOk = (hash, mod) => {
+		const sec = WebAssembly.Module.customSections(mod, 'friscy.abi')[0];
+		const v = sec && sec.byteLength >= 4 ? new DataView(sec).getUint32(0, true) : 1;
+		if (v === host.aotAbi)
+			return true;
+		console.error(`friscy: ${hash}.wasm is for module interface ${v}, this runtime's is ` +
+			`${host.aotAbi}: interpreted (recompile it with this rv2wasm)`);
+		return false;
+	};
 	if (aot.modules) {
-		const list = [...aot.modules];
+		const list = [...aot.modules].filter(([hash, mod]) => abiOk(hash, mod));
 		const insts = await Promise.all(list.map(([, mod]) => WebAssembly.instantiate(mod, imports)));
 		list.forEach(([hash, mod], i) => add(hash, mod, insts[i]));
 	}
@@ -636,8 +650,11 @@ async function attachAot(host, aot) {
 		if (mod === undefined) {
 			const file = node.path.join(aot.dir, hash + '.wasm');
 			mod = null;
-			if (node.fs.existsSync(file))
+			if (node.fs.existsSync(file)) {
 				mod = new WebAssembly.Module(node.fs.readFileSync(file));
+				if (!abiOk(hash, mod))
+					mod = null;
+			}
 			aotCompiled.set(hash, mod);
 		}
 		if (!mod) {

@@ -17,6 +17,10 @@ Usage: tests/aot/run.py [BUILD]
 4. Runs the CPU benchmarks (fib, hash, sieve, sort, strops, nbody,
    matmul) at a small scale with --stats and checks that compiled code
    ran above 99% of their instructions.
+5. Runs fib with its module's interface version (friscy.abi) changed:
+   interpreted, with a message.
+6. Compiles tests/aot/switch.c (a switch in a loop): its jump table is
+   resolved, it runs over 99% compiled and gives qemu's result.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -104,7 +108,58 @@ def main():
         frac = float(m.group(3)) if m else 0.0
         what = "%s: %.2f%% of %s instructions ran compiled" % (b, frac, m.group(1) if m else "?")
         check(what + " (over 99%)", r.returncode == 0 and frac > 99.0, r.stderr)
+    abi_mismatch(os.path.join(benchdir, "fib"))
+    jump_table(benchdir)
     return REPORT.finish()
+
+
+def jump_table(outdir):
+    """tests/aot/switch.c, a bytecode interpreter (a switch in a loop):
+    rv2wasm resolves its jump table, so it runs compiled (before, each
+    case ran interpreted up to the loop's header: 66% compiled), and
+    gives qemu's result."""
+    src = os.path.join(ROOT, "tests", "aot", "switch.c")
+    elf = os.path.join(outdir, "switch")
+    r = subprocess.run(["riscv64-linux-gnu-gcc", "-static", "-O2", src, "-o", elf],
+                       capture_output=True, text=True)
+    check("switch.c built", r.returncode == 0, r.stderr)
+    if r.returncode:
+        return
+    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
+    r = subprocess.run([RV2WASM, elf, "-O1", "--stats", "-o", out], capture_output=True, text=True)
+    m = re.search(r"(\d+) jumps through jump tables resolved", r.stdout + r.stderr)
+    check("rv2wasm resolves switch.c's jump tables (%s)" % (m.group(0) if m else "none"),
+          r.returncode == 0 and m and int(m.group(1)) > 0, r.stdout + r.stderr)
+    q = subprocess.run(["qemu-riscv64", elf, "300000"], capture_output=True, text=True)
+    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats", elf, "300000"]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    check("switch.c compiled = qemu (%s), %.2f%% compiled (over 99%%)" % (q.stdout.strip(), frac),
+          r.returncode == 0 and r.stdout == q.stdout and q.returncode == 0 and frac > 99.0,
+          r.stdout + r.stderr)
+
+
+def abi_mismatch(elf):
+    """A module for another interface (its friscy.abi section changed) is
+    not run: the ELF is interpreted, with one line saying why."""
+    name = harness.sha256_file(elf) + ".wasm"
+    data = bytearray(open(os.path.join(MODULES, name), "rb").read())
+    at = data.find(b"\x0afriscy.abi")
+    check("module carries its interface version (friscy.abi)", at >= 0)
+    if at < 0:
+        return
+    data[at + 11:at + 15] = (0xffff).to_bytes(4, "little")
+    other = os.path.join(BUILD, "tests", "aot", "other-abi")
+    os.makedirs(other, exist_ok=True)
+    with open(os.path.join(other, name), "wb") as f:
+        f.write(data)
+    argv = NODE_RUNNER.split() + ["--aot", other, "--stats", elf, "0.02"]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    m = re.search(r"instructions: (\d+) compiled", r.stderr)
+    check("a module for another interface is not run (interpreted, one message)",
+          r.returncode == 0 and "checksum:" in r.stdout and m and m.group(1) == "0" and
+          "module interface 65535" in r.stderr, r.stdout + r.stderr)
 
 
 if __name__ == "__main__":

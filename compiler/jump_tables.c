@@ -1,0 +1,209 @@
+/* Jump tables: the targets of a `jr` through a switch's table, read from
+ * the ELF, so that lift.c can branch to them in compiled code (a compare
+ * per target) instead of leaving the jump to the runtime. Only GCC's one
+ * form of table on RISC-V is recognised (match_table). A wrong guess costs
+ * speed, never correctness: the compiled jr exits for a target it does not
+ * list. */
+#include <stdlib.h>
+
+#include "rv2wasm.h"
+
+const struct jump_table *cfg_jump_table(const struct program *p, uint32_t site)
+{
+	size_t lo = 0, hi = p->njtabs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->jtabs[mid].site < site)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->njtabs && p->jtabs[lo].site == site ? &p->jtabs[lo] : NULL;
+}
+
+/* The nearest instruction in (lo, j) whose destination is register r
+ * (any instruction with that rd: an F destination only makes a match
+ * fail), or -1. */
+static long writer(const struct program *p, long lo, long j, int r)
+{
+	for (long i = j - 1; i > lo; i--)
+		if (p->insns[i].in.rd == r)
+			return i;
+	return -1;
+}
+
+/* Where r was set for j: its nearest writer in (lo, j), else its only
+ * writer in the function [f0, f1) (a value hoisted out of a loop), else -1. */
+static long def_of(const struct program *p, long lo, long j, int r, long f0, long f1)
+{
+	long d = writer(p, lo, j, r), only = -1;
+	for (long i = f0; d < 0 && i < f1; i++)
+		if (p->insns[i].in.rd == r) {
+			if (only >= 0)
+				return -1;
+			only = i;
+		}
+	return d >= 0 ? d : only;
+}
+
+/* The value a `li` (addi r, x0, N) gives r for j, or -1. */
+static int64_t li_value(const struct program *p, long lo, long j, int r, long f0, long f1)
+{
+	long d = def_of(p, lo, j, r, f0, f1);
+	if (d < 0 || p->insns[d].in.op != RV_OP_ADDI || p->insns[d].in.rs1)
+		return -1;
+	return p->insns[d].in.imm;
+}
+
+/* The address `auipc t, hi; addi t, t, lo` (or lui) gives t for j: in
+ * j's block (lo, j), or before it in the function [f0, f1) with no other
+ * writer of t after them (set once, outside the loop the switch is in).
+ * 1 or 0. */
+static int address_of(const struct program *p, long lo, long j, int t, long f0, long f1,
+		      uint64_t *v)
+{
+	long d = writer(p, lo, j, t), e;
+	if (d < 0) {
+		d = writer(p, f0 - 1, lo + 1, t);
+		if (d < 0 || writer(p, d, f1, t) >= 0)
+			return 0;
+	}
+	e = writer(p, f0 - 1, d, t);
+	if (e < 0 || p->insns[d].in.op != RV_OP_ADDI || p->insns[d].in.rs1 != t)
+		return 0;
+	if (p->insns[e].in.op == RV_OP_AUIPC)
+		*v = p->insns[e].pc + (uint64_t)p->insns[e].in.imm + (uint64_t)p->insns[d].in.imm;
+	else if (p->insns[e].in.op == RV_OP_LUI)
+		*v = (uint64_t)p->insns[e].in.imm + (uint64_t)p->insns[d].in.imm;
+	else
+		return 0;
+	return 1;
+}
+
+/* GCC's jump table for a switch, position-independent or not (RISC-V
+ * has no other form): within the block of the `jr X` at j,
+ *     auipc T, hi; addi T, T, lo     (or lui: T, the table's address)
+ *     add Y, I, T                    (I, the index scaled by 4)
+ *     lw L, 0(Y)
+ *     add X, L, T                    (entries are offsets from the table)
+ *     jr X
+ * and usually, ending the block before, `bltu B, I, default` with
+ * `li B, N` (N + 1 entries); T and B may be set once for the function,
+ * outside the loop the switch is in. The table's address and count (-1:
+ * not found), 1; or 0. [f0, f1) is j's function. A wrong guess costs only
+ * speed: the compiled jr compares the target with these and exits for
+ * any other. */
+static int match_table(const struct program *p, const uint8_t *leader, long j, long f0, long f1,
+		       uint64_t *table, int64_t *count)
+{
+	const rv_insn *jr = &p->insns[j].in;
+	if (jr->rd || jr->imm || jr->rs1 <= 1)
+		return 0;
+	long lo = j;
+	while (lo > 0 && !leader[lo])
+		lo--;
+	long start = lo--; /* (the block is (lo, j]) */
+	long a = writer(p, lo, j, jr->rs1);
+	if (a < 0 || p->insns[a].in.op != RV_OP_ADD)
+		return 0;
+	for (int swap = 0; swap < 2; swap++) {
+		int off = swap ? p->insns[a].in.rs2 : p->insns[a].in.rs1;
+		int t = swap ? p->insns[a].in.rs1 : p->insns[a].in.rs2;
+		long l = writer(p, lo, a, off);
+		if (l < 0 || p->insns[l].in.op != RV_OP_LW || p->insns[l].in.imm)
+			continue;
+		long s = writer(p, lo, l, p->insns[l].in.rs1);
+		if (s < 0 || p->insns[s].in.op != RV_OP_ADD ||
+		    (p->insns[s].in.rs1 != t && p->insns[s].in.rs2 != t) || writer(p, s, a, t) >= 0 ||
+		    !address_of(p, lo, s, t, f0, f1, table))
+			continue;
+		*count = -1;
+		if (start > 0) { /* the bound, from the branch that ends the block before */
+			const rv_insn *br = &p->insns[start - 1].in;
+			long plo = start - 1;
+			while (plo > 0 && !leader[plo])
+				plo--;
+			int64_t v;
+			if (br->op == RV_OP_BLTU &&
+			    (v = li_value(p, plo - 1, start - 1, br->rs1, f0, f1)) >= 0)
+				*count = v + 1;
+			else if (br->op == RV_OP_BGEU &&
+				 (v = li_value(p, plo - 1, start - 1, br->rs2, f0, f1)) >= 0)
+				*count = v;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+#define MAX_TABLE_GUESS 256 /* entries read when the bound is not found */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
+		    const uint32_t *fn)
+{
+	size_t capt = 0, capj = 0;
+	for (size_t j = 0; j < p->ninsns; j++) {
+		uint64_t table;
+		int64_t count;
+		if (p->insns[j].in.op != RV_OP_JALR)
+			continue;
+		long f0 = (long)j, f1 = (long)j;
+		while (f0 > 0 && fn[f0 - 1] == fn[j])
+			f0--;
+		while ((size_t)f1 < p->ninsns && fn[f1] == fn[j])
+			f1++;
+		if (!match_table(p, leader, (long)j, f0, f1, &table, &count))
+			continue;
+		int64_t max = count >= 0 ? count : MAX_TABLE_GUESS;
+		if (max > 4096 || max < 1)
+			continue;
+		size_t first = p->njt_targets;
+		int64_t i;
+		for (i = 0; i < max; i++) {
+			const uint8_t *e = elf_code_ro(ec, table + 4 * (uint64_t)i, 4);
+			if (!e)
+				break;
+			int32_t v = (int32_t)(e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24);
+			uint64_t target = table + (uint64_t)(int64_t)v;
+			long k = cfg_find_insn(p, target);
+			if (k < 0 || fn[k] != fn[j] || p->insns[k].in.op == RV_OP_ILLEGAL)
+				break;
+			if (p->njt_targets == capt) {
+				capt = capt ? 2 * capt : 256;
+				uint64_t *v2 = realloc(p->jt_targets, capt * sizeof *v2);
+				if (!v2)
+					return -1;
+				p->jt_targets = v2;
+			}
+			p->jt_targets[p->njt_targets++] = target;
+		}
+		if ((count >= 0 && i < count) || i < 2) { /* not all proven: none */
+			p->njt_targets = first;
+			continue;
+		}
+		qsort(p->jt_targets + first, p->njt_targets - first, sizeof *p->jt_targets, cmp_u64);
+		size_t n = 0;
+		for (size_t t = first; t < p->njt_targets; t++)
+			if (!n || p->jt_targets[first + n - 1] != p->jt_targets[t])
+				p->jt_targets[first + n++] = p->jt_targets[t];
+		p->njt_targets = first + n;
+		for (size_t t = first; t < p->njt_targets; t++)
+			leader[cfg_find_insn(p, p->jt_targets[t])] = 1;
+		if (p->njtabs == capj) {
+			capj = capj ? 2 * capj : 64;
+			struct jump_table *v2 = realloc(p->jtabs, capj * sizeof *v2);
+			if (!v2)
+				return -1;
+			p->jtabs = v2;
+		}
+		p->jtabs[p->njtabs++] = (struct jump_table){ (uint32_t)j, (uint32_t)first, (uint32_t)n };
+	}
+	return 0;
+}
+

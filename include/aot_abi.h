@@ -1,0 +1,18 @@
+/* The interface between rv2wasm's modules and the runtime that runs them
+ * (compiler/lift.c makes it, runtime/aot.c and web/friscy.mjs use it;
+ * docs/COMPILER.md). Written once here so that the two sides agree. */
+#ifndef AOT_ABI_H
+#define AOT_ABI_H
+
+/* A module's custom section "friscy.abi" holds this as a u32
+ * (little-endian); a host runs only modules of its own version, and
+ * interprets the rest. Bump it on any change a module can notice: its
+ * imports, struct aot_ctx, the why codes, the entry table.
+ *   1  (no section) env.step, env.fpu
+ *   2  env.lookup; aot_ctx.map */
+#define AOT_ABI_VERSION 2
+
+/* Why a module's function returned. */
+enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };
+
+#endif
