@@ -55,17 +55,29 @@ static int64_t li_value(const struct program *p, long lo, long j, int r, long f0
 	return p->insns[d].in.imm;
 }
 
+/* Like writer, but not counting a reload of r from the stack (`ld r,
+ * k(sp)`: an epilogue's restore of a callee-saved register, on the way
+ * out of the function). */
+static long writer_in_body(const struct program *p, long lo, long j, int r)
+{
+	long i = j;
+	while ((i = writer(p, lo, i, r)) >= 0 &&
+	       p->insns[i].in.op == RV_OP_LD && p->insns[i].in.rs1 == 2)
+		;
+	return i;
+}
+
 /* The address `auipc t, hi; addi t, t, lo` (or lui) gives t for j: in
  * j's block (lo, j), or before it in the function [f0, f1) with no other
- * writer of t after them (set once, outside the loop the switch is in).
- * 1 or 0. */
+ * writer of t after them (set once, outside the loop the switch is in,
+ * often in a callee-saved register). 1 or 0. */
 static int address_of(const struct program *p, long lo, long j, int t, long f0, long f1,
 		      uint64_t *v)
 {
 	long d = writer(p, lo, j, t), e;
 	if (d < 0) {
-		d = writer(p, f0 - 1, lo + 1, t);
-		if (d < 0 || writer(p, d, f1, t) >= 0)
+		d = writer_in_body(p, f0 - 1, lo + 1, t);
+		if (d < 0 || writer_in_body(p, d, f1, t) >= 0)
 			return 0;
 	}
 	e = writer(p, f0 - 1, d, t);

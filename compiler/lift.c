@@ -7,6 +7,8 @@
  *           env.fpu(ctx, op, regs) -> i32   an F/D operation (emit_fpu)
  *           env.lookup(ctx, pc i64) -> i64  function | block << 32 of the entry
  *                                           at pc in this module, or -1 (emit_call)
+ *           env.far(ctx, pc i64) -> i32     run the entry at pc in another module:
+ *                                           why, or -1 (emit_call)
  *   export  run(ctx i32, func i32, block i32) -> i32
  *           calls function `func` at its block `block` (through a table);
  *           each function is f(ctx, block, depth), depth the count of
@@ -851,8 +853,9 @@ static void load_state(struct lifter *L)
 
 /* A call: a jal with a link register to the start of a function of this
  * module (callee), or a jalr with one (callee -1, the target in T0) to an
- * entry of this module, which env.lookup finds (else it exits): a wasm
- * call, with the guest state handed over through the
+ * entry of this module, which env.lookup finds, or of another module,
+ * which env.far runs (a call into libc through the PLT; else it exits): a
+ * wasm call, with the guest state handed over through the
  * rv_cpu struct (written back before, reloaded after). If the callee comes
  * back to the return address, the caller goes on; anything else (an
  * ecall, the budget, a jump elsewhere) it passes up as it is. Past
@@ -874,13 +877,18 @@ static void emit_call(struct lifter *L, int64_t callee, uint64_t target, uint64_
 	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
 		E la[2] = { get32(L, L_CTX), get64(L, L_T0) };
 		emit(L, set(L, L_T1, BinaryenCall(M, "lookup", la, 2, L->i64)));
-		emit(L, BinaryenIf(M, bin(L, BinaryenLtSInt64(), get64(L, L_T1), c64(L, 0)),
-				   exit_to(L, get64(L, L_T0), NEXT, 0), NULL));
 		E args[3] = { get32(L, L_CTX), lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))),
 			      depth };
 		BinaryenType fp[3] = { L->i32, L->i32, L->i32 };
-		emit(L, set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, 3,
-							   BinaryenTypeCreate(fp, 3), L->i32)));
+		E near = set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, 3,
+							  BinaryenTypeCreate(fp, 3), L->i32));
+		/* not here: env.far runs it in another module (libc through a PLT) */
+		E fa[2] = { get32(L, L_CTX), get64(L, L_T0) };
+		E far[2] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 2, L->i32)),
+			     BinaryenIf(M, bin(L, BinaryenLtSInt32(), get32(L, L_WHY), c32(L, 0)),
+					exit_to(L, get64(L, L_T0), NEXT, 0), NULL) };
+		emit(L, BinaryenIf(M, bin(L, BinaryenLtSInt64(), get64(L, L_T1), c64(L, 0)),
+				   seq(L, far, 2), near));
 	}
 	load_state(L);
 	E back = bin(L, BinaryenAndInt32(),
@@ -1306,6 +1314,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	BinaryenType lookup_params[2] = { L->i32, L->i64 };
 	BinaryenAddFunctionImport(M, "lookup", "env", "lookup", BinaryenTypeCreate(lookup_params, 2),
 				  L->i64);
+	BinaryenAddFunctionImport(M, "far", "env", "far", BinaryenTypeCreate(lookup_params, 2), L->i32);
 	if (getenv("RV2WASM_DEBUG_TRACE"))
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
 	progress.total = p->nfuncs;

@@ -9,8 +9,9 @@
  * interprets the rest. Bump it on any change a module can notice: its
  * imports, struct aot_ctx, the why codes, the entry table.
  *   1  (no section) env.step, env.fpu
- *   2  env.lookup; aot_ctx.map */
-#define AOT_ABI_VERSION 2
+ *   2  env.lookup; aot_ctx.map
+ *   3  env.far; aot_ctx.rt, .far */
+#define AOT_ABI_VERSION 3
 
 /* Why a module's function returned. */
 enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };

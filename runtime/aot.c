@@ -243,6 +243,30 @@ int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc)
 	return (int64_t)((uint64_t)block << 32 | func);
 }
 
+/* Calls from one module into another nested at most this deep: each
+ * starts the callee's call depth again at 0, on the same host stack. */
+#define MAX_FAR_NEST 4
+
+int aot_far(struct aot_ctx *ctx, uint64_t pc)
+{
+	rt *r = (rt *)(uintptr_t)ctx->rt;
+	const struct aot_space *sp = ((rv_mem *)(uintptr_t)ctx->mem)->aot;
+	const struct aot_map *mp = NULL;
+	uint32_t func, block;
+	if (ctx->far >= MAX_FAR_NEST || !sp || find_entry(sp, pc, &mp, &func, &block) != 1)
+		return -1;
+	uint64_t bias = ctx->bias;
+	uint32_t map = ctx->map;
+	ctx->bias = mp->bias;
+	ctx->map = (uint32_t)(uintptr_t)mp;
+	ctx->far++;
+	int why = r->host.aot_call(mp->mod->handle, ctx, func, block);
+	ctx->far--;
+	ctx->bias = bias;
+	ctx->map = map;
+	return why;
+}
+
 int aot_step(struct aot_ctx *ctx)
 {
 	interp_stop st;
@@ -310,7 +334,7 @@ void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
 	struct aot_ctx ctx = {
 		.cpu = (uint32_t)(uintptr_t)c, .base = (uint32_t)(uintptr_t)m->base,
 		.pageprot = (uint32_t)(uintptr_t)m->pageprot, .size = m->size, .limit = limit,
-		.mem = (uint32_t)(uintptr_t)m,
+		.mem = (uint32_t)(uintptr_t)m, .rt = (uint32_t)(uintptr_t)r,
 	};
 	for (;;) {
 		if (c->instret >= limit) {

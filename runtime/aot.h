@@ -23,8 +23,10 @@ struct aot_ctx {
 	uint64_t bias;     /* load bias of the module's ELF */
 	uint64_t limit;    /* instret at which to stop */
 	uint32_t mem;      /* rv_mem * (for aot_step) */
-	uint32_t pad;
+	uint32_t rt;       /* rt * (for aot_far) */
 	uint64_t steps;    /* instructions aot_step ran */
+	uint32_t far;      /* calls into another module nested now (aot_far) */
+	uint32_t pad;
 };
 
 /* A module's env.step: the interpreter runs the one instruction at
@@ -44,6 +46,13 @@ int aot_fpu(struct aot_ctx *ctx, uint32_t op, uint32_t regs);
  * same mapping, its function | block << 32, which the module calls
  * directly; else -1 (the module exits, and the runtime looks pc up). */
 int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc);
+
+/* A module's env.far: a call through a register to pc that env.lookup
+ * did not find in the module being run. If pc is an entry of another
+ * mapped module, runs it there (the guest state is in rv_cpu) and returns
+ * why it returned; else -1 (the caller exits, and the runtime looks pc
+ * up). A call from the main program into libc through its PLT goes so. */
+int aot_far(struct aot_ctx *ctx, uint64_t pc);
 
 /* Run thread t for at most budget instructions, compiled code where it
  * exists, the interpreter elsewhere; stops as interp_run does. */

@@ -250,14 +250,19 @@ EMSCRIPTEN_KEEPALIVE double friscy_insns(rt *r, int which)
 	return (double)(which == 2 ? r->aot_steps : which ? r->interp_insns : r->aot_insns);
 }
 
-/* What every compiled module imports as env.step (which = 0), env.fpu (1)
- * and env.lookup (2), aot.h: as function table indices, so the host hands
- * the modules the wasm functions themselves (the glue's exports are JS
- * wrappers, and a call through JS costs more than the helper). */
+/* What every compiled module imports as env.step (which = 0), env.fpu
+ * (1), env.lookup (2) and env.far (3), aot.h: as function table indices,
+ * so the host hands the modules the wasm functions themselves (the glue's
+ * exports are JS wrappers, and a call through JS costs more than the
+ * helper). */
 EMSCRIPTEN_KEEPALIVE uint32_t friscy_aot_helper(int which)
 {
-	return which == 2 ? (uint32_t)(uintptr_t)&aot_lookup
-	       : which ? (uint32_t)(uintptr_t)&aot_fpu : (uint32_t)(uintptr_t)&aot_step;
+	switch (which) {
+	case 0: return (uint32_t)(uintptr_t)&aot_step;
+	case 1: return (uint32_t)(uintptr_t)&aot_fpu;
+	case 2: return (uint32_t)(uintptr_t)&aot_lookup;
+	default: return (uint32_t)(uintptr_t)&aot_far;
+	}
 }
 /* The module interface this runtime speaks (aot_abi.h). */
 EMSCRIPTEN_KEEPALIVE uint32_t friscy_aot_abi(void) { return AOT_ABI_VERSION; }

@@ -464,6 +464,7 @@ export async function start(options) {
 		host.aotStep = host.table.get(M._friscy_aot_helper(0));
 		host.aotFpu = host.table.get(M._friscy_aot_helper(1));
 		host.aotEntry = host.table.get(M._friscy_aot_helper(2));
+		host.aotFar = host.table.get(M._friscy_aot_helper(3));
 		host.aotAbi = M._friscy_aot_abi();
 		await attachAot(host, aotModules ? { modules: await aotModules } : o.aot);
 	}
@@ -613,7 +614,7 @@ async function attachAot(host, aot) {
 	const byHash = new Map();   // per run: hash -> handle
 	const entries = new Map();  // handle -> Uint8Array
 	const imports = { env: { memory: host.memory, step: host.aotStep, fpu: host.aotFpu,
-		lookup: host.aotEntry,
+		lookup: host.aotEntry, far: host.aotFar,
 		// only modules built with RV2WASM_DEBUG_TRACE=1 call it
 		dbg: pc => console.error('aot block', pc.toString(16)) } };
 	const add = (hash, mod, inst) => {
