@@ -56,6 +56,15 @@ $(BUILD)/bin/rv2wasm: $(COMPILER_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ -lbinaryen -lelf -lpthread
 
+# The same under AddressSanitizer and UBSan (test-rv2wasm runs both).
+$(BUILD)/compiler-asan/%.o: %.c $(COMPILER_HDR) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Icompiler $(CFLAGS) $(SANFLAGS) $(WARN) -c $< -o $@
+
+$(BUILD)/bin/rv2wasm-asan: $(COMPILER_SRC:%.c=$(BUILD)/compiler-asan/%.o)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ -lbinaryen -lelf -lpthread
+
 $(BUILD)/bin/friscy: $(NATIVE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ -lm
@@ -126,8 +135,9 @@ test-asan: $(BUILD)/bin/friscy-asan images
 test-aot: $(BUILD)/bin/rv2wasm web images
 	python3 tests/aot/run.py $(BUILD)
 
-test-rv2wasm: $(BUILD)/bin/rv2wasm images
+test-rv2wasm: $(BUILD)/bin/rv2wasm $(BUILD)/bin/rv2wasm-asan images
 	sh tests/rv2wasm/run.sh
+	RV2WASM=$(BUILD)/bin/rv2wasm-asan sh tests/rv2wasm/run.sh
 
 # Every instruction and its corner cases: qemu, interpreter and compiled
 # code must give the same results (tests/asm/gen.py).

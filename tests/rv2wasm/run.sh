@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/rv2wasm/run.sh - rv2wasm on bad input, and on a stripped binary.
 #
-# Usage: tests/rv2wasm/run.sh     (BUILD=build by default)
+# Usage: tests/rv2wasm/run.sh     (BUILD=build by default; RV2WASM=
+#                                 another build, e.g. build/bin/rv2wasm-asan)
 #
 # Each bad input (an x86-64 ELF, a truncated ELF, a 32-bit and a
 # big-endian header, a relocatable object, an ELF whose code was marked
@@ -15,7 +16,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 BUILD=${BUILD:-$root/build}
-RV2WASM=$BUILD/bin/rv2wasm
+RV2WASM=${RV2WASM:-$BUILD/bin/rv2wasm}
 d=$BUILD/tests/rv2wasm
 rm -rf "$d" && mkdir -p "$d/out"
 good=$BUILD/images/busybox/bin/busybox
