@@ -170,8 +170,8 @@ static E pp_byte(struct lifter *L, E page_addr64)
 
 /* The checks of a block's memory accesses, planned before it is lifted:
  * accesses through one base register, while it does not change, form a
- * group whose first access checks the whole range they touch (if it lies
- * in one page) and the others none. A function's saves and restores of
+ * group whose first access checks the whole range they touch (up to
+ * MAX_GROUP_SPAN bytes) and the others none. A function's saves and restores of
  * registers, or the fields of a struct, are checked once. If the check
  * fails, the first access exits to the interpreter, which runs them all
  * exactly. */
@@ -200,7 +200,7 @@ static int is_store(int op)
 	       op == RV_OP_FSW || op == RV_OP_FSD;
 }
 
-#define MAX_GROUP_SPAN 1024 /* (a larger range is more often cut by a page) */
+#define MAX_GROUP_SPAN 1024 /* (so that a range touches at most two pages) */
 
 static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n)
 {
@@ -248,25 +248,43 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n)
 
 /* Checks for an access of n bytes at local A; on failure, exit to the
  * interpreter at pc (instructions before it in the block retired), which
- * then faults or handles it exactly. Two tests, one pageprot load, one
- * exit: A is in [MEM_LOW, size - 8] (L_LIM holds size - 8 - MEM_LOW; the
+ * then faults or handles it exactly. Two tests, one pageprot load (two
+ * for a group), one exit: A is in [MEM_LOW, size - 8] (L_LIM holds size - 8 - MEM_LOW; the
  * last 7 bytes of the arena take the slow path), and A's page allows the
  * access: R for a load; R, W and no decoded (interpreted) code for a
  * store (a group may load too). An access that crosses into the next page
- * takes the slow path too. */
+ * takes the slow path too; a group's range over 8 bytes (at most
+ * MAX_GROUP_SPAN: two pages) checks its last page as well instead. */
+static E page_bad(struct lifter *L, E addr64, int store)
+{
+	E bits = bin(L, BinaryenAndInt32(), pp_byte(L, addr64),
+		     c32(L, store ? PROT_R | PROT_W | PROT_CODE : PROT_R));
+	return store ? bin(L, BinaryenNeInt32(), bits, c32(L, PROT_R | PROT_W))
+		     : un(L, BinaryenEqZInt32(), bits);
+}
+
 static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_t adj)
 {
 	E inside = bin(L, BinaryenLeUInt64(), bin(L, BinaryenSubInt64(), get64(L, L_A), c64(L, MEM_LOW)),
 		       get64(L, L_LIM));
-	E bits = bin(L, BinaryenAndInt32(), pp_byte(L, get64(L, L_A)),
-		     c32(L, store ? PROT_R | PROT_W | PROT_CODE : PROT_R));
-	E bad = store ? bin(L, BinaryenNeInt32(), bits, c32(L, PROT_R | PROT_W))
-		      : un(L, BinaryenEqZInt32(), bits);
-	if (n > 1)
+	E bad = page_bad(L, get64(L, L_A), store);
+	if (n > 8) {
+		/* A group's range (plan_block): its end inside too, and the
+		 * page of its last byte checked as well, so that a range across
+		 * a page boundary (the same one at every call, sp being what it
+		 * is) does not exit every time. */
+		E end = bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 8));
+		inside = bin(L, BinaryenAndInt32(), inside,
+			     bin(L, BinaryenLeUInt64(), bin(L, BinaryenSubInt64(), end, c64(L, MEM_LOW)),
+				 get64(L, L_LIM)));
+		bad = bin(L, BinaryenOrInt32(), bad,
+			  page_bad(L, bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 1)), store));
+	} else if (n > 1) {
 		bad = bin(L, BinaryenOrInt32(), bad,
 			  bin(L, BinaryenGtUInt32(),
 			      bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, 4095)),
 			      c32(L, 4096 - n)));
+	}
 	/* block ok { block fail { br_if fail !inside; br_if fail bad; br ok }
 	 * exit }: one exit for both (pageprot is read only inside the arena) */
 	E fail[3] = { BinaryenBreak(M, "fail", un(L, BinaryenEqZInt32(), inside), NULL),
