@@ -983,8 +983,8 @@ static int on_route(const struct entries *en, uint32_t t, int32_t from)
 /* The switch of loop `from` (or the function's, -1): its branches, one
  * per next hop. Its default goes to the header (with `block` reset), or
  * for the function's switch, on the way to block 0. */
-static int add_switch(struct lifter *L, const struct func *f, struct entries *en,
-		      RelooperBlockRef sw, RelooperBlockRef *rb, int32_t from, BinaryenIndex *idx)
+static void add_switch(struct lifter *L, const struct func *f, struct entries *en,
+		       RelooperBlockRef sw, RelooperBlockRef *rb, int32_t from, BinaryenIndex *idx)
 {
 	const struct block *bl = &L->p->blocks[f->first_block];
 	int32_t h0 = -2;
@@ -1022,7 +1022,6 @@ static int add_switch(struct lifter *L, const struct func *f, struct entries *en
 		if (first)
 			RelooperAddBranchForSwitch(sw, en->d[h], idx, n, NULL);
 	}
-	return 0;
 }
 
 static int lift_function(struct lifter *L, uint32_t fi)
