@@ -5,8 +5,9 @@
  * Block leaders: the start of each range, the entry, every function
  * symbol, every direct branch and jal target, and the instruction after
  * anything that transfers control or leaves compiled code (a branch, jal,
- * jalr, ecall). Functions start at the entry, at symbols, at jal targets
- * with a link register (calls) and at each range; a function runs to the
+ * jalr, ecall). Functions start at the entry, at symbols and code pointers
+ * in the data (elf_code.c), at code addresses taken (auipc; addi), at jal
+ * targets with a link register (calls) and at each range; a function runs to the
  * next start, and one is cut every MAX_FUNC_BLOCKS blocks (V8 compiles
  * huge function bodies slowly and refuses them past ~7.6 MB).
  *
@@ -370,6 +371,16 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 			leader[i + 1] = entry[i + 1] = 1;
 		if (in->op == RV_OP_JALR)
 			p->indirect++;
+		/* A code address taken (auipc; addi: a callback passed on,
+		 * say) is called through a register: a function start, an
+		 * entry the runtime's lookup finds. */
+		if (in->op == RV_OP_AUIPC && in->rd && i + 1 < p->ninsns &&
+		    p->insns[i + 1].in.op == RV_OP_ADDI && p->insns[i + 1].in.rs1 == in->rd) {
+			long k = cfg_find_insn(p, p->insns[i].pc + (uint64_t)(int64_t)in->imm +
+						   (uint64_t)(int64_t)p->insns[i + 1].in.imm);
+			if (k >= 0)
+				leader[k] = fstart[k] = 1;
+		}
 		if (is_branch(in->op) || in->op == RV_OP_JAL) {
 			long k = cfg_find_insn(p, p->insns[i].pc + (uint64_t)(int64_t)in->imm);
 			if (k >= 0) {

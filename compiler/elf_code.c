@@ -1,6 +1,7 @@
 /* What is executable in the ELF: the sections marked SHF_EXECINSTR (or,
  * when the section headers are gone, the PF_X segments), the function
- * symbols of .symtab and .dynsym, and the entry point; and the read-only
+ * symbols of .symtab and .dynsym, the code addresses relative relocations
+ * store, and the entry point; and the read-only
  * segments' file bytes, where cfg.c reads jump tables. Read with libelf. */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +64,30 @@ static void add_syms(struct elf_code *ec, Elf *e, Elf_Scn *scn, GElf_Shdr *sh)
 			ec->syms[ec->nsyms++] = s.st_value;
 	}
 	(void)e;
+}
+
+/* Function pointers in the data: what R_RISCV_RELATIVE relocations store
+ * (a PIE's or a library's tables of handlers, say). Those in the code are
+ * called through a register, and a function start is an entry the
+ * runtime's lookup finds. (cfg.c ignores the ones that are not at an
+ * instruction.) */
+static void add_relative(struct elf_code *ec, Elf_Scn *scn, GElf_Shdr *sh)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d || !sh->sh_entsize)
+		return;
+	size_t n = sh->sh_size / sh->sh_entsize;
+	uint64_t *v = realloc(ec->syms, (ec->nsyms + n) * sizeof *v);
+	if (!v)
+		return;
+	ec->syms = v;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Rela r;
+		if (!gelf_getrela(d, (int)i, &r))
+			break;
+		if (GELF_R_TYPE(r.r_info) == R_RISCV_RELATIVE && r.r_addend > 0)
+			ec->syms[ec->nsyms++] = (uint64_t)r.r_addend;
+	}
 }
 
 int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
@@ -139,6 +164,8 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 				}
 			} else if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM) {
 				add_syms(ec, e, scn, &sh);
+			} else if (sh.sh_type == SHT_RELA) {
+				add_relative(ec, scn, &sh);
 			}
 		}
 	}

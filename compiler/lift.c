@@ -695,7 +695,7 @@ static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
 	setx(L, in->rd, get64(L, L_T0));
 }
 
-static void emit_call(struct lifter *L, int64_t callee, uint64_t target, uint64_t ret);
+static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret);
 
 /* Lift one instruction (not the block's branch, which the caller wires).
  * adj: instret correction for an exit here (k - n). */
@@ -790,12 +790,18 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		setx(L, rd, link_pc(L, ins->pc + in->len));
 		L->st->lifted++;
 		if (rd && L->direct_calls) { /* a call: direct if the target is in the module */
-			emit_call(L, -1, 0, ins->pc + in->len);
+			emit_call(L, -1, 0, 0, (int64_t)(ins->pc + in->len));
 			L->st->indirect_calls++;
 			return LIFT_CALLED;
 		}
 		if (!rd && cfg_jump_table(L->p, (uint32_t)(ins - L->p->insns)))
 			return LIFT_SWITCH; /* (lift_function branches on T0) */
+		if (in->rs1 != 1 && in->rs1 != 5 && L->direct_calls) {
+			/* Not a return (the ISA's hint: through ra or t0): an
+			 * indirect tail call, say through a function pointer. */
+			emit_call(L, -1, 0, 0, -1);
+			return LIFT_EXITED;
+		}
 		emit(L, exit_to(L, get64(L, L_T0), NEXT, 0));
 		return LIFT_EXITED;
 	case RV_OP_ECALL:
@@ -876,11 +882,13 @@ static void load_state(struct lifter *L)
  * wasm call, with the guest state handed over through the
  * rv_cpu struct (written back before, reloaded after). If the callee comes
  * back to the return address, the caller goes on; anything else (an
- * ecall, the budget, a jump elsewhere) it passes up as it is. Past
+ * ecall, the budget, a jump elsewhere) it passes up as it is. A tail call
+ * (ret -1: a jump to another function, at its entry `block`) returns what
+ * the callee returns: it goes back to this function's caller. Past
  * MAX_CALL_DEPTH nested calls (the depth is a parameter: kept in memory,
  * its increments made a chain of store-to-load waits through every call),
  * the call goes through the runtime. */
-static void emit_call(struct lifter *L, int64_t callee, uint64_t target, uint64_t ret)
+static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
 	store_state(L);
 	E to = callee < 0 ? get64(L, L_T0) : link_pc(L, target);
@@ -890,7 +898,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint64_t target, uint64_
 	if (callee >= 0) {
 		char name[32];
 		snprintf(name, sizeof name, "f%u", (unsigned)callee);
-		E args[3] = { get32(L, L_CTX), c32(L, 0), depth };
+		E args[3] = { get32(L, L_CTX), c32(L, (int32_t)block), depth };
 		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 3, L->i32)));
 	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
 		E la[2] = { get32(L, L_CTX), get64(L, L_T0) };
@@ -908,12 +916,16 @@ static void emit_call(struct lifter *L, int64_t callee, uint64_t target, uint64_
 		emit(L, BinaryenIf(M, bin(L, BinaryenLtSInt64(), get64(L, L_T1), c64(L, 0)),
 				   seq(L, far, 2), near));
 	}
+	if (ret < 0) {
+		emit(L, BinaryenReturn(M, get32(L, L_WHY)));
+		return;
+	}
 	load_state(L);
 	E back = bin(L, BinaryenAndInt32(),
 		     bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
 		     bin(L, BinaryenEqInt64(),
 			 BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)),
-			 link_pc(L, ret)));
+			 link_pc(L, (uint64_t)ret)));
 	/* Not back here: the callee's state is in rv_cpu already. */
 	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
 			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
@@ -932,6 +944,22 @@ static void scan_regs(struct lifter *L, const struct func *f)
 		}
 	L->used &= ~1u;
 	L->written &= ~1u;
+}
+
+/* Going on at target, outside the function: a tail call (a jump to
+ * another function's start, `j memset@plt` say, or into it at an entry:
+ * emit_call) if the target is this module's, else an exit to the runtime.
+ * The code uses L->list past what it holds. */
+static E leave_to(struct lifter *L, uint32_t fi, uint64_t target)
+{
+	const struct block *tb = cfg_block_at(L->p, target);
+	if (!L->direct_calls || !tb || tb->func == fi || !tb->entry)
+		return exit_to(L, link_pc(L, target), NEXT, 0);
+	size_t n0 = L->n;
+	emit_call(L, tb->func, tb->index, target, -1);
+	E e = L->oom ? BinaryenNop(M) : seq(L, L->list + n0, L->n - n0);
+	L->n = n0;
+	return e;
 }
 
 /* Entering a function elsewhere than at its start: wasm enters a loop
@@ -1057,7 +1085,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				stubs = n_; \
 			} \
 			stubs[nstubs].pc = (target); \
-			E c_ = exit_to(L, link_pc(L, (target)), NEXT, 0); \
+			E c_ = leave_to(L, fi, (target)); \
 			stubs[nstubs++].b = RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c_, 1, BinaryenTypeNone())); \
 		} \
 		(dst) = stubs[s_].b; \
@@ -1096,8 +1124,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				const struct block *tb =
 					cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
 				if (last->in.rd && tb && tb->index == 0 && L->direct_calls) {
-					emit_call(L, tb->func, last->pc + (uint64_t)(int64_t)last->in.imm,
-						  last->pc + last->in.len);
+					emit_call(L, tb->func, 0, last->pc + (uint64_t)(int64_t)last->in.imm,
+						  (int64_t)(last->pc + last->in.len));
 					ends[k] = LIFT_CALLED;
 				}
 			}

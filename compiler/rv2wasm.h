@@ -29,7 +29,8 @@ struct elf_code {
 	uint64_t entry;
 	struct code_range *ranges;   /* executable sections (or segments) */
 	size_t nranges;
-	uint64_t *syms;          /* function symbols' addresses, sorted, unique */
+	uint64_t *syms;          /* function starts: symbols, relocated code pointers;
+				    sorted, unique */
 	size_t nsyms;
 	uint64_t exec_bytes;     /* sum of the ranges' lengths */
 	struct code_range *ro;   /* read-only PT_LOAD segments (file bytes) */

@@ -352,6 +352,7 @@ void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
 			int why = r->host.aot_call(mp->mod->handle, &ctx, func, block);
 			r->aot_insns += c->instret - before;
 			r->aot_steps += ctx.steps;
+			r->aot_entries++;
 			ctx.steps = 0;
 			if (r->opt.trace)
 				rt_logf(r, "aot %llx..%llx: %llu instructions, %s", (unsigned long long)entered,

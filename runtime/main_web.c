@@ -244,10 +244,12 @@ EMSCRIPTEN_KEEPALIVE void friscy_winch(rt *r) { tty_winch(r); }
 
 /* Guest instructions run so far by compiled code (which = 0), by the
  * interpreter (1), and of the compiled ones, those the interpreter ran in
- * place for a module (2), as doubles (exact below 2^53). */
+ * place for a module (2); the times the runtime entered compiled code (3);
+ * as doubles (exact below 2^53). */
 EMSCRIPTEN_KEEPALIVE double friscy_insns(rt *r, int which)
 {
-	return (double)(which == 2 ? r->aot_steps : which ? r->interp_insns : r->aot_insns);
+	return (double)(which == 3 ? r->aot_entries : which == 2 ? r->aot_steps :
+			which ? r->interp_insns : r->aot_insns);
 }
 
 /* What every compiled module imports as env.step (which = 0), env.fpu

@@ -176,6 +176,7 @@ typedef struct rt {
 	uint64_t steps;           /* instructions and syscalls run so far */
 	uint64_t aot_insns;       /* guest instructions run by compiled code */
 	uint64_t aot_steps;       /* of those, run in place by the interpreter (aot_step) */
+	uint64_t aot_entries;     /* times the runtime entered compiled code (aot_run) */
 	uint64_t interp_insns;    /* and by the interpreter */
 } rt;
 

@@ -492,7 +492,7 @@ export async function start(options) {
 		exited,
 		// Guest instructions run so far by compiled code and interpreted.
 		stats: () => ({ compiled: M._friscy_insns(r, 0), interpreted: M._friscy_insns(r, 1),
-			stepped: M._friscy_insns(r, 2) }),
+			stepped: M._friscy_insns(r, 2), entries: M._friscy_insns(r, 3) }),
 		resize() {
 			if (!done) {
 				M._friscy_winch(r);
@@ -899,7 +899,8 @@ export async function main(args) {
 				say(`friscy: ${all} instructions: ${st.compiled} compiled (` +
 				    `${all ? (100 * st.compiled / all).toFixed(2) : '0.00'}%), ` +
 				    `${st.interpreted} interpreted; ${st.stepped} of the compiled ones ` +
-				    `run in place by the interpreter\n`);
+				    `run in place by the interpreter; compiled code entered ${st.entries} ` +
+				    `times\n`);
 			}
 		} finally {
 			if (raw)

@@ -21,6 +21,9 @@ Usage: tests/aot/run.py [BUILD]
    interpreted, with a message.
 6. Compiles tests/aot/switch.c (a switch in a loop): its jump table is
    resolved, it runs over 99% compiled and gives qemu's result.
+7. Compiles tests/aot/calls.c (tail calls, calls through pointers in the
+   data and taken in the code; stripped): qemu's result, and the runtime
+   enters compiled code a few times, not at every iteration.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -110,7 +113,44 @@ def main():
         check(what + " (over 99%)", r.returncode == 0 and frac > 99.0, r.stderr)
     abi_mismatch(os.path.join(benchdir, "fib"))
     jump_table(benchdir)
+    calls(benchdir)
     return REPORT.finish()
+
+
+def calls(outdir):
+    """tests/aot/calls.c, stripped musl PIE: tail calls (`j f`, `jr` through
+    a pointer), functions reached only through a table of pointers in the
+    data or through an address taken in the code. Compiled code makes
+    those calls itself: the runtime enters it a few times for the run, not
+    at every iteration (before: several times per iteration). Same output
+    as qemu."""
+    cfg = harness.Config()
+    src = os.path.join(ROOT, "tests", "aot", "calls.c")
+    elf = os.path.join(outdir, "calls")
+    r = subprocess.run([cfg.musl_gcc, "-O2", src, "-o", elf], capture_output=True, text=True)
+    if not r.returncode:
+        r = subprocess.run(["riscv64-linux-gnu-strip", elf], capture_output=True, text=True)
+    check("calls.c built (musl PIE, stripped)", r.returncode == 0, r.stderr)
+    if r.returncode:
+        return
+    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
+    r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
+    check("calls.c compiled", r.returncode == 0, r.stderr)
+    bb = os.path.join(BUILD, "images", "busybox")
+    tar = os.path.join(BUILD, "tests", "aot", "calls.tar")
+    harness.build_image(os.path.join(BUILD, "images", "busybox.tar"), tar,
+                        os.path.join(BUILD, "tests", "aot", "calls-root"),
+                        [harness.Member("t/calls", src=elf)])
+    n = 20000
+    q = subprocess.run(["qemu-riscv64", "-L", bb, elf, str(n)], capture_output=True, text=True)
+    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats", "--rootfs", tar, "/t/calls", str(n)]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    m = re.search(r"compiled code entered (\d+) times", r.stderr)
+    entries = int(m.group(1)) if m else -1
+    check("calls.c compiled = qemu (%s), compiled code entered %d times for %d iterations "
+          "(under %d)" % (q.stdout.strip(), entries, n, n // 100),
+          r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
+          0 < entries < n // 100, r.stdout + r.stderr)
 
 
 def jump_table(outdir):

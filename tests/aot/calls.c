@@ -1,0 +1,49 @@
+/* Calls compiled code must make without leaving to the runtime (the test
+ * counts the runtime's entries into compiled code): tail calls (`j f`,
+ * and `jr` through a function pointer), functions reached only through a
+ * table of pointers in the data (relative relocations in a static PIE),
+ * and a callback whose address is taken in the code (auipc; addi).
+ *
+ * Usage: calls [ITERATIONS]; prints a checksum. */
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef unsigned long (*op_fn)(unsigned long);
+
+__attribute__((noinline)) static unsigned long mix(unsigned long x)
+{
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9UL;
+	return x ^ (x >> 32);
+}
+
+/* Called only through `ops`, and each ends in a tail call to mix. */
+__attribute__((noinline)) static unsigned long op_add(unsigned long x) { return mix(x + 0x9e3779b9); }
+__attribute__((noinline)) static unsigned long op_rot(unsigned long x) { return mix(x << 7 | x >> 57); }
+__attribute__((noinline)) static unsigned long op_neg(unsigned long x) { return mix(~x); }
+
+static op_fn const ops[] = { op_add, op_rot, op_neg };
+
+/* An indirect tail call: `jr` to the pointer, no frame of its own. */
+__attribute__((noinline)) static unsigned long dispatch(op_fn f, unsigned long x) { return f(x); }
+
+/* Called only through the pointer its caller takes in the code. */
+__attribute__((noinline)) static unsigned long twice(unsigned long x) { return mix(mix(x)); }
+
+__attribute__((noinline)) static unsigned long apply(op_fn volatile *cb, unsigned long x)
+{
+	return (*cb)(x) + 1;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 100000;
+	unsigned long h = 1;
+	op_fn volatile cb = twice;
+	for (long i = 0; i < n; i++) {
+		h = dispatch(ops[h % 3], h);
+		h ^= apply(&cb, h);
+	}
+	printf("checksum: %lu\n", h);
+	return 0;
+}
