@@ -23,7 +23,9 @@
  * blocks (structured by Binaryen's Relooper, entered through a switch on
  * `block`: struct entries), and at every exit branches to its end, which
  * writes back the registers it changed, pc and instret, and returns why:
- *   0 NEXT     pc is elsewhere: look it up (indirect jump, another function)
+ *   0 NEXT     pc is elsewhere: look it up (a return, a jump to an address
+ *              no module knows; a caller whose return address it is
+ *              goes on there instead)
  *   1 ECALL    pc is the ecall
  *   2 INTERP   interpret from pc (ebreak, fence.i, an undecodable word, or
  *              an access the fast checks refused: the interpreter faults
