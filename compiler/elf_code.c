@@ -46,7 +46,13 @@ static int add_range(struct elf_code *ec, uint64_t vaddr, uint64_t off, uint64_t
 	return 0;
 }
 
-static void add_syms(struct elf_code *ec, Elf *e, Elf_Scn *scn, GElf_Shdr *sh)
+/* Function starts from a section: the function symbols of a symbol
+ * table, or the code addresses that a RELA section's R_RISCV_RELATIVE
+ * relocations store (function pointers in the data: a PIE's or a
+ * library's tables of handlers, say), which are called through a
+ * register; a function start is an entry the runtime's lookup finds.
+ * (cfg.c ignores the addresses that are not at an instruction.) */
+static void add_starts(struct elf_code *ec, Elf_Scn *scn, GElf_Shdr *sh)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d || !sh->sh_entsize)
@@ -58,35 +64,18 @@ static void add_syms(struct elf_code *ec, Elf *e, Elf_Scn *scn, GElf_Shdr *sh)
 	ec->syms = v;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s;
-		if (!gelf_getsym(d, (int)i, &s))
-			break;
-		if (GELF_ST_TYPE(s.st_info) == STT_FUNC && s.st_shndx != SHN_UNDEF && s.st_value)
-			ec->syms[ec->nsyms++] = s.st_value;
-	}
-	(void)e;
-}
-
-/* Function pointers in the data: what R_RISCV_RELATIVE relocations store
- * (a PIE's or a library's tables of handlers, say). Those in the code are
- * called through a register, and a function start is an entry the
- * runtime's lookup finds. (cfg.c ignores the ones that are not at an
- * instruction.) */
-static void add_relative(struct elf_code *ec, Elf_Scn *scn, GElf_Shdr *sh)
-{
-	Elf_Data *d = elf_getdata(scn, NULL);
-	if (!d || !sh->sh_entsize)
-		return;
-	size_t n = sh->sh_size / sh->sh_entsize;
-	uint64_t *v = realloc(ec->syms, (ec->nsyms + n) * sizeof *v);
-	if (!v)
-		return;
-	ec->syms = v;
-	for (size_t i = 0; i < n; i++) {
 		GElf_Rela r;
-		if (!gelf_getrela(d, (int)i, &r))
-			break;
-		if (GELF_R_TYPE(r.r_info) == R_RISCV_RELATIVE && r.r_addend > 0)
-			ec->syms[ec->nsyms++] = (uint64_t)r.r_addend;
+		if (sh->sh_type == SHT_RELA) {
+			if (!gelf_getrela(d, (int)i, &r))
+				break;
+			if (GELF_R_TYPE(r.r_info) == R_RISCV_RELATIVE && r.r_addend > 0)
+				ec->syms[ec->nsyms++] = (uint64_t)r.r_addend;
+		} else {
+			if (!gelf_getsym(d, (int)i, &s))
+				break;
+			if (GELF_ST_TYPE(s.st_info) == STT_FUNC && s.st_shndx != SHN_UNDEF && s.st_value)
+				ec->syms[ec->nsyms++] = s.st_value;
+		}
 	}
 }
 
@@ -162,10 +151,9 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 					return fail(err, cap, "%s: section at 0x%llx reaches past the end of the file",
 						    path, (unsigned long long)sh.sh_addr);
 				}
-			} else if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM) {
-				add_syms(ec, e, scn, &sh);
-			} else if (sh.sh_type == SHT_RELA) {
-				add_relative(ec, scn, &sh);
+			} else if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM ||
+				   sh.sh_type == SHT_RELA) {
+				add_starts(ec, scn, &sh);
 			}
 		}
 	}
