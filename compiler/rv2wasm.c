@@ -37,10 +37,10 @@ static const char usage[] =
  * fast unoptimized as after Binaryen's -O2. */
 static const char *opt_passes[] = {
 	"merge-blocks", "remove-unused-brs", "simplify-locals-nostructure", "vacuum",
-	"coalesce-locals", "reorder-locals", /* -O1 */
-	"optimize-instructions",             /* -O2 */
+	"coalesce-locals", "reorder-locals", /* -O1: the first OPT1_PASSES */
+	"optimize-instructions",             /* -O2: all */
 };
-enum { OPT1_PASSES = 6, OPT2_PASSES = 7 };
+enum { OPT1_PASSES = 6 };
 
 static double now(void)
 {
@@ -225,7 +225,8 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 	if (opt == 3)
 		BinaryenModuleOptimize(m);
 	else if (opt)
-		BinaryenModuleRunPasses(m, opt_passes, opt == 1 ? OPT1_PASSES : OPT2_PASSES);
+		BinaryenModuleRunPasses(m, opt_passes, opt == 1 ? OPT1_PASSES
+						   : (BinaryenIndex)(sizeof opt_passes / sizeof *opt_passes));
 	double t5 = now();
 	progress.phase = "writing";
 	BinaryenModuleAllocateAndWriteResult r = BinaryenModuleAllocateAndWrite(m, NULL);

@@ -1,7 +1,7 @@
 /* Calls compiled code must make without leaving to the runtime (the test
  * counts the runtime's entries into compiled code): tail calls (`j f`,
  * and `jr` through a function pointer), functions reached only through a
- * table of pointers in the data (relative relocations in a static PIE),
+ * table of pointers in the data (relative relocations in a PIE),
  * and a callback whose address is taken in the code (auipc; addi).
  *
  * Usage: calls [ITERATIONS]; prints a checksum. */
