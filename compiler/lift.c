@@ -49,8 +49,7 @@
 #include "rv_fpu.h"
 
 enum { NEXT = AOT_NEXT, ECALL = AOT_ECALL, INTERP = AOT_INTERP, BUDGET = AOT_BUDGET };
-enum { PROT_R = 1, PROT_W = 2, PROT_CODE = 8 }; /* mem.h's page bits */
-#define MEM_LOW 0x10000
+enum { PROT_R = 1, PROT_ST = 16 }; /* mem.h's page bits (MEM_R, MEM_ST) */
 
 /* rv_cpu offsets (include/rv_cpu.h) */
 enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_LR_ADDR = 528, CPU_LR_VALUE = 536,
@@ -164,12 +163,6 @@ static E link_pc(struct lifter *L, uint64_t vaddr)
 	return bin(L, BinaryenAddInt64(), c64(L, (int64_t)vaddr), get64(L, L_BIAS));
 }
 
-static E pp_byte(struct lifter *L, E page_addr64)
-{
-	E idx = un(L, BinaryenWrapInt64(), bin(L, BinaryenShrUInt64(), page_addr64, c64(L, 12)));
-	return BinaryenLoad(M, 1, false, 0, 1, L->i32, bin(L, BinaryenAddInt32(), get32(L, L_PP), idx));
-}
-
 /* The checks of a block's memory accesses, planned before it is lifted:
  * accesses through one base register, while it does not change, form a
  * group whose first access checks the whole range they touch (up to
@@ -250,48 +243,44 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n)
 
 /* Checks for an access of n bytes at local A; on failure, exit to the
  * interpreter at pc (instructions before it in the block retired), which
- * then faults or handles it exactly. Two tests, one pageprot load (two
- * for a group), one exit: A is in [MEM_LOW, size - 8] (L_LIM holds size - 8 - MEM_LOW; the
- * last 7 bytes of the arena take the slow path), and A's page allows the
- * access: R for a load; R, W and no decoded (interpreted) code for a
- * store (a group may load too). An access that crosses into the next page
- * takes the slow path too; a group's range over 8 bytes (at most
- * MAX_GROUP_SPAN: two pages) checks its last page as well instead. */
-static E page_bad(struct lifter *L, E addr64, int store)
+ * then faults or handles it exactly. A's page index i = A >> 12 does both
+ * jobs: i < npages (L_LIM) keeps A inside the arena (pages below MEM_LOW
+ * are never mapped: their pageprot is 0), and pageprot[i] has the bit the
+ * access needs: R for a load, ST (writable and no decoded code) for a store
+ * (a group may load too: ST implies R). An access of 2..8 bytes that
+ * crosses into the next page takes the slow path; a group's range (over 8
+ * bytes, at most MAX_GROUP_SPAN: two pages) tests both its pages' bits
+ * instead, the second one of them perhaps pageprot's extra entry past the
+ * arena's last page, which is 0. One exit for all. */
+static E page_bits(struct lifter *L, E addr64)
 {
-	E bits = bin(L, BinaryenAndInt32(), pp_byte(L, addr64),
-		     c32(L, store ? PROT_R | PROT_W | PROT_CODE : PROT_R));
-	return store ? bin(L, BinaryenNeInt32(), bits, c32(L, PROT_R | PROT_W))
-		     : un(L, BinaryenEqZInt32(), bits);
+	E idx = un(L, BinaryenWrapInt64(), bin(L, BinaryenShrUInt64(), addr64, c64(L, 12)));
+	return BinaryenLoad(M, 1, false, 0, 1, L->i32, bin(L, BinaryenAddInt32(), get32(L, L_PP), idx));
 }
 
 static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_t adj)
 {
-	E inside = bin(L, BinaryenLeUInt64(), bin(L, BinaryenSubInt64(), get64(L, L_A), c64(L, MEM_LOW)),
-		       get64(L, L_LIM));
-	E bad = page_bad(L, get64(L, L_A), store);
-	if (n > 8) {
-		/* A group's range (plan_block): its end inside too, and the
-		 * page of its last byte checked as well, so that a range across
-		 * a page boundary (the same one at every call, sp being what it
-		 * is) does not exit every time. */
-		E end = bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 8));
-		inside = bin(L, BinaryenAndInt32(), inside,
-			     bin(L, BinaryenLeUInt64(), bin(L, BinaryenSubInt64(), end, c64(L, MEM_LOW)),
-				 get64(L, L_LIM)));
-		bad = bin(L, BinaryenOrInt32(), bad,
-			  page_bad(L, bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 1)), store));
-	} else if (n > 1) {
-		bad = bin(L, BinaryenOrInt32(), bad,
-			  bin(L, BinaryenGtUInt32(),
-			      bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, 4095)),
-			      c32(L, 4096 - n)));
-	}
-	/* block ok { block fail { br_if fail !inside; br_if fail bad; br ok }
-	 * exit }: one exit for both (pageprot is read only inside the arena) */
-	E fail[3] = { BinaryenBreak(M, "fail", un(L, BinaryenEqZInt32(), inside), NULL),
-		      BinaryenBreak(M, "fail", bad, NULL), BinaryenBreak(M, "ok", NULL, NULL) };
-	E ok[2] = { BinaryenBlock(M, "fail", fail, 3, BinaryenTypeNone()),
+	E outside = bin(L, BinaryenGeUInt64(), bin(L, BinaryenShrUInt64(), get64(L, L_A), c64(L, 12)),
+			get64(L, L_LIM));
+	E bits = page_bits(L, get64(L, L_A));
+	E fail[4];
+	int nf = 0;
+	fail[nf++] = BinaryenBreak(M, "fail", outside, NULL);
+	if (n > 8)
+		bits = bin(L, BinaryenAndInt32(), bits,
+			   page_bits(L, bin(L, BinaryenAddInt64(), get64(L, L_A), c64(L, n - 1))));
+	else if (n > 1)
+		fail[nf++] = BinaryenBreak(M, "fail",
+					   bin(L, BinaryenGtUInt32(),
+					       bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, 4095)),
+					       c32(L, 4096 - n)), NULL);
+	fail[nf++] = BinaryenBreak(M, "fail",
+				   un(L, BinaryenEqZInt32(),
+				      bin(L, BinaryenAndInt32(), bits, c32(L, store ? PROT_ST : PROT_R))),
+				   NULL);
+	fail[nf++] = BinaryenBreak(M, "ok", NULL, NULL);
+	/* block ok { block fail { br_if fail ...; br ok } exit } */
+	E ok[2] = { BinaryenBlock(M, "fail", fail, (BinaryenIndex)nf, BinaryenTypeNone()),
 		    exit_to(L, link_pc(L, pc), INTERP, adj) };
 	emit(L, BinaryenBlock(M, "ok", ok, 2, BinaryenTypeNone()));
 }
@@ -1216,9 +1205,9 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	emit(L, set(L, L_CPU, BinaryenLoad(M, 4, false, CTX_CPU, 4, L->i32, get32(L, L_CTX))));
 	emit(L, set(L, L_BASE, BinaryenLoad(M, 4, false, CTX_BASE, 4, L->i32, get32(L, L_CTX))));
 	emit(L, set(L, L_PP, BinaryenLoad(M, 4, false, CTX_PP, 4, L->i32, get32(L, L_CTX))));
-	emit(L, set(L, L_LIM, bin(L, BinaryenSubInt64(),
+	emit(L, set(L, L_LIM, bin(L, BinaryenShrUInt64(),
 				  BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, get32(L, L_CTX)),
-				  c64(L, 8 + MEM_LOW))));
+				  c64(L, 12))));
 	emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
 	load_state(L);

@@ -7,11 +7,13 @@
 /* A module's custom section "friscy.abi" holds this as a u32
  * (little-endian); a host runs only modules of its own version, and
  * interprets the rest. Bump it on any change a module can notice: its
- * imports, struct aot_ctx, the why codes, the entry table.
+ * imports, struct aot_ctx, the why codes, the entry table, what the
+ * runtime's page bits mean.
  *   1  (no section) env.step, env.fpu
  *   2  env.lookup; aot_ctx.map
- *   3  env.far; aot_ctx.rt, .far */
-#define AOT_ABI_VERSION 3
+ *   3  env.far; aot_ctx.rt, .far
+ *   4  pageprot's MEM_ST bit and its extra entry past the last page */
+#define AOT_ABI_VERSION 4
 
 /* Why a module's function returned. */
 enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };

@@ -399,13 +399,21 @@ static icache *ic_get(rv_mem *m)
 	return ic;
 }
 
+/* A page's bits with MEM_CODE set or cleared, and MEM_ST with it. */
+static uint8_t page_code(uint8_t prot, int code)
+{
+	prot &= (uint8_t)~(MEM_CODE | MEM_ST);
+	return code ? prot | MEM_CODE : prot & MEM_W ? prot | MEM_ST : prot;
+}
+
 /* No page holds cached code any more: stores take the fast path again. */
 static void ic_clear_code_bits(icache *ic)
 {
 	if (ic->lo >= ic->hi)
 		return;
 	for (uint64_t pg = ic->lo / MEM_PAGE; pg <= (ic->hi - 1) / MEM_PAGE; pg++)
-		ic->pageprot[pg] &= (uint8_t)~MEM_CODE;
+		if (ic->pageprot[pg] & MEM_CODE)
+			ic->pageprot[pg] = page_code(ic->pageprot[pg], 0);
 }
 
 static void ic_drop(icache *ic)
@@ -515,7 +523,7 @@ static void ic_insert(icache *ic, iblock *b)
 	if (b->hi > ic->hi)
 		ic->hi = b->hi;
 	for (uint64_t pg = b->lo / MEM_PAGE; pg <= (b->hi - 1) / MEM_PAGE; pg++)
-		ic->pageprot[pg] |= MEM_CODE;
+		ic->pageprot[pg] = page_code(ic->pageprot[pg], 1);
 }
 
 void interp_flush(rv_mem *m, uint64_t start, uint64_t len)
@@ -1124,14 +1132,13 @@ static void set_stop(interp_stop *s, enum interp_why why, uint64_t addr,
  * page permissions of the page at MEM_LOW and lim[n] = size - MEM_LOW - n
  * are constant while we run. An aligned access lies in one page, so the
  * fast path checks only that page's permission (mem.h's pageprot): one
- * bit for a load, MEM_W without MEM_CODE for a store. Anything else (a
+ * bit for a load, MEM_ST (MEM_W without MEM_CODE) for a store. Anything else (a
  * misaligned access, a fault, a store to a page holding decoded code) goes
  * to mem_slow, which checks both pages and forgets overwritten code
  * (self-modifying code). */
 #define MEM_FAST(ab, n, w) \
 	((ab) <= lim[n] && ((n) == 1 || !((ab) & ((n) - 1))) && \
-	 ((w) ? (pprot_b[(ab) / MEM_PAGE] & (MEM_W | MEM_CODE)) == MEM_W \
-	      : (pprot_b[(ab) / MEM_PAGE] & MEM_R) != 0))
+	 (pprot_b[(ab) / MEM_PAGE] & ((w) ? MEM_ST : MEM_R)) != 0)
 #define MEMB_OR(p, ab, n, w, flt) do { \
 		if (unlikely(!MEM_FAST(ab, n, w)) && \
 		    mem_slow(RS(), blk, (ab), (n), (w))) \

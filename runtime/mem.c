@@ -93,7 +93,7 @@ static void arena_zero(rv_mem *m, uint64_t start, uint64_t end)
 static void set_prot(rv_mem *m, uint64_t a, uint64_t b, uint32_t prot)
 {
 	if (prot & MEM_W)
-		prot |= MEM_R;
+		prot |= MEM_R | MEM_ST; /* (no MEM_CODE: it is cleared here) */
 	memset(m->pageprot + a / MEM_PAGE, (int)prot, (b - a) / MEM_PAGE);
 }
 
@@ -154,7 +154,9 @@ rv_mem *mem_new(uint64_t size)
 	}
 	m->size = size;
 	m->refs = 1;
-	m->pageprot = calloc(size / MEM_PAGE, 1);
+	/* (The extra entry, never mapped, is what compiled code's check of a
+	 * range that ends past the arena's last page reads.) */
+	m->pageprot = calloc(size / MEM_PAGE + 1, 1);
 	if (!m->pageprot) {
 		arena_release(m);
 		free(m);

@@ -25,6 +25,10 @@ enum { MEM_R = 1, MEM_W = 2, MEM_X = 4 }; /* = PROT_READ/WRITE/EXEC */
  * a store to it must go through the slow path that drops that code (this
  * is how self-modifying code works without fence.i, as qemu does it). */
 #define MEM_CODE 8
+/* In pageprot only: MEM_W and not MEM_CODE, kept so by set_prot and the
+ * interpreter (who set and clear MEM_CODE): compiled code's store check is
+ * one bit test (compiler/lift.c). */
+#define MEM_ST 16
 
 enum {
 	VMA_ANON = 1 << 0,
@@ -53,7 +57,8 @@ typedef struct mem_vma {
 typedef struct rv_mem {
 	uint8_t *base;       /* host address of guest address 0 */
 	uint64_t size;       /* arena size; guest addresses are < size */
-	uint8_t *pageprot;   /* per page: MEM_R|MEM_W|MEM_X|MEM_CODE, 0 = unmapped */
+	uint8_t *pageprot;   /* per page: MEM_R|MEM_W|MEM_X|MEM_CODE|MEM_ST, 0 =
+			      * unmapped; one more entry than pages, always 0 */
 	mem_vma *vma;        /* sorted by start, non-overlapping */
 	size_t nvma, cap;
 	uint64_t brk_start, brk;  /* program break (heap VMA grows from brk_start) */
