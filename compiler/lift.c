@@ -7,18 +7,20 @@
  *           env.fpu(ctx, op, regs) -> i32   an F/D operation (emit_fpu)
  *           env.lookup(ctx, pc i64) -> i64  function | block << 32 of the entry
  *                                           at pc in this module, or -1 (emit_call)
- *           env.far(ctx, pc i64) -> i32     run the entry at pc in another module:
+ *           env.far(ctx, pc i64, depth) -> i32
+ *                                           run the entry at pc in another module:
  *                                           why, or -1 (emit_call)
  *   export  run(ctx i32, func i32, block i32) -> i32
  *           calls function `func` at its block `block` (through a table);
- *           each function is f(ctx, block, depth), depth the count of
- *           direct calls it is nested in (emit_call)
+ *           each function is f(ctx, block, depth), depth the host stack
+ *           its callers' frames take, estimated (emit_call), starting at
+ *           ctx's (0, or where env.far was called)
  *   custom  "friscy.entries": u32 count, then per entry block
  *           { u64 link address, u32 func, u32 block }, little-endian
  *   custom  "friscy.abi": u32 AOT_ABI_VERSION (include/aot_abi.h)
  * ctx points at struct aot_ctx in the runtime's memory:
  *   +0 cpu (rv_cpu *)  +4 arena base  +8 pageprot  +16 arena size (u64)
- *   +24 load bias (u64)  +32 instret limit (u64)
+ *   +24 load bias (u64)  +32 instret limit (u64)  +60 depth (u32)
  * A function loads the guest registers it uses into locals, runs its
  * blocks (structured by Binaryen's Relooper, entered through a switch on
  * `block`: struct entries), and at every exit branches to its end, which
@@ -56,11 +58,14 @@ enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_LR_ADDR = 528, 
        CPU_INSTRET = 544 };
 /* aot_ctx offsets */
 enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
-       CTX_LIMIT = 32 };
-/* Nested direct calls allowed before a call goes through the runtime
- * instead (the wasm stack is the host's: deep guest recursion must not
- * overflow it). */
-#define MAX_CALL_DEPTH 200
+       CTX_LIMIT = 32, CTX_DEPTH = 60 };
+/* The wasm stack is the host's (V8's: 984 KiB), and deep guest recursion
+ * must not overflow it: nested calls go on while the host stack their
+ * frames take, as frame_cost estimates it, stays under STACK_BUDGET; a
+ * call past it goes through the runtime instead. The rest is for the
+ * runtime under the first frame and over the last (its interpreter's frame
+ * alone is ~20 KiB). */
+#define STACK_BUDGET (640 * 1024)
 
 /* Locals of a lifted function. */
 enum {
@@ -82,6 +87,7 @@ struct lifter {
 	size_t n, cap;
 	int oom;
 	int direct_calls;         /* jal to a function start is a wasm call */
+	uint16_t *cost;           /* per function: frame_cost */
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
 	size_t plan_cap;
 	uint32_t at;              /* the instruction being lifted, in its block */
@@ -866,6 +872,15 @@ static void load_state(struct lifter *L)
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 }
 
+/* The host stack a function's frame may take, estimated from the guest
+ * registers it keeps in locals (V8's frames measured 16 bytes or less per
+ * local of a lifted function, and it has 17 locals besides the registers).
+ * Calls through a pointer count the largest. */
+static int32_t frame_cost(uint32_t used)
+{
+	return 16 * (__builtin_popcount(used & ~1u) + 17);
+}
+
 /* A call: a jal with a link register to the start of a function of this
  * module (callee), or a jalr with one (callee -1, the target in T0) to an
  * entry of this module, which env.lookup finds, or of another module,
@@ -875,17 +890,18 @@ static void load_state(struct lifter *L)
  * back to the return address, the caller goes on; anything else (an
  * ecall, the budget, a jump elsewhere) it passes up as it is. A tail call
  * (ret -1: a jump to another function, at its entry `block`) returns what
- * the callee returns: it goes back to this function's caller. Past
- * MAX_CALL_DEPTH nested calls (the depth is a parameter: kept in memory,
- * its increments made a chain of store-to-load waits through every call),
- * the call goes through the runtime. */
+ * the callee returns: it goes back to this function's caller. A call
+ * whose frame would take the stack past STACK_BUDGET goes through the
+ * runtime (the depth is a parameter: kept in memory, its increments made
+ * a chain of store-to-load waits through every call). */
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
 	store_state(L);
 	E to = callee < 0 ? get64(L, L_T0) : link_pc(L, target);
-	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), get32(L, L_DEPTH), c32(L, MAX_CALL_DEPTH)),
+	int32_t cost = callee < 0 ? frame_cost(~0u) : L->cost[callee];
+	emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
 			   exit_to(L, to, NEXT, 0), NULL));
-	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, 1));
+	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
 	if (callee >= 0) {
 		char name[32];
 		snprintf(name, sizeof name, "f%u", (unsigned)callee);
@@ -900,8 +916,8 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		E near = set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, 3,
 							  BinaryenTypeCreate(fp, 3), L->i32));
 		/* not here: env.far runs it in another module (libc through a PLT) */
-		E fa[2] = { get32(L, L_CTX), get64(L, L_T0) };
-		E far[2] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 2, L->i32)),
+		E fa[3] = { get32(L, L_CTX), get64(L, L_T0), get32(L, L_DEPTH) };
+		E far[2] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 3, L->i32)),
 			     BinaryenIf(M, bin(L, BinaryenLtSInt32(), get32(L, L_WHY), c32(L, 0)),
 					exit_to(L, get64(L, L_T0), NEXT, 0), NULL) };
 		emit(L, BinaryenIf(M, bin(L, BinaryenLtSInt64(), get64(L, L_T1), c64(L, 0)),
@@ -923,18 +939,17 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 }
 
 /* Registers a function reads or writes (bit r), to load and write back. */
-static void scan_regs(struct lifter *L, const struct func *f)
+static void regs_of(const struct program *p, const struct func *f, uint32_t *used, uint32_t *written)
 {
-	L->used = L->written = 0;
-	const struct program *p = L->p;
+	uint32_t u = 0, w = 0;
 	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++)
 		for (uint32_t i = p->blocks[b].first; i < p->blocks[b].first + p->blocks[b].n; i++) {
 			const rv_insn *in = &p->insns[i].in;
-			L->used |= 1u << in->rs1 | 1u << in->rs2 | 1u << in->rd;
-			L->written |= 1u << in->rd;
+			u |= 1u << in->rs1 | 1u << in->rs2 | 1u << in->rd;
+			w |= 1u << in->rd;
 		}
-	L->used &= ~1u;
-	L->written &= ~1u;
+	*used = u & ~1u;
+	*written = w & ~1u;
 }
 
 /* Going on at target, outside the function: a tail call (a jump to
@@ -1048,7 +1063,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
 	const struct block *bl = &p->blocks[f->first_block];
-	scan_regs(L, f);
+	regs_of(L->p, f, &L->used, &L->written);
 	L->nexits = 0;
 	struct entries en = { 0 };
 	if (cfg_loops(p, fi, &en.ln) < 0)
@@ -1350,19 +1365,28 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	BinaryenType lookup_params[2] = { L->i32, L->i64 };
 	BinaryenAddFunctionImport(M, "lookup", "env", "lookup", BinaryenTypeCreate(lookup_params, 2),
 				  L->i64);
-	BinaryenAddFunctionImport(M, "far", "env", "far", BinaryenTypeCreate(lookup_params, 2), L->i32);
+	BinaryenType far_params[3] = { L->i32, L->i64, L->i32 };
+	BinaryenAddFunctionImport(M, "far", "env", "far", BinaryenTypeCreate(far_params, 3), L->i32);
 	if (getenv("RV2WASM_DEBUG_TRACE"))
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
+	L->cost = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *L->cost);
+	for (uint32_t fi = 0; L->cost && fi < p->nfuncs; fi++) {
+		uint32_t used, written;
+		regs_of(p, &p->funcs[fi], &used, &written);
+		L->cost[fi] = (uint16_t)frame_cost(used);
+	}
 	progress.total = p->nfuncs;
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++, progress.done = fi)
-		if (lift_function(L, fi) < 0) {
+		if (!L->cost || lift_function(L, fi) < 0) {
 			snprintf(err, cap, "out of memory lifting function %u", fi);
+			free(L->cost);
 			free(L->list);
 			free(L->exits);
 			free(L->plan);
 			BinaryenModuleDispose(M);
 			return NULL;
 		}
+	free(L->cost);
 	free(L->list);
 	free(L->exits);
 	free(L->plan);
@@ -1387,7 +1411,8 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 					c32(L, 0));
 	free(names);
 	free(namebuf);
-	E args[3] = { get32(L, 0), get32(L, 2), c32(L, 0) }; /* (ctx, block, depth 0) */
+	/* (ctx, block, the stack its callers took: 0, or env.far's caller's) */
+	E args[3] = { get32(L, 0), get32(L, 2), BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, 0)) };
 	BinaryenType fparams[3] = { L->i32, L->i32, L->i32 };
 	E call = BinaryenCallIndirect(M, "funcs", get32(L, 1), args, 3,
 				      BinaryenTypeCreate(fparams, 3), L->i32);

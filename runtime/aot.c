@@ -243,11 +243,14 @@ int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc)
 	return (int64_t)((uint64_t)block << 32 | func);
 }
 
-/* Calls from one module into another nested at most this deep: each
- * starts the callee's call depth again at 0, on the same host stack. */
+/* Calls from one module into another nested at most this deep (on the
+ * same host stack: the callee's frames count on from the caller's). */
 #define MAX_FAR_NEST 4
+/* The host stack this function and the call into the module take, counted
+ * with the compiled frames' estimates (compiler/lift.c's STACK_BUDGET). */
+#define FAR_COST 1024
 
-int aot_far(struct aot_ctx *ctx, uint64_t pc)
+int aot_far(struct aot_ctx *ctx, uint64_t pc, uint32_t depth)
 {
 	rt *r = (rt *)(uintptr_t)ctx->rt;
 	const struct aot_space *sp = ((rv_mem *)(uintptr_t)ctx->mem)->aot;
@@ -259,8 +262,11 @@ int aot_far(struct aot_ctx *ctx, uint64_t pc)
 	uint32_t map = ctx->map;
 	ctx->bias = mp->bias;
 	ctx->map = (uint32_t)(uintptr_t)mp;
+	uint32_t depth0 = ctx->depth;
 	ctx->far++;
+	ctx->depth = depth + FAR_COST;
 	int why = r->host.aot_call(mp->mod->handle, ctx, func, block);
+	ctx->depth = depth0;
 	ctx->far--;
 	ctx->bias = bias;
 	ctx->map = map;

@@ -26,7 +26,8 @@ struct aot_ctx {
 	uint32_t rt;       /* rt * (for aot_far) */
 	uint64_t steps;    /* instructions aot_step ran */
 	uint32_t far;      /* calls into another module nested now (aot_far) */
-	uint32_t pad;
+	uint32_t depth;    /* host stack compiled frames take under the entry
+			    * being run, estimated: 0, or the caller's in aot_far */
 };
 
 /* A module's env.step: the interpreter runs the one instruction at
@@ -52,7 +53,7 @@ int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc);
  * mapped module, runs it there (the guest state is in rv_cpu) and returns
  * why it returned; else -1 (the caller exits, and the runtime looks pc
  * up). A call from the main program into libc through its PLT goes so. */
-int aot_far(struct aot_ctx *ctx, uint64_t pc);
+int aot_far(struct aot_ctx *ctx, uint64_t pc, uint32_t depth);
 
 /* Run thread t for at most budget instructions, compiled code where it
  * exists, the interpreter elsewhere; stops as interp_run does. */

@@ -24,6 +24,9 @@ Usage: tests/aot/run.py [BUILD]
 7. Compiles tests/aot/calls.c (tail calls, calls through pointers in the
    data and taken in the code; stripped): qemu's result, and the runtime
    enters compiled code a few times, not at every iteration.
+8. Compiles tests/aot/deep.c (recursion 20000 deep in a wide frame, and
+   through libc at every level): qemu's result, the host stack not
+   overflowed, and also so with node's stack cut to 400 KiB.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -114,6 +117,7 @@ def main():
     abi_mismatch(os.path.join(benchdir, "fib"))
     jump_table(benchdir)
     calls(benchdir)
+    deep(benchdir)
     return REPORT.finish()
 
 
@@ -151,6 +155,40 @@ def calls(outdir):
           "(under %d)" % (q.stdout.strip(), entries, n, n // 100),
           r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
           0 < entries < n // 100, r.stdout + r.stderr)
+
+
+def deep(outdir):
+    """tests/aot/deep.c, a musl PIE: compiled frames run on the host's
+    stack, so calls nest only while their estimated frames fit a budget
+    (compiler/lift.c's STACK_BUDGET), across modules too (env.far); past it
+    a call goes through the runtime. Deep recursion gives qemu's result
+    and no host stack overflow, with V8's default stack (984 KiB) and with
+    it cut to 400 KiB: the estimates are more than twice what V8 takes."""
+    cfg = harness.Config()
+    src = os.path.join(ROOT, "tests", "aot", "deep.c")
+    elf = os.path.join(outdir, "deep")
+    r = subprocess.run([cfg.musl_gcc, "-O2", src, "-o", elf], capture_output=True, text=True)
+    check("deep.c built (musl PIE)", r.returncode == 0, r.stderr)
+    if r.returncode:
+        return
+    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
+    r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
+    check("deep.c compiled", r.returncode == 0, r.stderr)
+    bb = os.path.join(BUILD, "images", "busybox")
+    tar = os.path.join(BUILD, "tests", "aot", "deep.tar")
+    harness.build_image(os.path.join(BUILD, "images", "busybox.tar"), tar,
+                        os.path.join(BUILD, "tests", "aot", "deep-root"),
+                        [harness.Member("t/deep", src=elf)])
+    n = "20000"
+    q = subprocess.run(["qemu-riscv64", "-L", bb, elf, n], capture_output=True, text=True)
+    for node_args in ([], ["--stack-size=400"]):
+        argv = (["node"] + node_args + NODE_RUNNER.split()[1:] +
+                ["--aot", MODULES, "--rootfs", tar, "/t/deep", n])
+        r = subprocess.run(argv, capture_output=True, text=True)
+        check("deep.c compiled = qemu (%s)%s" % (", ".join(q.stdout.split("\n")[:2]),
+                                                 " " + node_args[0] if node_args else ""),
+              r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout,
+              r.stdout + r.stderr[-2000:])
 
 
 def jump_table(outdir):
