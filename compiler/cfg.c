@@ -71,10 +71,7 @@ const struct block *cfg_block_at(const struct program *p, uint64_t pc)
 	return lo < p->nblocks && p->blocks[lo].first == (uint32_t)i ? &p->blocks[lo] : NULL;
 }
 
-/* Successors of block k within its function f: the blocks its lifted code
- * may go on to (a call goes on at the return address; a jr through a jump
- * table to its targets); their count, and them in out unless it is NULL. */
-static uint32_t successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out)
+uint32_t cfg_successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out)
 {
 	const struct block *b = &p->blocks[f->first_block + k];
 	const struct insn *last = &p->insns[b->first + b->n - 1];
@@ -134,25 +131,26 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 	size_t ne = 0;
 	for (uint32_t k = 0; sstart && k < nb; k++) {
 		sstart[k] = (uint32_t)ne;
-		ne += successors(p, f, k, NULL);
+		ne += cfg_successors(p, f, k, NULL);
 	}
 	uint32_t *succ = malloc((ne + 1) * sizeof *succ);
 	uint32_t *stack = malloc(nb * sizeof *stack), *next = malloc(nb * sizeof *next);
 	uint32_t *work = malloc(nb * sizeof *work), *mark = calloc(nb, sizeof *mark);
+	uint32_t *reach = calloc(nb, sizeof *reach);
 	uint32_t *pstart = malloc((nb + 1) * sizeof *pstart), *pred = malloc((ne + 1) * sizeof *pred);
 	uint32_t *back = malloc(2 * (ne + 1) * sizeof *back), *size = calloc(nb, sizeof *size);
 	uint32_t *order = malloc(nb * sizeof *order);
 	uint8_t *state = calloc(nb, 1); /* 0 new, 1 on the stack, 2 done */
 	ln->loop_of = malloc(nb * sizeof *ln->loop_of);
 	ln->parent = malloc(nb * sizeof *ln->parent);
-	int ok = sstart && succ && stack && next && work && mark && pstart && pred && back && size &&
+	int ok = sstart && succ && stack && next && work && mark && reach && pstart && pred && back && size &&
 		 order && state && ln->loop_of && ln->parent;
 	uint32_t nback = 0, nloops = 0;
 	if (!ok)
 		goto out;
 	sstart[nb] = (uint32_t)ne;
 	for (uint32_t k = 0; k < nb; k++) {
-		successors(p, f, k, succ + sstart[k]);
+		cfg_successors(p, f, k, succ + sstart[k]);
 		ln->loop_of[k] = ln->parent[k] = -1;
 	}
 #define NSUCC(k) (sstart[(k) + 1] - sstart[k])
@@ -196,12 +194,25 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 		}
 	}
 	/* Each header's body: a walk up the predecessors from its retreating
-	 * edges' sources, stopped at the header; first to size the loops, then
-	 * (largest first, so the innermost is written last) to nest them. */
+	 * edges' sources, stopped at the header, through blocks the header
+	 * reaches (in irreducible code the walk would otherwise leave the loop
+	 * by another way in, up to the function's start); first to size the
+	 * loops, then (largest first, so the innermost is written last) to
+	 * nest them. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < (pass ? nloops : nb); i++) {
 			uint32_t t = pass ? order[i] : i;
 			uint32_t nw = 0, stamp = pass * nb + t + 1, n = 1;
+			/* reach[u] == stamp: t reaches u (stack: the worklist) */
+			uint32_t sp = 0;
+			reach[t] = stamp;
+			stack[sp++] = t;
+			while (sp) {
+				uint32_t u = stack[--sp];
+				for (uint32_t j = sstart[u]; j < sstart[u + 1]; j++)
+					if (reach[succ[j]] != stamp)
+						reach[succ[j]] = stamp, stack[sp++] = succ[j];
+			}
 			mark[t] = stamp;
 			for (uint32_t e = 0; e < nback; e++)
 				if (back[2 * e + 1] == t && mark[back[2 * e]] != stamp)
@@ -222,7 +233,7 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 				if (pass)
 					ln->loop_of[u] = (int32_t)t;
 				for (uint32_t j = pstart[u]; j < pstart[u + 1]; j++)
-					if (mark[pred[j]] != stamp)
+					if (mark[pred[j]] != stamp && reach[pred[j]] == stamp)
 						mark[pred[j]] = stamp, work[nw++] = pred[j], n++;
 			}
 			if (!pass) {
@@ -246,6 +257,7 @@ out:
 	free(next);
 	free(work);
 	free(mark);
+	free(reach);
 	free(pstart);
 	free(pred);
 	free(back);

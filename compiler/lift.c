@@ -978,11 +978,46 @@ static E leave_to(struct lifter *L, uint32_t fi, uint64_t target)
  * loop's D on the way to it. The first hop of an entry's path resets
  * `block` to 0. So each loop has one way in and the Relooper renders it as
  * a wasm loop; entering every loop through the function's switch made
- * them one loop with a dispatch on a label at every iteration. */
+ * them one loop with a dispatch on a label at every iteration.
+ * Irreducible code is handled the same way: an edge into a loop's
+ * interior from outside it (a Duff's device's ways into its unrolled
+ * loop) goes through a block that sets `block` to its target, to the D of
+ * the outermost loop it enters; the loops' switches route these inner
+ * entries too (the function's does not: the runtime never starts there).
+ * Before, the Relooper made such a loop dispatch on a label at every
+ * iteration (glibc's _wordcopy_fwd_dest_aligned: four compares). */
 struct entries {
 	struct loop_nest ln;
 	RelooperBlockRef *d, *s; /* per loop header: its D and S, or NULL */
+	uint8_t *inner;          /* per block: an irreducible edge enters there */
 };
+
+/* Whether loop l holds block k. */
+static int holds(const struct loop_nest *ln, int32_t l, uint32_t k)
+{
+	for (int32_t m = ln->loop_of[k]; m >= 0; m = ln->parent[m])
+		if (m == l)
+			return 1;
+	return 0;
+}
+
+/* The outermost loop the edge k -> t enters elsewhere than at its header,
+ * or -1 (the edge is reducible). */
+static int32_t entered_inside(const struct loop_nest *ln, uint32_t k, uint32_t t)
+{
+	int32_t out = -1;
+	for (int32_t l = ln->loop_of[t]; l >= 0 && !holds(ln, l, k); l = ln->parent[l])
+		if (l != (int32_t)t)
+			out = l;
+	return out;
+}
+
+/* Where routes in a switch start: the function's real entries; a loop's
+ * switch also routes inner entries. */
+static int routed(const struct block *bl, const struct entries *en, uint32_t t, int32_t from)
+{
+	return bl[t].entry || (from >= 0 && en->inner[t]);
+}
 
 /* The first loop on the way to entry t: the innermost that holds it, as
  * an interior block (a header with a D is reached through its own S). */
@@ -1033,7 +1068,7 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 		RelooperAddBranchForSwitch(sw, rb[from], NULL, 0, set(L, L_BLOCK, c32(L, 0)));
 	}
 	for (uint32_t t = 1; t < f->nblocks; t++) {
-		if (!bl[t].entry || (int32_t)t == from || !on_route(en, t, from))
+		if (!routed(bl, en, t, from) || (int32_t)t == from || !on_route(en, t, from))
 			continue;
 		int32_t h = next_hop(en, t, from);
 		if (h < 0) {
@@ -1046,7 +1081,7 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 		/* all entries through h, once */
 		uint32_t n = 0, first = 1;
 		for (uint32_t u = 1; u < f->nblocks && first; u++) {
-			if (!bl[u].entry || (int32_t)u == from || !on_route(en, u, from) ||
+			if (!routed(bl, en, u, from) || (int32_t)u == from || !on_route(en, u, from) ||
 			    next_hop(en, u, from) != h)
 				continue;
 			if (u < t)
@@ -1056,6 +1091,20 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 		if (first)
 			RelooperAddBranchForSwitch(sw, en->d[h], idx, n, NULL);
 	}
+}
+
+/* The block an edge k -> t goes to: t, or its D; for an edge into a
+ * loop's interior, a block that sets `block` on the way to the loop's D
+ * (struct entries). */
+static RelooperBlockRef edge_to(struct lifter *L, RelooperRef rl, const struct entries *en,
+				RelooperBlockRef *rb, uint32_t k, uint32_t t)
+{
+	int32_t l = entered_inside(&en->ln, k, t);
+	if (l < 0 || !en->d[l])
+		return en->d[t] ? en->d[t] : rb[t];
+	RelooperBlockRef b = RelooperAddBlock(rl, set(L, L_BLOCK, c32(L, (int32_t)t)));
+	RelooperAddBranch(b, en->d[l], NULL, NULL);
+	return b;
 }
 
 static int lift_function(struct lifter *L, uint32_t fi)
@@ -1072,12 +1121,13 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	RelooperBlockRef *rb = calloc(f->nblocks, sizeof *rb);
 	en.d = calloc(f->nblocks, sizeof *en.d);
 	en.s = calloc(f->nblocks, sizeof *en.s);
+	en.inner = calloc(f->nblocks, 1);
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	/* Exit stubs for targets outside this function, one per target. */
 	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
-	if (!rb || !en.d || !en.s || !idx || !ends) {
+	if (!rb || !en.d || !en.s || !en.inner || !idx || !ends) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1142,9 +1192,23 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 							    BinaryenTypeNone()));
 	}
-	/* The loops that entries are reached through. */
+	/* Inner entries (struct entries); the loops that entries are reached
+	 * through. */
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		uint32_t ns = cfg_successors(p, f, k, NULL), *succ = malloc((ns + 1) * sizeof *succ);
+		if (!succ) {
+			L->oom = 1;
+			goto out;
+		}
+		cfg_successors(p, f, k, succ);
+		for (uint32_t j = 0; j < ns; j++)
+			if (entered_inside(&en.ln, k, succ[j]) >= 0)
+				en.inner[succ[j]] = 1;
+		free(succ);
+	}
 	for (uint32_t t = 1; t < f->nblocks; t++) {
-		if (!bl[t].entry)
+		L->st->inner_entries += en.inner[t];
+		if (!bl[t].entry && !en.inner[t])
 			continue;
 		int32_t l = en.ln.loop_of[t] == (int32_t)t ? en.ln.parent[t] : en.ln.loop_of[t];
 		for (; l >= 0 && !en.d[l]; l = en.ln.parent[l]) {
@@ -1153,6 +1217,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		}
 	}
 #define INTO(k) (en.d[k] ? en.d[k] : rb[k])
+#define EDGE(k, t) edge_to(L, rl, &en, rb, (k), (t))
 	/* Branches (a block that exited has none: its code branched out). */
 	for (uint32_t k = 0; k < f->nblocks; k++) {
 		if (ends[k] == LIFT_EXITED)
@@ -1165,7 +1230,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				uint64_t t = p->jt_targets[jt->first + i];
 				const struct block *tb = cfg_block_at(p, t);
 				if (tb && tb->func == fi)
-					RelooperAddBranch(rb[k], INTO(tb->index),
+					RelooperAddBranch(rb[k], EDGE(k, tb->index),
 							  bin(L, BinaryenEqInt64(), get64(L, L_T0), link_pc(L, t)),
 							  NULL);
 			}
@@ -1178,14 +1243,14 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		uint64_t fall = last->pc + last->in.len;
 		RelooperBlockRef fallb, takenb;
 		if (k + 1 < f->nblocks && p->insns[bl[k + 1].first].pc == fall)
-			fallb = INTO(k + 1);
+			fallb = EDGE(k, k + 1);
 		else
 			STUB(fall, fallb);
 		if (ends[k] == LIFT_ENDS) { /* (a call, LIFT_CALLED, goes on at the return address) */
 			uint64_t target = last->pc + (uint64_t)(int64_t)last->in.imm;
 			const struct block *tb = cfg_block_at(p, target);
 			if (tb && tb->func == fi)
-				takenb = INTO(tb->index);
+				takenb = EDGE(k, tb->index);
 			else
 				STUB(target, takenb);
 			if (last->in.op == RV_OP_JAL) {
@@ -1206,6 +1271,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			RelooperAddBranch(en.d[h], rb[h], NULL, NULL);
 			add_switch(L, f, &en, en.s[h], rb, (int32_t)h, idx);
 		}
+#undef EDGE
 #undef INTO
 	/* The entry: a switch on the block to start at. */
 	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
@@ -1250,6 +1316,7 @@ out:
 	free(rb);
 	free(en.d);
 	free(en.s);
+	free(en.inner);
 	free(idx);
 	free(ends);
 	free(stubs);

@@ -95,6 +95,11 @@ struct loop_nest {
 	int32_t *parent;         /* for a header: the loop around its loop, or -1 */
 };
 int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln);
+/* Successors of block k (an index in f) within f: the blocks its lifted
+ * code may go on to (a call goes on at the return address; a jr through a
+ * jump table to its targets); their count, and them in out unless NULL
+ * (room for the count). */
+uint32_t cfg_successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out);
 void cfg_loops_free(struct loop_nest *ln);
 /* Index of the instruction at pc, or -1 (binary search). */
 long cfg_find_insn(const struct program *p, uint64_t pc);
@@ -120,6 +125,8 @@ struct lift_stats {
 	size_t stepped;          /* compiled as a call to env.step (the interpreter, in place) */
 	size_t indirect_calls;   /* jalr with a link register: a wasm call when env.lookup finds
 				    the target in the module */
+	size_t inner_entries;    /* blocks that edges enter loops at, not at their headers
+				    (irreducible code: routed through the loop's dispatch) */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */
 };
 

@@ -27,6 +27,8 @@ Usage: tests/aot/run.py [BUILD]
 8. Compiles tests/aot/deep.c (recursion 20000 deep in a wide frame, and
    through libc at every level): qemu's result, the host stack not
    overflowed, and also so with node's stack cut to 400 KiB.
+9. Compiles tests/aot/duff.c (loops entered inside: Duff's device, gotos):
+   rv2wasm finds the ways in, and the result is qemu's.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -118,7 +120,39 @@ def main():
     jump_table(benchdir)
     calls(benchdir)
     deep(benchdir)
+    duff(benchdir)
     return REPORT.finish()
+
+
+def musl_case(name, outdir, strip=False):
+    """Builds tests/aot/NAME.c as a musl PIE (stripped if asked), compiles
+    it with rv2wasm -O1 --stats into the modules, and puts it in a copy of
+    the busybox image (whose musl it links against) as /t/NAME: the
+    ELF's path, the image's and rv2wasm's output, or None."""
+    cfg = harness.Config()
+    src = os.path.join(ROOT, "tests", "aot", name + ".c")
+    elf = os.path.join(outdir, name)
+    r = subprocess.run([cfg.musl_gcc, "-O2", src, "-o", elf], capture_output=True, text=True)
+    if not r.returncode and strip:
+        r = subprocess.run(["riscv64-linux-gnu-strip", elf], capture_output=True, text=True)
+    check("%s.c built (musl PIE%s)" % (name, ", stripped" if strip else ""), r.returncode == 0,
+          r.stderr)
+    if r.returncode:
+        return None
+    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
+    r = subprocess.run([RV2WASM, elf, "-O1", "--stats", "-o", out], capture_output=True, text=True)
+    check("%s.c compiled" % name, r.returncode == 0, r.stderr)
+    tar = os.path.join(BUILD, "tests", "aot", name + ".tar")
+    harness.build_image(os.path.join(BUILD, "images", "busybox.tar"), tar,
+                        os.path.join(BUILD, "tests", "aot", name + "-root"),
+                        [harness.Member("t/" + name, src=elf)])
+    return elf, tar, r.stdout + r.stderr
+
+
+def qemu_musl(elf, *args):
+    bb = os.path.join(BUILD, "images", "busybox")
+    return subprocess.run(["qemu-riscv64", "-L", bb, elf] + list(args), capture_output=True,
+                          text=True)
 
 
 def calls(outdir):
@@ -128,25 +162,12 @@ def calls(outdir):
     those calls itself: the runtime enters it a few times for the run, not
     at every iteration (before: several times per iteration). Same output
     as qemu."""
-    cfg = harness.Config()
-    src = os.path.join(ROOT, "tests", "aot", "calls.c")
-    elf = os.path.join(outdir, "calls")
-    r = subprocess.run([cfg.musl_gcc, "-O2", src, "-o", elf], capture_output=True, text=True)
-    if not r.returncode:
-        r = subprocess.run(["riscv64-linux-gnu-strip", elf], capture_output=True, text=True)
-    check("calls.c built (musl PIE, stripped)", r.returncode == 0, r.stderr)
-    if r.returncode:
+    case = musl_case("calls", outdir, strip=True)
+    if not case:
         return
-    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
-    r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
-    check("calls.c compiled", r.returncode == 0, r.stderr)
-    bb = os.path.join(BUILD, "images", "busybox")
-    tar = os.path.join(BUILD, "tests", "aot", "calls.tar")
-    harness.build_image(os.path.join(BUILD, "images", "busybox.tar"), tar,
-                        os.path.join(BUILD, "tests", "aot", "calls-root"),
-                        [harness.Member("t/calls", src=elf)])
+    elf, tar, _ = case
     n = 20000
-    q = subprocess.run(["qemu-riscv64", "-L", bb, elf, str(n)], capture_output=True, text=True)
+    q = qemu_musl(elf, str(n))
     argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats", "--rootfs", tar, "/t/calls", str(n)]
     r = subprocess.run(argv, capture_output=True, text=True)
     m = re.search(r"compiled code entered (\d+) times", r.stderr)
@@ -164,23 +185,12 @@ def deep(outdir):
     a call goes through the runtime. Deep recursion gives qemu's result
     and no host stack overflow, with V8's default stack (984 KiB) and with
     it cut to 400 KiB: the estimates are more than twice what V8 takes."""
-    cfg = harness.Config()
-    src = os.path.join(ROOT, "tests", "aot", "deep.c")
-    elf = os.path.join(outdir, "deep")
-    r = subprocess.run([cfg.musl_gcc, "-O2", src, "-o", elf], capture_output=True, text=True)
-    check("deep.c built (musl PIE)", r.returncode == 0, r.stderr)
-    if r.returncode:
+    case = musl_case("deep", outdir)
+    if not case:
         return
-    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
-    r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
-    check("deep.c compiled", r.returncode == 0, r.stderr)
-    bb = os.path.join(BUILD, "images", "busybox")
-    tar = os.path.join(BUILD, "tests", "aot", "deep.tar")
-    harness.build_image(os.path.join(BUILD, "images", "busybox.tar"), tar,
-                        os.path.join(BUILD, "tests", "aot", "deep-root"),
-                        [harness.Member("t/deep", src=elf)])
+    elf, tar, _ = case
     n = "20000"
-    q = subprocess.run(["qemu-riscv64", "-L", bb, elf, n], capture_output=True, text=True)
+    q = qemu_musl(elf, n)
     for node_args in ([], ["--stack-size=400"]):
         argv = (["node"] + node_args + NODE_RUNNER.split()[1:] +
                 ["--aot", MODULES, "--rootfs", tar, "/t/deep", n])
@@ -189,6 +199,27 @@ def deep(outdir):
                                                  " " + node_args[0] if node_args else ""),
               r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout,
               r.stdout + r.stderr[-2000:])
+
+
+def duff(outdir):
+    """tests/aot/duff.c, a musl PIE: loops entered inside (Duff's device,
+    gotos into a loop). rv2wasm finds those ways in (--stats) and routes
+    them through the loop's dispatch; the results are qemu's."""
+    case = musl_case("duff", outdir)
+    if not case:
+        return
+    elf, tar, stats = case
+    m = re.search(r"(\d+) entered inside a loop", stats)
+    inner = int(m.group(1)) if m else 0
+    q = qemu_musl(elf, "3000")
+    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats", "--rootfs", tar, "/t/duff", "3000"]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    check("duff.c: %d blocks entered inside a loop (at least 4), compiled = qemu (%s), "
+          "%.2f%% compiled (over 99%%)" % (inner, q.stdout.strip(), frac),
+          inner >= 4 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
+          frac > 99.0, stats + r.stdout + r.stderr[-2000:])
 
 
 def jump_table(outdir):
