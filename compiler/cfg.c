@@ -143,8 +143,8 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 	uint8_t *state = calloc(nb, 1); /* 0 new, 1 on the stack, 2 done */
 	ln->loop_of = malloc(nb * sizeof *ln->loop_of);
 	ln->parent = malloc(nb * sizeof *ln->parent);
-	int ok = sstart && succ && stack && next && work && mark && reach && pstart && pred && back && size &&
-		 order && state && ln->loop_of && ln->parent;
+	int ok = sstart && succ && stack && next && work && mark && reach && pstart && pred && back &&
+		 size && order && state && ln->loop_of && ln->parent;
 	uint32_t nback = 0, nloops = 0;
 	if (!ok)
 		goto out;

@@ -872,10 +872,11 @@ static void load_state(struct lifter *L)
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 }
 
-/* The host stack a function's frame may take, estimated from the guest
- * registers it keeps in locals (V8's frames measured 16 bytes or less per
- * local of a lifted function, and it has 17 locals besides the registers).
- * Calls through a pointer count the largest. */
+/* The host stack a function's frame may take, estimated: 16 bytes per
+ * local, the guest registers it uses and 17 others. V8 (Liftoff or
+ * TurboFan) takes less than half of that: tests/aot/deep.c recurses to
+ * the budget with node's stack cut to 400 KiB. Calls through a pointer
+ * count the largest. */
 static int32_t frame_cost(uint32_t used)
 {
 	return 16 * (__builtin_popcount(used & ~1u) + 17);
@@ -1216,7 +1217,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			en.s[l] = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
 		}
 	}
-#define INTO(k) (en.d[k] ? en.d[k] : rb[k])
 #define EDGE(k, t) edge_to(L, rl, &en, rb, (k), (t))
 	/* Branches (a block that exited has none: its code branched out). */
 	for (uint32_t k = 0; k < f->nblocks; k++) {
@@ -1272,7 +1272,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			add_switch(L, f, &en, en.s[h], rb, (int32_t)h, idx);
 		}
 #undef EDGE
-#undef INTO
 	/* The entry: a switch on the block to start at. */
 	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
 	add_switch(L, f, &en, entry, rb, -1, idx);
