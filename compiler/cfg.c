@@ -29,7 +29,7 @@
 
 #define MAX_FUNC_BLOCKS 2000
 
-static int is_branch(int op)
+int cfg_is_branch(int op)
 {
 	return op == RV_OP_BEQ || op == RV_OP_BNE || op == RV_OP_BLT || op == RV_OP_BGE ||
 	       op == RV_OP_BLTU || op == RV_OP_BGEU;
@@ -38,7 +38,7 @@ static int is_branch(int op)
 /* Ends a block: control goes elsewhere, or to the runtime. */
 static int ends_block(int op)
 {
-	return is_branch(op) || op == RV_OP_JAL || op == RV_OP_JALR || op == RV_OP_ECALL ||
+	return cfg_is_branch(op) || op == RV_OP_JAL || op == RV_OP_JALR || op == RV_OP_ECALL ||
 	       op == RV_OP_EBREAK || op == RV_OP_FENCE_I || op == RV_OP_ILLEGAL;
 }
 
@@ -92,7 +92,7 @@ uint32_t cfg_successors(const struct program *p, const struct func *f, uint32_t 
 	if (op == RV_OP_ECALL || !lift_supports(op))
 		return 0; /* (a jalr that links is a call: it goes on at the return address) */
 	uint32_t taken = UINT32_MAX;
-	if (is_branch(op) || (op == RV_OP_JAL && !last->in.rd)) {
+	if (cfg_is_branch(op) || (op == RV_OP_JAL && !last->in.rd)) {
 		const struct block *tb = cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
 		if (tb && tb->func == b->func) {
 			taken = tb->index;
@@ -393,7 +393,7 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 			if (k >= 0)
 				leader[k] = fstart[k] = 1;
 		}
-		if (is_branch(in->op) || in->op == RV_OP_JAL) {
+		if (cfg_is_branch(in->op) || in->op == RV_OP_JAL) {
 			long k = cfg_find_insn(p, p->insns[i].pc + (uint64_t)(int64_t)in->imm);
 			if (k >= 0) {
 				leader[k] = 1;
@@ -443,7 +443,7 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 	for (size_t bi = 0; bi < p->nblocks; bi++) {
 		const struct block *b = &p->blocks[bi];
 		const struct insn *last = &p->insns[b->first + b->n - 1];
-		if (!is_branch(last->in.op) && last->in.op != RV_OP_JAL)
+		if (!cfg_is_branch(last->in.op) && last->in.op != RV_OP_JAL)
 			continue;
 		struct block *tb = (struct block *)cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
 		if (tb && tb->func != b->func)

@@ -181,6 +181,9 @@ struct mem_plan {
 	uint8_t store;            /* (a first access) the group stores */
 	int32_t lo;               /* (a first access) offset from the base, */
 	uint32_t span;            /* and bytes, of the range to check */
+	int32_t step;             /* (a first access) its base's step per iteration
+				     of a one-block loop, or 0 (induction_plan), */
+	int32_t pre;              /* and its offset from the base as the block starts */
 };
 
 /* Bytes an access moves (loads and stores that check_access guards), or 0. */
@@ -264,13 +267,15 @@ static E page_bits(struct lifter *L, E addr64)
 	return BinaryenLoad(M, 1, false, 0, 1, L->i32, bin(L, BinaryenAddInt32(), get32(L, L_PP), idx));
 }
 
-static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_t adj)
+static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_t adj, E skip)
 {
 	E outside = bin(L, BinaryenGeUInt64(), bin(L, BinaryenShrUInt64(), get64(L, L_A), c64(L, 12)),
 			get64(L, L_LIM));
 	E bits = page_bits(L, get64(L, L_A));
-	E fail[4];
+	E fail[5];
 	int nf = 0;
+	if (skip) /* (induction_plan: in the page checked before) */
+		fail[nf++] = BinaryenBreak(M, "ok", skip, NULL);
 	fail[nf++] = BinaryenBreak(M, "fail", outside, NULL);
 	if (n > 8)
 		bits = bin(L, BinaryenAndInt32(), bits,
@@ -298,7 +303,17 @@ static void guard(struct lifter *L, const struct insn *ins, int64_t adj)
 	const struct mem_plan *mp = &L->plan[L->at];
 	if (!mp->checked) {
 		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, mp->lo))));
-		check_access(L, (int)mp->span, mp->store, ins->pc, adj);
+		E same = NULL;
+		if (mp->step) { /* the page offset in [from, to] */
+			int32_t room = 4096 - (int32_t)mp->span;
+			int32_t from = mp->step > 0 ? mp->step : 0, to = mp->step > 0 ? room : room + mp->step;
+			same = bin(L, BinaryenLeUInt32(),
+				   bin(L, BinaryenSubInt32(),
+				       bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, 4095)),
+				       c32(L, from)),
+				   c32(L, to - from));
+		}
+		check_access(L, (int)mp->span, mp->store, ins->pc, adj, same);
 	}
 	emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, ins->in.imm))));
 }
@@ -366,6 +381,58 @@ int lift_supports(int op)
 	default:
 		return 1;
 	}
+}
+
+static int is_csr(int op)
+{
+	switch ((enum rv_op)op) {
+	STEP_CASES
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A one-block loop (its last instruction branches back to its first),
+ * after plan_block: a group whose base steps by a constant c at each
+ * iteration (its only write in the block is `addi r, r, c`) is checked in
+ * full once on the way into the block (lift_function's entry check),
+ * and then at each iteration only for being in the page the previous
+ * iteration's range was in: its address's page offset in [c, 4096 - span]
+ * (c > 0) or [0, 4096 - span + c] (c < 0), which puts the previous range's
+ * start in the same page and this range inside it. Nothing in the block
+ * changes page permissions (no calls: they end a block; no env.step), and
+ * every other way into the block, its entries too, goes through the full
+ * check. Whether any group of the block steps so. */
+static int induction_plan(struct lifter *L, const struct insn *ins, uint32_t n)
+{
+	const rv_insn *last = &ins[n - 1].in;
+	if (!(cfg_is_branch(last->op) || (last->op == RV_OP_JAL && !last->rd)) ||
+	    ins[n - 1].pc + (uint64_t)(int64_t)last->imm != ins[0].pc)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (is_csr(ins[i].in.op))
+			return 0;
+	int any = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct mem_plan *mp = &L->plan[i];
+		int r = ins[i].in.rs1, writes = 0;
+		uint32_t at = 0;
+		if (!access_size(ins[i].in.op) || mp->checked || !r)
+			continue;
+		for (uint32_t j = 0; j < n; j++) /* (an F/D rd counts too: harmless) */
+			if (ins[j].in.rd == r)
+				writes++, at = j;
+		const rv_insn *u = &ins[at].in;
+		int64_t c = u->imm, room = 4096 - (int64_t)mp->span;
+		if (writes != 1 || u->op != RV_OP_ADDI || u->rs1 != r || !c || (c > 0 ? c : -c) > room)
+			continue;
+		mp->step = (int32_t)c;
+		mp->pre = mp->lo + (at < i ? (int32_t)c : 0);
+		L->st->stepping++;
+		any = 1;
+	}
+	return any;
 }
 
 enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED,
@@ -641,7 +708,7 @@ static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
 	emit(L, set(L, L_A, xr(L, in->rs1)));
 	emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, n - 1)),
 			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
-	check_access(L, n, !lr, ins->pc, adj);
+	check_access(L, n, !lr, ins->pc, adj, NULL);
 	/* T0: memory's value, sign-extended for .w */
 	emit(L, set(L, L_T0, BinaryenLoad(M, (uint32_t)n, true, 0, 1, L->i64, host_ptr(L))));
 	if (lr) {
@@ -991,6 +1058,8 @@ struct entries {
 	struct loop_nest ln;
 	RelooperBlockRef *d, *s; /* per loop header: its D and S, or NULL */
 	uint8_t *inner;          /* per block: an irreducible edge enters there */
+	RelooperBlockRef *in;    /* per block: the way in from elsewhere (its code,
+				    or induction_plan's full check before it) */
 };
 
 /* Whether loop l holds block k. */
@@ -1054,7 +1123,7 @@ static int on_route(const struct entries *en, uint32_t t, int32_t from)
  * per next hop. Its default goes to the header (with `block` reset), or
  * for the function's switch, on the way to block 0. */
 static void add_switch(struct lifter *L, const struct func *f, struct entries *en,
-		       RelooperBlockRef sw, RelooperBlockRef *rb, int32_t from, BinaryenIndex *idx)
+		       RelooperBlockRef sw, int32_t from, BinaryenIndex *idx)
 {
 	const struct block *bl = &L->p->blocks[f->first_block];
 	int32_t h0 = -2;
@@ -1064,9 +1133,9 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 		 * that has one, else straight in (in a loop only if the code
 		 * is irreducible; then the Relooper's label handles it). */
 		h0 = en->d[0] ? 0 : -2;
-		RelooperAddBranchForSwitch(sw, en->d[0] ? en->d[0] : rb[0], NULL, 0, NULL);
+		RelooperAddBranchForSwitch(sw, en->d[0] ? en->d[0] : en->in[0], NULL, 0, NULL);
 	} else {
-		RelooperAddBranchForSwitch(sw, rb[from], NULL, 0, set(L, L_BLOCK, c32(L, 0)));
+		RelooperAddBranchForSwitch(sw, en->in[from], NULL, 0, set(L, L_BLOCK, c32(L, 0)));
 	}
 	for (uint32_t t = 1; t < f->nblocks; t++) {
 		if (!routed(bl, en, t, from) || (int32_t)t == from || !on_route(en, t, from))
@@ -1074,7 +1143,7 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 		int32_t h = next_hop(en, t, from);
 		if (h < 0) {
 			BinaryenIndex i = t;
-			RelooperAddBranchForSwitch(sw, rb[t], &i, 1, set(L, L_BLOCK, c32(L, 0)));
+			RelooperAddBranchForSwitch(sw, en->in[t], &i, 1, set(L, L_BLOCK, c32(L, 0)));
 			continue;
 		}
 		if (h == h0)
@@ -1094,15 +1163,18 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 	}
 }
 
-/* The block an edge k -> t goes to: t, or its D; for an edge into a
- * loop's interior, a block that sets `block` on the way to the loop's D
- * (struct entries). */
+/* The block an edge k -> t goes to: t's way in, or its D; for an edge
+ * into a loop's interior, a block that sets `block` on the way to the
+ * loop's D (struct entries); a one-block loop's own edge back to itself
+ * straight to its code, past its entry check (induction_plan). */
 static RelooperBlockRef edge_to(struct lifter *L, RelooperRef rl, const struct entries *en,
 				RelooperBlockRef *rb, uint32_t k, uint32_t t)
 {
+	if (k == t && en->in[t] != rb[t])
+		return rb[t];
 	int32_t l = entered_inside(&en->ln, k, t);
 	if (l < 0 || !en->d[l])
-		return en->d[t] ? en->d[t] : rb[t];
+		return en->d[t] ? en->d[t] : en->in[t];
 	RelooperBlockRef b = RelooperAddBlock(rl, set(L, L_BLOCK, c32(L, (int32_t)t)));
 	RelooperAddBranch(b, en->d[l], NULL, NULL);
 	return b;
@@ -1123,12 +1195,13 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	en.d = calloc(f->nblocks, sizeof *en.d);
 	en.s = calloc(f->nblocks, sizeof *en.s);
 	en.inner = calloc(f->nblocks, 1);
+	en.in = calloc(f->nblocks, sizeof *en.in);
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	/* Exit stubs for targets outside this function, one per target. */
 	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
-	if (!rb || !en.d || !en.s || !en.inner || !idx || !ends) {
+	if (!rb || !en.d || !en.s || !en.inner || !en.in || !idx || !ends) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1168,6 +1241,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->oom = 1;
 			goto out;
 		}
+		int steps = induction_plan(L, &p->insns[b->first], b->n);
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
 			L->at = i;
@@ -1192,6 +1266,25 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			goto out;
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 							    BinaryenTypeNone()));
+		en.in[k] = rb[k];
+		if (steps) {
+			/* the full checks of the groups that step, as the block
+			 * starts (nothing retired yet) */
+			L->n = 0;
+			for (uint32_t i = 0; i < b->n; i++) {
+				const struct mem_plan *mp = &L->plan[i];
+				if (!mp->step)
+					continue;
+				emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, p->insns[b->first + i].in.rs1),
+							c64(L, mp->pre))));
+				check_access(L, (int)mp->span, mp->store, bpc, 0, NULL);
+			}
+			if (L->oom)
+				goto out;
+			en.in[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
+								       BinaryenTypeNone()));
+			RelooperAddBranch(en.in[k], rb[k], NULL, NULL);
+		}
 	}
 	/* Inner entries (struct entries); the loops that entries are reached
 	 * through. */
@@ -1268,13 +1361,13 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		if (en.d[h]) {
 			RelooperAddBranch(en.d[h], en.s[h], bin(L, BinaryenNeInt32(), get32(L, L_BLOCK), c32(L, 0)),
 					  NULL);
-			RelooperAddBranch(en.d[h], rb[h], NULL, NULL);
-			add_switch(L, f, &en, en.s[h], rb, (int32_t)h, idx);
+			RelooperAddBranch(en.d[h], en.in[h], NULL, NULL);
+			add_switch(L, f, &en, en.s[h], (int32_t)h, idx);
 		}
 #undef EDGE
 	/* The entry: a switch on the block to start at. */
 	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
-	add_switch(L, f, &en, entry, rb, -1, idx);
+	add_switch(L, f, &en, entry, -1, idx);
 	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
 	rl = NULL;
 	for (size_t i = 0; i < L->nexits; i++)
@@ -1316,6 +1409,7 @@ out:
 	free(en.d);
 	free(en.s);
 	free(en.inner);
+	free(en.in);
 	free(idx);
 	free(ends);
 	free(stubs);

@@ -99,6 +99,8 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln);
  * code may go on to (a call goes on at the return address; a jr through a
  * jump table to its targets); their count, and them in out unless NULL
  * (room for the count). */
+/* A conditional branch (beq .. bgeu). */
+int cfg_is_branch(int op);
 uint32_t cfg_successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out);
 void cfg_loops_free(struct loop_nest *ln);
 /* Index of the instruction at pc, or -1 (binary search). */
@@ -125,6 +127,8 @@ struct lift_stats {
 	size_t stepped;          /* compiled as a call to env.step (the interpreter, in place) */
 	size_t indirect_calls;   /* jalr with a link register: a wasm call when env.lookup finds
 				    the target in the module */
+	size_t stepping;         /* groups of accesses in one-block loops checked in full
+				    once, then for staying in the page (induction_plan) */
 	size_t inner_entries;    /* blocks that edges enter loops at, not at their headers
 				    (irreducible code: routed through the loop's dispatch) */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */

@@ -29,6 +29,8 @@ Usage: tests/aot/run.py [BUILD]
    overflowed, and also so with node's stack cut to 400 KiB.
 9. Compiles tests/aot/duff.c (loops entered inside: Duff's device, gotos):
    rv2wasm finds the ways in, and the result is qemu's.
+10. Compiles tests/aot/stride.c (pointers stepping through one-block loops
+   into pages they may not touch): faults where qemu's are.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -121,6 +123,7 @@ def main():
     calls(benchdir)
     deep(benchdir)
     duff(benchdir)
+    stride(benchdir)
     return REPORT.finish()
 
 
@@ -224,6 +227,26 @@ def duff(outdir):
           "%.2f%% compiled (over 99%%)" % (inner, q.stdout.strip(), frac),
           inner >= 4 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
           frac > 99.0, stats + r.stdout + r.stderr[-2000:])
+
+
+def stride(outdir):
+    """tests/aot/stride.c, a musl PIE: pointers stepping through one-block
+    loops, checked in full on the way in and then only for staying in the
+    page (rv2wasm --stats counts them), walk into pages with no access or
+    store into a read-only one: the fault addresses and sums are qemu's."""
+    case = musl_case("stride", outdir)
+    if not case:
+        return
+    elf, tar, stats = case
+    m = re.search(r"memory checks: (\d+) groups", stats)
+    stepping = int(m.group(1)) if m else 0
+    q = qemu_musl(elf)
+    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--rootfs", tar, "/t/stride"]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    check("stride.c: %d stepping groups (at least 3), faults and sums = qemu (%s)"
+          % (stepping, "; ".join(q.stdout.splitlines()[::2])),
+          stepping >= 3 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout,
+          stats + r.stdout + r.stderr[-2000:])
 
 
 def jump_table(outdir):

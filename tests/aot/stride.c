@@ -1,0 +1,99 @@
+/* Pointers stepping through memory in one-block loops, which compiled
+ * code checks in full once and then only for staying in the page it
+ * checked (docs/COMPILER.md, induction_plan): walking up into a page with
+ * no access, down into one, starting inside one, and storing into a
+ * read-only page must fault at the same address as under qemu, and the
+ * sums before must agree.
+ *
+ * Usage: stride; prints what each walk read and where it faulted. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define PAGE 4096
+
+static sigjmp_buf back;
+static volatile uintptr_t fault_at;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	fault_at = (uintptr_t)si->si_addr;
+	siglongjmp(back, 1);
+}
+
+__attribute__((noipa)) static uint64_t sum_up(const uint64_t *p, const uint64_t *end)
+{
+	uint64_t s = 0;
+	for (; p != end; p++)
+		s += *p;
+	return s;
+}
+
+__attribute__((noipa)) static uint64_t sum_down(const uint32_t *p, const uint32_t *end)
+{
+	uint64_t s = 0;
+	for (; p != end; p--)
+		s = s * 3 + *p;
+	return s;
+}
+
+__attribute__((noipa)) static void fill(uint16_t *p, uint16_t *end, uint16_t v)
+{
+	for (; p != end; p++)
+		*p = v++;
+}
+
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
+	/* none | rw | rw | read-only | none */
+	unsigned char *m = mmap(NULL, 5 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return 1;
+	for (int i = 0; i < 5 * PAGE; i++)
+		m[i] = (unsigned char)(i * 7 + 1);
+	mprotect(m, PAGE, PROT_NONE);
+	mprotect(m + 3 * PAGE, PAGE, PROT_READ);
+	mprotect(m + 4 * PAGE, PAGE, PROT_NONE);
+
+	uint64_t s = 0;
+	/* starting inside pages they may not touch: the first access faults */
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		s = sum_up((const uint64_t *)(m + 4 * PAGE + 16), (const uint64_t *)(m + 5 * PAGE));
+	printf("up from inside page 4: faulted at +%ld\n", (long)(fault_at - (uintptr_t)m));
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		fill((uint16_t *)(m + 3 * PAGE + 2), (uint16_t *)(m + 4 * PAGE), 9);
+	printf("fill inside page 3: faulted at +%ld\n", (long)(fault_at - (uintptr_t)m));
+	/* up from the middle of page 1, through page 3, into page 4 */
+	if (!sigsetjmp(back, 1))
+		s = sum_up((const uint64_t *)(m + PAGE + 1000), (const uint64_t *)(m + 5 * PAGE));
+	printf("up: faulted at +%ld\n", (long)(fault_at - (uintptr_t)m));
+	/* (the same, stopping short: no fault) */
+	s = sum_up((const uint64_t *)(m + PAGE + 8), (const uint64_t *)(m + 4 * PAGE));
+	printf("up to the end of page 3: %016llx\n", (unsigned long long)s);
+	/* down from page 2 into page 0 */
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		s = sum_down((const uint32_t *)(m + 3 * PAGE - 4), (const uint32_t *)m - 1);
+	printf("down: faulted at +%ld\n", (long)(fault_at - (uintptr_t)m));
+	s = sum_down((const uint32_t *)(m + 3 * PAGE - 4), (const uint32_t *)(m + PAGE) - 1);
+	printf("down to the start of page 1: %016llx\n", (unsigned long long)s);
+	/* storing from page 2 into read-only page 3 */
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		fill((uint16_t *)(m + 2 * PAGE + 2), (uint16_t *)(m + 4 * PAGE), 5);
+	printf("fill: faulted at +%ld, page 2 ends with %u\n", (long)(fault_at - (uintptr_t)m),
+	       ((uint16_t *)(m + 3 * PAGE))[-1]);
+	return 0;
+}
