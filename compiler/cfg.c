@@ -71,7 +71,10 @@ const struct block *cfg_block_at(const struct program *p, uint64_t pc)
 	return lo < p->nblocks && p->blocks[lo].first == (uint32_t)i ? &p->blocks[lo] : NULL;
 }
 
-uint32_t cfg_successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out)
+/* Successors of block k within its function f: the blocks its lifted code
+ * may go on to (a call goes on at the return address; a jr through a jump
+ * table to its targets); their count, and them in out unless it is NULL. */
+static uint32_t successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out)
 {
 	const struct block *b = &p->blocks[f->first_block + k];
 	const struct insn *last = &p->insns[b->first + b->n - 1];
@@ -131,7 +134,7 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 	size_t ne = 0;
 	for (uint32_t k = 0; sstart && k < nb; k++) {
 		sstart[k] = (uint32_t)ne;
-		ne += cfg_successors(p, f, k, NULL);
+		ne += successors(p, f, k, NULL);
 	}
 	uint32_t *succ = malloc((ne + 1) * sizeof *succ);
 	uint32_t *stack = malloc(nb * sizeof *stack), *next = malloc(nb * sizeof *next);
@@ -143,14 +146,15 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 	uint8_t *state = calloc(nb, 1); /* 0 new, 1 on the stack, 2 done */
 	ln->loop_of = malloc(nb * sizeof *ln->loop_of);
 	ln->parent = malloc(nb * sizeof *ln->parent);
+	ln->inner = calloc(nb, 1);
 	int ok = sstart && succ && stack && next && work && mark && reach && pstart && pred && back &&
-		 size && order && state && ln->loop_of && ln->parent;
+		 size && order && state && ln->loop_of && ln->parent && ln->inner;
 	uint32_t nback = 0, nloops = 0;
 	if (!ok)
 		goto out;
 	sstart[nb] = (uint32_t)ne;
 	for (uint32_t k = 0; k < nb; k++) {
-		cfg_successors(p, f, k, succ + sstart[k]);
+		successors(p, f, k, succ + sstart[k]);
 		ln->loop_of[k] = ln->parent[k] = -1;
 	}
 #define NSUCC(k) (sstart[(k) + 1] - sstart[k])
@@ -249,6 +253,10 @@ int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln)
 				order[j - 1] = x;
 			}
 	}
+	for (uint32_t k = 0; k < nb; k++)
+		for (uint32_t j = sstart[k]; j < sstart[k + 1]; j++)
+			if (cfg_entered_inside(ln, k, succ[j]) >= 0)
+				ln->inner[succ[j]] = 1;
 out:
 #undef NSUCC
 	free(sstart);
@@ -273,7 +281,27 @@ void cfg_loops_free(struct loop_nest *ln)
 {
 	free(ln->loop_of);
 	free(ln->parent);
+	free(ln->inner);
 	ln->loop_of = ln->parent = NULL;
+	ln->inner = NULL;
+}
+
+/* Whether loop l holds block k. */
+static int holds(const struct loop_nest *ln, int32_t l, uint32_t k)
+{
+	for (int32_t m = ln->loop_of[k]; m >= 0; m = ln->parent[m])
+		if (m == l)
+			return 1;
+	return 0;
+}
+
+int32_t cfg_entered_inside(const struct loop_nest *ln, uint32_t k, uint32_t t)
+{
+	int32_t out = -1;
+	for (int32_t l = ln->loop_of[t]; l >= 0 && !holds(ln, l, k); l = ln->parent[l])
+		if (l != (int32_t)t)
+			out = l;
+	return out;
 }
 
 /* Loop headers are entries: every cycle passes one, where compiled code

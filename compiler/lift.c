@@ -1051,42 +1051,22 @@ static E leave_to(struct lifter *L, uint32_t fi, uint64_t target)
  * interior from outside it (a Duff's device's ways into its unrolled
  * loop) goes through a block that sets `block` to its target, to the D of
  * the outermost loop it enters; the loops' switches route these inner
- * entries too (the function's does not: the runtime never starts there).
+ * entries (cfg_loops marks them: loop_nest.inner) too (the function's does
+ * not: the runtime never starts there).
  * Before, the Relooper made such a loop dispatch on a label at every
  * iteration (glibc's _wordcopy_fwd_dest_aligned: four compares). */
 struct entries {
 	struct loop_nest ln;
 	RelooperBlockRef *d, *s; /* per loop header: its D and S, or NULL */
-	uint8_t *inner;          /* per block: an irreducible edge enters there */
 	RelooperBlockRef *in;    /* per block: the way in from elsewhere (its code,
 				    or induction_plan's full check before it) */
 };
-
-/* Whether loop l holds block k. */
-static int holds(const struct loop_nest *ln, int32_t l, uint32_t k)
-{
-	for (int32_t m = ln->loop_of[k]; m >= 0; m = ln->parent[m])
-		if (m == l)
-			return 1;
-	return 0;
-}
-
-/* The outermost loop the edge k -> t enters elsewhere than at its header,
- * or -1 (the edge is reducible). */
-static int32_t entered_inside(const struct loop_nest *ln, uint32_t k, uint32_t t)
-{
-	int32_t out = -1;
-	for (int32_t l = ln->loop_of[t]; l >= 0 && !holds(ln, l, k); l = ln->parent[l])
-		if (l != (int32_t)t)
-			out = l;
-	return out;
-}
 
 /* Where routes in a switch start: the function's real entries; a loop's
  * switch also routes inner entries. */
 static int routed(const struct block *bl, const struct entries *en, uint32_t t, int32_t from)
 {
-	return bl[t].entry || (from >= 0 && en->inner[t]);
+	return bl[t].entry || (from >= 0 && en->ln.inner[t]);
 }
 
 /* The first loop on the way to entry t: the innermost that holds it, as
@@ -1172,7 +1152,7 @@ static RelooperBlockRef edge_to(struct lifter *L, RelooperRef rl, const struct e
 {
 	if (k == t && en->in[t] != rb[t])
 		return rb[t];
-	int32_t l = entered_inside(&en->ln, k, t);
+	int32_t l = cfg_entered_inside(&en->ln, k, t);
 	if (l < 0 || !en->d[l])
 		return en->d[t] ? en->d[t] : en->in[t];
 	RelooperBlockRef b = RelooperAddBlock(rl, set(L, L_BLOCK, c32(L, (int32_t)t)));
@@ -1194,14 +1174,13 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	RelooperBlockRef *rb = calloc(f->nblocks, sizeof *rb);
 	en.d = calloc(f->nblocks, sizeof *en.d);
 	en.s = calloc(f->nblocks, sizeof *en.s);
-	en.inner = calloc(f->nblocks, 1);
 	en.in = calloc(f->nblocks, sizeof *en.in);
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	/* Exit stubs for targets outside this function, one per target. */
 	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
-	if (!rb || !en.d || !en.s || !en.inner || !en.in || !idx || !ends) {
+	if (!rb || !en.d || !en.s || !en.in || !idx || !ends) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1286,23 +1265,11 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			RelooperAddBranch(en.in[k], rb[k], NULL, NULL);
 		}
 	}
-	/* Inner entries (struct entries); the loops that entries are reached
-	 * through. */
-	for (uint32_t k = 0; k < f->nblocks; k++) {
-		uint32_t ns = cfg_successors(p, f, k, NULL), *succ = malloc((ns + 1) * sizeof *succ);
-		if (!succ) {
-			L->oom = 1;
-			goto out;
-		}
-		cfg_successors(p, f, k, succ);
-		for (uint32_t j = 0; j < ns; j++)
-			if (entered_inside(&en.ln, k, succ[j]) >= 0)
-				en.inner[succ[j]] = 1;
-		free(succ);
-	}
+	/* The loops that entries (and inner entries: struct entries) are
+	 * reached through. */
 	for (uint32_t t = 1; t < f->nblocks; t++) {
-		L->st->inner_entries += en.inner[t];
-		if (!bl[t].entry && !en.inner[t])
+		L->st->inner_entries += en.ln.inner[t];
+		if (!bl[t].entry && !en.ln.inner[t])
 			continue;
 		int32_t l = en.ln.loop_of[t] == (int32_t)t ? en.ln.parent[t] : en.ln.loop_of[t];
 		for (; l >= 0 && !en.d[l]; l = en.ln.parent[l]) {
@@ -1408,7 +1375,6 @@ out:
 	free(rb);
 	free(en.d);
 	free(en.s);
-	free(en.inner);
 	free(en.in);
 	free(idx);
 	free(ends);

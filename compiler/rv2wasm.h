@@ -93,16 +93,16 @@ struct loop_nest {
 	int32_t *loop_of;        /* the innermost loop holding block k (its header), or -1;
 				    a header's is its own loop */
 	int32_t *parent;         /* for a header: the loop around its loop, or -1 */
+	uint8_t *inner;          /* block k is entered inside a loop, not at its header,
+				    by an edge from outside it (irreducible code) */
 };
 int cfg_loops(const struct program *p, uint32_t fi, struct loop_nest *ln);
-/* Successors of block k (an index in f) within f: the blocks its lifted
- * code may go on to (a call goes on at the return address; a jr through a
- * jump table to its targets); their count, and them in out unless NULL
- * (room for the count). */
+void cfg_loops_free(struct loop_nest *ln);
+/* The outermost loop that the edge k -> t enters elsewhere than at its
+ * header, or -1 (the edge is reducible). */
+int32_t cfg_entered_inside(const struct loop_nest *ln, uint32_t k, uint32_t t);
 /* A conditional branch (beq .. bgeu). */
 int cfg_is_branch(int op);
-uint32_t cfg_successors(const struct program *p, const struct func *f, uint32_t k, uint32_t *out);
-void cfg_loops_free(struct loop_nest *ln);
 /* Index of the instruction at pc, or -1 (binary search). */
 long cfg_find_insn(const struct program *p, uint64_t pc);
 
