@@ -324,6 +324,7 @@ static int mark_loops(struct program *p)
 int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t cap)
 {
 	memset(p, 0, sizeof *p);
+	p->is_dyn = ec->is_dyn;
 	size_t capn = ec->exec_bytes / 2 + 1;
 	p->insns = malloc(capn * sizeof *p->insns);
 	uint8_t *leader = NULL, *fstart = NULL, *entry = NULL;

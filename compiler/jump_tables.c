@@ -173,7 +173,7 @@ int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leade
 		if (!match_table(p, leader, (long)j, f0, f1, &table, &count))
 			continue;
 		int64_t max = count >= 0 ? count : MAX_TABLE_GUESS;
-		if (max > 4096 || max < 1)
+		if (max > JT_MAX_TARGETS || max < 1)
 			continue;
 		size_t first = p->njt_targets;
 		int64_t i;

@@ -35,7 +35,8 @@
  *   3 BUDGET   instret reached the limit, at an entry (pc)
  * instret stays exact: a block adds its length when it starts and an exit
  * inside it takes back what did not retire. The budget is checked at
- * entries only (every cycle of the CFG passes one), so a slice may run a
+ * functions' starts and loop headers only (every cycle of the CFG, and
+ * every recursion, passes one; both are entries), so a slice may run a
  * little past its budget, and ends where the next one can start. Loads
  * and stores check the arena bounds and the page permissions (pageprot)
  * first: guest code never leaves its arena. */
@@ -72,7 +73,10 @@ enum {
 	L_CTX = 0, L_BLOCK = 1, L_DEPTH = 2, /* the parameters */
 	L_X1 = 3,                 /* x1..x31: 3..33 */
 	L_CPU = 34, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
-	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_FS, L_COUNT,
+	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_FS,
+	L_FCSR,                   /* fcsr, as rv_cpu had it at the last sync (i32) */
+	L_F0,                     /* f0..f31: L_F0.. (f64, any bit pattern) */
+	L_COUNT = L_F0 + 32,
 };
 
 typedef BinaryenExpressionRef E;
@@ -83,10 +87,13 @@ struct lifter {
 	struct lift_stats *st;
 	BinaryenType i32, i64;
 	uint32_t used, written;   /* registers of the current function */
+	uint32_t fused, fwritten; /* its F registers */
+	int fcsr;                 /* it has FP operations that read fcsr */
 	E *list;                  /* expressions of the block being built */
 	size_t n, cap;
 	int oom;
 	int direct_calls;         /* jal to a function start is a wasm call */
+	int keep_sp;              /* the call being lifted keeps what is known of sp */
 	uint16_t *cost;           /* per function: frame_cost */
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
 	size_t plan_cap;
@@ -163,9 +170,13 @@ static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
 	return seq(L, v, n);
 }
 
-/* A guest address as a runtime pointer: pc-relative values carry the bias. */
+/* A guest address as a runtime pointer: pc-relative values carry the
+ * bias, which is 0 for an ET_EXEC (the runtime runs its module only
+ * there). */
 static E link_pc(struct lifter *L, uint64_t vaddr)
 {
+	if (!L->p->is_dyn)
+		return c64(L, (int64_t)vaddr);
 	return bin(L, BinaryenAddInt64(), c64(L, (int64_t)vaddr), get64(L, L_BIAS));
 }
 
@@ -184,6 +195,7 @@ struct mem_plan {
 	int32_t step;             /* (a first access) its base's step per iteration
 				     of a one-block loop, or 0 (induction_plan), */
 	int32_t pre;              /* and its offset from the base as the block starts */
+	uint8_t known;            /* no check: an earlier one covers it (struct facts) */
 };
 
 /* Bytes an access moves (loads and stores that check_access guards), or 0. */
@@ -206,7 +218,53 @@ static int is_store(int op)
 
 #define MAX_GROUP_SPAN 1024 /* (so that a range touches at most two pages) */
 
-static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n)
+/* What a function's checks have established: per register r, a range
+ * [lo, lo + span) around its current value that a check let through, for
+ * loads (R) or for stores too (ST), or nothing. Within one activation of
+ * a compiled function the page bits cannot change: mmap, munmap and
+ * mprotect are syscalls, an ecall leaves compiled code (every frame
+ * unwinds), and only the interpreter sets MEM_CODE, in pages a module
+ * covers only if they are not writable (they have no ST bit to lose);
+ * threads switch and signals arrive only outside compiled code. So a
+ * check holds until its base changes: later accesses inside its range,
+ * in this block or any block it reaches, need none. `addi r, r, c` moves
+ * r's range; any other write forgets it. Calls forget all but sp's,
+ * which the call's return checks is unchanged. */
+enum { FACT_R = 1, FACT_ST = 2 };
+struct facts {
+	int32_t lo[32];
+	uint16_t span[32];
+	uint8_t perm[32];        /* 0: nothing known; FACT_R; FACT_ST (implies R) */
+};
+
+static int covers(const struct facts *fa, int r, int64_t lo, int64_t hi, int store)
+{
+	return fa->perm[r] >= (store ? FACT_ST : FACT_R) && lo >= fa->lo[r] &&
+	       hi <= (int64_t)fa->lo[r] + fa->span[r];
+}
+
+/* A group's range (checked) becomes what is known of its base: joined
+ * with what was known if they touch, have the same permission and stay
+ * within one check's span (an entry checks a fact with one check). */
+static void learn(struct facts *fa, int r, const struct mem_plan *g)
+{
+	uint8_t perm = g->store ? FACT_ST : FACT_R;
+	int64_t lo = g->lo, hi = (int64_t)g->lo + g->span;
+	if (fa->perm[r] == perm) {
+		int64_t olo = fa->lo[r], ohi = olo + fa->span[r];
+		int64_t ulo = olo < lo ? olo : lo, uhi = ohi > hi ? ohi : hi;
+		if (olo <= hi && lo <= ohi && uhi - ulo <= MAX_GROUP_SPAN)
+			lo = ulo, hi = uhi;
+	}
+	fa->lo[r] = (int32_t)lo;
+	fa->span[r] = (uint16_t)(hi - lo);
+	fa->perm[r] = perm;
+}
+
+/* Plan a block's checks (L->plan) from what is known as it starts (*fa),
+ * and leave in *fa what is known as it ends (its last instruction's
+ * effects included; a call's are the caller's business: after_call). */
+static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n, struct facts *fa)
 {
 	if (n > L->plan_cap) {
 		struct mem_plan *v = realloc(L->plan, n * sizeof *v);
@@ -221,9 +279,12 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n)
 		lead[r] = -1;
 	for (uint32_t i = 0; i < n; i++) {
 		const rv_insn *in = &ins[i].in;
-		int size = access_size(in->op);
-		if (size) {
-			int32_t g = lead[in->rs1];
+		int size = access_size(in->op), r = in->rs1;
+		if (size && covers(fa, r, in->imm, (int64_t)in->imm + size, is_store(in->op))) {
+			L->plan[i].checked = 1;
+			L->plan[i].known = 1;
+		} else if (size) {
+			int32_t g = lead[r];
 			int64_t lo = in->imm, hi = in->imm + size;
 			if (g >= 0) {
 				struct mem_plan *gp = &L->plan[g];
@@ -235,18 +296,31 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n)
 					gp->store |= (uint8_t)is_store(in->op);
 					L->plan[i].checked = 1;
 				} else {
+					learn(fa, r, gp);
 					g = -1;
 				}
 			}
 			if (g < 0) {
 				L->plan[i] = (struct mem_plan){ .lo = (int32_t)lo, .span = (uint32_t)size,
 								.store = (uint8_t)is_store(in->op) };
-				lead[in->rs1] = (int32_t)i;
+				lead[r] = (int32_t)i;
 			}
 		}
-		if (in->rd) /* (an F/D destination too: harmless) */
-			lead[in->rd] = -1;
+		int rd = in->rd; /* (an F/D destination too: forgetting is harmless) */
+		if (rd) {
+			if (lead[rd] >= 0)
+				learn(fa, rd, &L->plan[lead[rd]]);
+			lead[rd] = -1;
+			if (in->op == RV_OP_ADDI && in->rs1 == rd && fa->perm[rd] &&
+			    (int64_t)fa->lo[rd] - in->imm == (int32_t)((int64_t)fa->lo[rd] - in->imm))
+				fa->lo[rd] -= in->imm;
+			else
+				fa->perm[rd] = 0;
+		}
 	}
+	for (int r = 0; r < 32; r++)
+		if (lead[r] >= 0)
+			learn(fa, r, &L->plan[lead[r]]);
 	return 0;
 }
 
@@ -301,6 +375,7 @@ static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_
 static void guard(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const struct mem_plan *mp = &L->plan[L->at];
+	L->st->known += mp->known;
 	if (!mp->checked) {
 		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, mp->lo))));
 		E same = NULL;
@@ -475,15 +550,52 @@ static void emit_step(struct lifter *L, const struct insn *ins, int64_t adj)
 	setx(L, in->rd, load_x(L, in->rd));
 }
 
-/* F/D registers live in rv_cpu (they are not kept in locals). */
+/* F registers live in f64 locals, as bit patterns (local.get/set and
+ * reinterpret move bits exactly, NaN payloads too); rv_cpu has them at
+ * exits, calls and env.fpu, as it has the integer registers. */
 static E getf(struct lifter *L, int r)
 {
-	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_F + 8 * r), 8, L->i64, get32(L, L_CPU));
+	return un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + r),
+								     BinaryenTypeFloat64()));
 }
 
-static E setf(struct lifter *L, int r, E v)
+static E setf(struct lifter *L, int r, E v64)
 {
-	return BinaryenStore(M, 8, (uint32_t)(CPU_F + 8 * r), 8, get32(L, L_CPU), v, L->i64);
+	return BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + r), un(L, BinaryenReinterpretInt64(), v64));
+}
+
+static E load_f(struct lifter *L, int r)
+{
+	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_F + 8 * r), 8, BinaryenTypeFloat64(), get32(L, L_CPU));
+}
+
+static E store_f(struct lifter *L, int r)
+{
+	return BinaryenStore(M, 8, (uint32_t)(CPU_F + 8 * r), 8, get32(L, L_CPU),
+			     BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + r), BinaryenTypeFloat64()),
+			     BinaryenTypeFloat64());
+}
+
+static E load_fcsr(struct lifter *L)
+{
+	return set(L, L_FCSR, BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU)));
+}
+
+/* Which fields of an instruction name F registers, from the operand
+ * string of its row in the ISA table: D rd, S rs1, T rs2, R rs3. */
+enum { F_RD = 1, F_RS1 = 2, F_RS2 = 4, F_RS3 = 8 };
+static const char *const operands[RV_OP_COUNT] = {
+#define X(name, mn, mask, match, ops) [RV_OP_##name] = ops,
+	RV_INSNS(X)
+#undef X
+};
+
+static int f_fields(int op)
+{
+	int m = 0;
+	for (const char *c = op < RV_OP_COUNT ? operands[op] : NULL; c && *c; c++)
+		m |= *c == 'D' ? F_RD : *c == 'S' ? F_RS1 : *c == 'T' ? F_RS2 : *c == 'R' ? F_RS3 : 0;
+	return m;
 }
 
 /* The shapes of RV_FPU_OPS (rv_fpu.h) that read or write an integer
@@ -507,15 +619,22 @@ static int fpu_shape(int op)
 static void emit_fpu(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const rv_insn *in = &ins->in;
-	int shape = fpu_shape(in->op);
+	int shape = fpu_shape(in->op), ff = f_fields(in->op);
 	if (shape == FPU_READS_X && in->rs1)
 		emit(L, store_x(L, in->rs1));
+	int reads[3] = { ff & F_RS1 ? in->rs1 : -1, ff & F_RS2 ? in->rs2 : -1, ff & F_RS3 ? in->rs3 : -1 };
+	for (int k = 0; k < 3; k++)
+		if (reads[k] >= 0 && (k == 0 || reads[k] != reads[0]) && (k < 2 || reads[2] != reads[1]))
+			emit(L, store_f(L, reads[k]));
 	E args[3] = { get32(L, L_CTX), c32(L, in->op),
 		      c32(L, in->rd | in->rs1 << 5 | in->rs2 << 10 | in->rs3 << 15 | in->rm << 20) };
 	emit(L, BinaryenIf(M, BinaryenCall(M, "fpu", args, 3, L->i32),
 			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
 	if (shape == FPU_WRITES_X)
 		setx(L, in->rd, load_x(L, in->rd));
+	if (ff & F_RD)
+		emit(L, BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + in->rd), load_f(L, in->rd)));
+	emit(L, load_fcsr(L)); /* (its flags) */
 }
 
 /* csrrw/s/c[i] on fflags (1), frm (2) or fcsr (3), as the interpreter's
@@ -546,6 +665,7 @@ static void emit_fp_csr(struct lifter *L, const rv_insn *in)
 			: c64(L, 0);
 		emit(L, BinaryenStore(M, 4, CPU_FCSR, 4, get32(L, L_CPU), bin(L, BinaryenOrInt64(), keep, nv),
 				      L->i64));
+		emit(L, load_fcsr(L));
 	}
 	setx(L, in->rd, get64(L, L_T0));
 }
@@ -554,7 +674,7 @@ static void emit_fp_csr(struct lifter *L, const rv_insn *in)
  * half, meaningful only if boxed()). */
 static E fval(struct lifter *L, int r, int d)
 {
-	return d ? un(L, BinaryenReinterpretInt64(), getf(L, r))
+	return d ? BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + r), BinaryenTypeFloat64())
 		 : un(L, BinaryenReinterpretInt32(), lo32(L, getf(L, r)));
 }
 
@@ -667,7 +787,7 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 		/* fcsr: NX set, and frm RNE when rm is dyn */
 		E ok = bin(L, BinaryenEqInt32(),
 			   bin(L, BinaryenAndInt32(),
-			       BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU)),
+			       get32(L, L_FCSR),
 			       c32(L, in->rm == RV_DYN ? 0xe1 : 0x01)), c32(L, 1));
 		E tiny = d ? BinaryenConst(M, BinaryenLiteralFloat64(0x1p-1022))
 			   : BinaryenConst(M, BinaryenLiteralFloat32(0x1p-126f));
@@ -685,9 +805,9 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 			ok = bin(L, BinaryenAndInt32(), ok,
 				 k == 4 ? boxed(L, in->rs1)
 				 : bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
-		E v = d ? un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, L_FR, ft))
-			: box(L, un(L, BinaryenReinterpretFloat32(), BinaryenLocalGet(M, L_FS, ft)));
-		emit(L, BinaryenIf(M, ok, setf(L, in->rd, v), fpu_call(L, ins, adj)));
+		E to = d ? BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + in->rd), BinaryenLocalGet(M, L_FR, ft))
+			 : setf(L, in->rd, box(L, un(L, BinaryenReinterpretFloat32(), BinaryenLocalGet(M, L_FS, ft))));
+		emit(L, BinaryenIf(M, ok, to, fpu_call(L, ins, adj)));
 		return 1;
 	}
 	}
@@ -874,14 +994,19 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	case RV_OP_FLD: case RV_OP_FLW:
 		guard(L, ins, adj);
 		if (in->op == RV_OP_FLD)
-			emit(L, setf(L, rd, BinaryenLoad(M, 8, false, 0, 1, L->i64, host_ptr(L))));
+			emit(L, BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + rd),
+						 BinaryenLoad(M, 8, false, 0, 1, BinaryenTypeFloat64(), host_ptr(L))));
 		else /* NaN-boxed */
 			emit(L, setf(L, rd, box(L, BinaryenLoad(M, 4, false, 0, 1, L->i32, host_ptr(L)))));
 		break;
 	case RV_OP_FSD: case RV_OP_FSW: {
-		int n = in->op == RV_OP_FSD ? 8 : 4;
 		guard(L, ins, adj);
-		emit(L, BinaryenStore(M, (uint32_t)n, 0, 1, host_ptr(L), getf(L, in->rs2), L->i64));
+		if (in->op == RV_OP_FSD)
+			emit(L, BinaryenStore(M, 8, 0, 1, host_ptr(L),
+					      BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + in->rs2), BinaryenTypeFloat64()),
+					      BinaryenTypeFloat64()));
+		else
+			emit(L, BinaryenStore(M, 4, 0, 1, host_ptr(L), getf(L, in->rs2), L->i64));
 		break;
 	}
 	case RV_OP_FMV_X_D: setx(L, rd, getf(L, in->rs1)); break;
@@ -928,6 +1053,9 @@ static void store_state(struct lifter *L)
 	for (int r = 1; r < 32; r++)
 		if (L->written & 1u << r)
 			emit(L, store_x(L, r));
+	for (int r = 0; r < 32; r++)
+		if (L->fwritten & 1u << r)
+			emit(L, store_f(L, r));
 	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
 }
 
@@ -936,17 +1064,23 @@ static void load_state(struct lifter *L)
 	for (int r = 1; r < 32; r++)
 		if (L->used & 1u << r)
 			emit(L, set(L, L_X1 + r - 1, load_x(L, r)));
+	for (int r = 0; r < 32; r++)
+		if (L->fused & 1u << r)
+			emit(L, BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + r), load_f(L, r)));
+	if (L->fcsr)
+		emit(L, load_fcsr(L));
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 }
 
 /* The host stack a function's frame may take, estimated: 16 bytes per
- * local, the guest registers it uses and 17 others. V8 (Liftoff or
- * TurboFan) takes less than half of that: tests/aot/deep.c recurses to
- * the budget with node's stack cut to 400 KiB. Calls through a pointer
- * count the largest. */
-static int32_t frame_cost(uint32_t used)
+ * local, the guest registers (integer and F) it uses and 18 others. V8
+ * (Liftoff or TurboFan) takes less than half of that: tests/aot/deep.c
+ * recurses to the budget with node's stack cut to 400 KiB. Calls through
+ * a pointer count the largest. */
+#define FRAME_COST(x, f) (16 * ((x) + (f) + 18))
+static int32_t frame_cost(const struct lifter *L)
 {
-	return 16 * (__builtin_popcount(used & ~1u) + 17);
+	return FRAME_COST(__builtin_popcount(L->used), __builtin_popcount(L->fused));
 }
 
 /* A call: a jal with a link register to the start of a function of this
@@ -966,7 +1100,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 {
 	store_state(L);
 	E to = callee < 0 ? get64(L, L_T0) : link_pc(L, target);
-	int32_t cost = callee < 0 ? frame_cost(~0u) : L->cost[callee];
+	int32_t cost = callee < 0 ? FRAME_COST(31, 32) : L->cost[callee];
 	emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
 			   exit_to(L, to, NEXT, 0), NULL));
 	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
@@ -995,29 +1129,197 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		emit(L, BinaryenReturn(M, get32(L, L_WHY)));
 		return;
 	}
-	load_state(L);
 	E back = bin(L, BinaryenAndInt32(),
 		     bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
 		     bin(L, BinaryenEqInt64(),
 			 BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)),
 			 link_pc(L, (uint64_t)ret)));
-	/* Not back here: the callee's state is in rv_cpu already. */
+	if (L->keep_sp) /* (what is known of sp's range holds if sp is back too) */
+		back = bin(L, BinaryenAndInt32(), back,
+			   bin(L, BinaryenEqInt64(), load_x(L, 2), get64(L, L_X1 + 1)));
+	/* Not back here (or with another sp): the callee's state is in
+	 * rv_cpu already; the runtime goes on at its pc. */
 	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
 			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
+	load_state(L);
 }
 
-/* Registers a function reads or writes (bit r), to load and write back. */
-static void regs_of(const struct program *p, const struct func *f, uint32_t *used, uint32_t *written)
+/* A block's last instruction is a call that comes back to the next one
+ * (lift_insn's jalr with a link, lift_function's jal to a function). */
+static int block_calls(const struct lifter *L, const struct insn *last)
 {
-	uint32_t u = 0, w = 0;
+	if (!L->direct_calls || !last->in.rd)
+		return 0;
+	if (last->in.op == RV_OP_JALR)
+		return 1;
+	const struct block *tb = cfg_block_at(L->p, last->pc + (uint64_t)(int64_t)last->in.imm);
+	return last->in.op == RV_OP_JAL && tb && tb->index == 0;
+}
+
+/* What a call leaves known: sp's range (emit_call checks sp came back). */
+static void after_call(struct facts *fa)
+{
+	struct facts sp = { .lo[2] = fa->lo[2], .span[2] = fa->span[2], .perm[2] = fa->perm[2] };
+	*fa = sp;
+}
+
+/* The blocks of function fi that block k goes on to (indices within
+ * it), as lift_function wires them; their count. */
+static uint32_t successors(const struct lifter *L, uint32_t fi, uint32_t k, uint32_t *to)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	const struct block *b = &p->blocks[f->first_block + k];
+	const struct insn *last = &p->insns[b->first + b->n - 1];
+	int op = last->in.op;
+	uint32_t n = 0;
+	const struct block *tb;
+	if (op == RV_OP_JALR && !last->in.rd) {
+		const struct jump_table *jt = cfg_jump_table(p, b->first + b->n - 1);
+		for (uint32_t i = 0; jt && i < jt->n; i++)
+			if ((tb = cfg_block_at(p, p->jt_targets[jt->first + i])) && tb->func == fi)
+				to[n++] = tb->index;
+		return n;
+	}
+	if (op == RV_OP_ECALL || !lift_supports(op) || (op == RV_OP_JALR && !block_calls(L, last)))
+		return 0;
+	if (op == RV_OP_JAL || cfg_is_branch(op)) {
+		tb = cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
+		if (!block_calls(L, last) && tb && tb->func == fi)
+			to[n++] = tb->index;
+		if (op == RV_OP_JAL && !block_calls(L, last))
+			return n;
+	}
+	if (k + 1 < f->nblocks && p->insns[b[1].first].pc == last->pc + last->in.len)
+		to[n++] = k + 1;
+	return n;
+}
+
+static int same_facts(const struct facts *a, const struct facts *b)
+{
+	for (int r = 0; r < 32; r++)
+		if (a->perm[r] != b->perm[r] ||
+		    (a->perm[r] && (a->lo[r] != b->lo[r] || a->span[r] != b->span[r])))
+			return 0;
+	return 1;
+}
+
+/* *a := what both *a and *b know (ranges intersected, the weaker
+ * permission). */
+static void meet(struct facts *a, const struct facts *b)
+{
+	for (int r = 0; r < 32; r++) {
+		int64_t lo = a->lo[r] > b->lo[r] ? a->lo[r] : b->lo[r];
+		int64_t hi = (int64_t)a->lo[r] + a->span[r], bhi = (int64_t)b->lo[r] + b->span[r];
+		hi = hi < bhi ? hi : bhi;
+		uint8_t perm = a->perm[r] < b->perm[r] ? a->perm[r] : b->perm[r];
+		if (!perm || hi <= lo) {
+			a->perm[r] = 0;
+			continue;
+		}
+		a->lo[r] = (int32_t)lo;
+		a->span[r] = (uint16_t)(hi - lo);
+		a->perm[r] = perm;
+	}
+}
+
+/* What is known as each block of function fi starts, into in[] (a
+ * forward dataflow, to the fixed point: a block knows what all the
+ * blocks that go on to it know as they end). Block 0, and blocks that
+ * block 0 does not reach (entered only by the runtime), know nothing; an
+ * entry also reached from inside the function is rechecked on the
+ * runtime's way in (lift_function). Knowledge only shrinks from pass to
+ * pass, so the passes end. */
+static int facts_of(struct lifter *L, uint32_t fi, struct facts *in)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	uint32_t nb = f->nblocks;
+	uint8_t *seen = calloc(nb, 1);
+	uint32_t *stack = malloc(nb * sizeof *stack), to[JT_MAX_TARGETS + 2];
+	if (!seen || !stack) {
+		free(seen);
+		free(stack);
+		return -1;
+	}
+	/* what block 0 reaches */
+	uint32_t sp = 0;
+	stack[sp++] = 0;
+	seen[0] = 1;
+	while (sp) {
+		uint32_t k = stack[--sp], n = successors(L, fi, k, to);
+		for (uint32_t i = 0; i < n; i++)
+			if (!seen[to[i]])
+				seen[to[i]] = 1, stack[sp++] = to[i];
+	}
+	for (uint32_t k = 0; k < nb; k++) { /* 2: known (nothing, for these); 0: not yet */
+		memset(&in[k], 0, sizeof in[k]);
+		seen[k] = k == 0 || !seen[k] ? 2 : 0;
+	}
+	int changed = 1;
+	while (changed) {
+		changed = 0;
+		for (uint32_t k = 0; k < nb; k++) {
+			if (!seen[k])
+				continue;
+			const struct block *b = &p->blocks[f->first_block + k];
+			struct facts out = in[k];
+			if (plan_block(L, &p->insns[b->first], b->n, &out) < 0) {
+				free(seen);
+				free(stack);
+				return -1;
+			}
+			if (block_calls(L, &p->insns[b->first + b->n - 1]))
+				after_call(&out);
+			uint32_t n = successors(L, fi, k, to);
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t t = to[i];
+				if (t == 0)
+					continue;
+				if (!seen[t]) {
+					in[t] = out;
+					seen[t] = 1;
+					changed = 1;
+				} else if (seen[t] == 1) {
+					struct facts old = in[t];
+					meet(&in[t], &out);
+					changed |= !same_facts(&old, &in[t]);
+				}
+			}
+		}
+	}
+	free(seen);
+	free(stack);
+	return 0;
+}
+
+/* Registers a function reads or writes (bit r), to load and write back:
+ * the integer ones in L->used/written, the F ones in L->fused/fwritten;
+ * L->fcsr if an F/D operation there reads fcsr (its cached copy). */
+static void regs_of(struct lifter *L, const struct func *f)
+{
+	const struct program *p = L->p;
+	uint32_t u = 0, w = 0, fu = 0, fw = 0;
+	int fcsr = 0;
 	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++)
 		for (uint32_t i = p->blocks[b].first; i < p->blocks[b].first + p->blocks[b].n; i++) {
 			const rv_insn *in = &p->insns[i].in;
-			u |= 1u << in->rs1 | 1u << in->rs2 | 1u << in->rd;
-			w |= 1u << in->rd;
+			int ff = f_fields(in->op);
+			uint32_t rd = 1u << in->rd, rs1 = 1u << in->rs1, rs2 = 1u << in->rs2;
+			/* (a field of an instruction that has no such
+			 * operand is 0: x0, or f0 loaded for nothing) */
+			u |= (ff & F_RD ? 0 : rd) | (ff & F_RS1 ? 0 : rs1) | (ff & F_RS2 ? 0 : rs2);
+			w |= ff & F_RD ? 0 : rd;
+			fu |= (ff & F_RD ? rd : 0) | (ff & F_RS1 ? rs1 : 0) | (ff & F_RS2 ? rs2 : 0) |
+			      (ff & F_RS3 ? 1u << in->rs3 : 0);
+			fw |= ff & F_RD ? rd : 0;
+			fcsr |= fpu_shape(in->op) != FPU_NONE;
 		}
-	*used = u & ~1u;
-	*written = w & ~1u;
+	L->used = u & ~1u;
+	L->written = w & ~1u;
+	L->fused = fu;
+	L->fwritten = fw;
+	L->fcsr = fcsr;
 }
 
 /* Going on at target, outside the function: a tail call (a jump to
@@ -1058,8 +1360,10 @@ static E leave_to(struct lifter *L, uint32_t fi, uint64_t target)
 struct entries {
 	struct loop_nest ln;
 	RelooperBlockRef *d, *s; /* per loop header: its D and S, or NULL */
-	RelooperBlockRef *in;    /* per block: the way in from elsewhere (its code,
+	RelooperBlockRef *body;  /* per block: the way in from other blocks (its code,
 				    or induction_plan's full check before it) */
+	RelooperBlockRef *in;    /* per block: the runtime's way in (body, or the
+				    checks of what the block takes as known first) */
 };
 
 /* Where routes in a switch start: the function's real entries; a loop's
@@ -1150,11 +1454,11 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 static RelooperBlockRef edge_to(struct lifter *L, RelooperRef rl, const struct entries *en,
 				RelooperBlockRef *rb, uint32_t k, uint32_t t)
 {
-	if (k == t && en->in[t] != rb[t])
+	if (k == t && en->body[t] != rb[t])
 		return rb[t];
 	int32_t l = cfg_entered_inside(&en->ln, k, t);
 	if (l < 0 || !en->d[l])
-		return en->d[t] ? en->d[t] : en->in[t];
+		return en->d[t] ? en->d[t] : en->body[t];
 	RelooperBlockRef b = RelooperAddBlock(rl, set(L, L_BLOCK, c32(L, (int32_t)t)));
 	RelooperAddBranch(b, en->d[l], NULL, NULL);
 	return b;
@@ -1165,7 +1469,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
 	const struct block *bl = &p->blocks[f->first_block];
-	regs_of(L->p, f, &L->used, &L->written);
+	regs_of(L, f);
 	L->nexits = 0;
 	struct entries en = { 0 };
 	if (cfg_loops(p, fi, &en.ln) < 0)
@@ -1175,12 +1479,15 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	en.d = calloc(f->nblocks, sizeof *en.d);
 	en.s = calloc(f->nblocks, sizeof *en.s);
 	en.in = calloc(f->nblocks, sizeof *en.in);
+	en.body = calloc(f->nblocks, sizeof *en.body);
+	struct facts *known = malloc(f->nblocks * sizeof *known);
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	/* Exit stubs for targets outside this function, one per target. */
 	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
-	if (!rb || !en.d || !en.s || !en.in || !idx || !ends) {
+	if (!rb || !en.d || !en.s || !en.in || !en.body || !known || !idx || !ends ||
+	    facts_of(L, fi, known) < 0) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1205,21 +1512,27 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		const struct block *b = &bl[k];
 		L->n = 0;
 		uint64_t bpc = p->insns[b->first].pc;
-		/* At an entry, the budget; then the block counts as retired. */
+		/* The budget, at the function's start and at loop headers
+		 * (entries both): every cycle, within a function or through
+		 * calls, passes one. Not at other entries (a return address:
+		 * the way on from a call); the runtime may stop at any entry.
+		 * Then the block counts as retired. */
 		/* RV2WASM_DEBUG_TRACE: call env.dbg(pc) at every block (debugging). */
 		if (getenv("RV2WASM_DEBUG_TRACE")) {
 			E tp = link_pc(L, bpc);
 			emit(L, BinaryenCall(M, "dbg", &tp, 1, BinaryenTypeNone()));
 		}
-		if (b->entry) {
+		if (b->entry && (k == 0 || en.ln.loop_of[k] == (int32_t)k)) {
 			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
 			emit(L, BinaryenIf(M, over, exit_to(L, link_pc(L, bpc), BUDGET, 0), NULL));
 		}
 		emit(L, set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, b->n))));
-		if (plan_block(L, &p->insns[b->first], b->n) < 0) {
+		struct facts fa = known[k];
+		if (plan_block(L, &p->insns[b->first], b->n, &fa) < 0) {
 			L->oom = 1;
 			goto out;
 		}
+		L->keep_sp = block_calls(L, &p->insns[b->first + b->n - 1]) && fa.perm[2];
 		int steps = induction_plan(L, &p->insns[b->first], b->n);
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
@@ -1233,7 +1546,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				setx(L, last->in.rd, link_pc(L, last->pc + last->in.len));
 				const struct block *tb =
 					cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
-				if (last->in.rd && tb && tb->index == 0 && L->direct_calls) {
+				if (block_calls(L, last)) {
 					emit_call(L, tb->func, 0, last->pc + (uint64_t)(int64_t)last->in.imm,
 						  (int64_t)(last->pc + last->in.len));
 					ends[k] = LIFT_CALLED;
@@ -1245,7 +1558,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			goto out;
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 							    BinaryenTypeNone()));
-		en.in[k] = rb[k];
+		en.body[k] = rb[k];
 		if (steps) {
 			/* the full checks of the groups that step, as the block
 			 * starts (nothing retired yet) */
@@ -1260,9 +1573,27 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			}
 			if (L->oom)
 				goto out;
+			en.body[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
+									 BinaryenTypeNone()));
+			RelooperAddBranch(en.body[k], rb[k], NULL, NULL);
+		}
+		/* The runtime's way in (an entry, or an inner entry routed by
+		 * a loop's switch): what the block takes as known, checked. */
+		en.in[k] = en.body[k];
+		L->n = 0;
+		for (int r = 0; k && (b->entry || en.ln.inner[k]) && r < 32; r++) {
+			if (!known[k].perm[r])
+				continue;
+			emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, r), c64(L, known[k].lo[r]))));
+			check_access(L, known[k].span[r], known[k].perm[r] == FACT_ST, bpc, 0, NULL);
+		}
+		if (L->oom)
+			goto out;
+		if (L->n) {
 			en.in[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 								       BinaryenTypeNone()));
-			RelooperAddBranch(en.in[k], rb[k], NULL, NULL);
+			RelooperAddBranch(en.in[k], en.body[k], NULL, NULL);
+			L->st->rechecked++;
 		}
 	}
 	/* The loops that entries (and inner entries: struct entries) are
@@ -1328,7 +1659,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		if (en.d[h]) {
 			RelooperAddBranch(en.d[h], en.s[h], bin(L, BinaryenNeInt32(), get32(L, L_BLOCK), c32(L, 0)),
 					  NULL);
-			RelooperAddBranch(en.d[h], en.in[h], NULL, NULL);
+			RelooperAddBranch(en.d[h], en.body[h], NULL, NULL);
 			add_switch(L, f, &en, en.s[h], (int32_t)h, idx);
 		}
 #undef EDGE
@@ -1348,7 +1679,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	emit(L, set(L, L_LIM, bin(L, BinaryenShrUInt64(),
 				  BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, get32(L, L_CTX)),
 				  c64(L, 12))));
-	emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
+	if (p->is_dyn)
+		emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
 	load_state(L);
 	E body[2] = { flow, BinaryenUnreachable(M) }; /* (every block branches or exits) */
@@ -1361,7 +1693,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 
 	BinaryenType vars[L_COUNT - 3];
 	for (int i = 3; i < L_COUNT; i++)
-		vars[i - 3] = i == L_FR ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
+		vars[i - 3] = i == L_FR || i >= L_F0 ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
 			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
 	BinaryenType params[3] = { L->i32, L->i32, L->i32 };
@@ -1376,6 +1708,8 @@ out:
 	free(en.d);
 	free(en.s);
 	free(en.in);
+	free(en.body);
+	free(known);
 	free(idx);
 	free(ends);
 	free(stubs);
@@ -1497,9 +1831,8 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
 	L->cost = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *L->cost);
 	for (uint32_t fi = 0; L->cost && fi < p->nfuncs; fi++) {
-		uint32_t used, written;
-		regs_of(p, &p->funcs[fi], &used, &written);
-		L->cost[fi] = (uint16_t)frame_cost(used);
+		regs_of(L, &p->funcs[fi]);
+		L->cost[fi] = (uint16_t)frame_cost(L);
 	}
 	progress.total = p->nfuncs;
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++, progress.done = fi)

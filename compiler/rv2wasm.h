@@ -63,12 +63,14 @@ struct func {
 
 /* A jump table proven from the code: the jr at insns[site] goes to one of
  * program.jt_targets[first, first + n) (link addresses, sorted, unique). */
+#define JT_MAX_TARGETS 4096
 struct jump_table {
 	uint32_t site;
 	uint32_t first, n;
 };
 
 struct program {
+	int is_dyn;              /* ET_DYN: loaded at a bias (else at its link addresses) */
 	struct insn *insns;      /* every decoded instruction, by address */
 	size_t ninsns;
 	struct block *blocks;
@@ -129,6 +131,10 @@ struct lift_stats {
 				    the target in the module */
 	size_t stepping;         /* groups of accesses in one-block loops checked in full
 				    once, then for staying in the page (induction_plan) */
+	size_t known;            /* accesses left unchecked: an earlier check covers them
+				    (struct facts in lift.c) */
+	size_t rechecked;        /* entries that check, on the runtime's way in, what their
+				    block takes as known */
 	size_t inner_entries;    /* blocks that edges enter loops at, not at their headers
 				    (irreducible code: routed through the loop's dispatch) */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */

@@ -13,8 +13,10 @@
  *   2  env.lookup; aot_ctx.map
  *   3  env.far; aot_ctx.rt, .far
  *   4  pageprot's MEM_ST bit and its extra entry past the last page
- *   5  depth counts host stack bytes; env.far's depth; aot_ctx.depth */
-#define AOT_ABI_VERSION 5
+ *   5  depth counts host stack bytes; env.far's depth; aot_ctx.depth
+ *   6  a module of an ET_EXEC runs only at bias 0 (its addresses are
+ *      constants) */
+#define AOT_ABI_VERSION 6
 
 /* Why a module's function returned. */
 enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };

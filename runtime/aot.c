@@ -190,7 +190,8 @@ void aot_map(rt *r, rv_mem *m, uint64_t start, uint64_t end, uint64_t off,
 		bias = start - off + ph.p_offset - ph.p_vaddr;
 		found = 1;
 	}
-	if (!found)
+	/* (an ET_EXEC's module has its link addresses built in) */
+	if (!found || (eh.e_type == ET_EXEC && bias))
 		return;
 	int handle = r->host.aot_lookup(elf, len);
 	if (handle <= 0)

@@ -31,6 +31,9 @@ Usage: tests/aot/run.py [BUILD]
    rv2wasm finds the ways in, and the result is qemu's.
 10. Compiles tests/aot/stride.c (pointers stepping through one-block loops
    into pages they may not touch): faults where qemu's are.
+11. Compiles tests/aot/known.c (a loop whose store needs no check of its
+   own, its page made read-only by a signal handler between iterations;
+   a frame used across calls): the store faults, as under qemu.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -124,6 +127,7 @@ def main():
     deep(benchdir)
     duff(benchdir)
     stride(benchdir)
+    known(benchdir)
     return REPORT.finish()
 
 
@@ -238,7 +242,7 @@ def stride(outdir):
     if not case:
         return
     elf, tar, stats = case
-    m = re.search(r"memory checks: (\d+) groups", stats)
+    m = re.search(r"(\d+) groups of accesses in one-block loops", stats)
     stepping = int(m.group(1)) if m else 0
     q = qemu_musl(elf)
     argv = NODE_RUNNER.split() + ["--aot", MODULES, "--rootfs", tar, "/t/stride"]
@@ -247,6 +251,27 @@ def stride(outdir):
           % (stepping, "; ".join(q.stdout.splitlines()[::2])),
           stepping >= 3 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout,
           stats + r.stdout + r.stderr[-2000:])
+
+
+def known(outdir):
+    """tests/aot/known.c, a musl PIE: accesses an earlier check covers are
+    not checked (rv2wasm --stats counts them), and the runtime's way back
+    into such code checks again: a signal handler makes the page of a
+    loop's unchecked store read-only, and the next store faults as under
+    qemu, nothing stored after the mprotect."""
+    case = musl_case("known", outdir)
+    if not case:
+        return
+    elf, tar, stats = case
+    m = re.search(r"memory checks: (\d+) accesses need none", stats)
+    n = int(m.group(1)) if m else 0
+    q = qemu_musl(elf)
+    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--rootfs", tar, "/t/known"]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    check("known.c: %d accesses need no check (at least 2), = qemu (%s)"
+          % (n, "; ".join(q.stdout.splitlines())),
+          n >= 2 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
+          "nothing stored" in q.stdout, stats + r.stdout + r.stderr[-2000:])
 
 
 def jump_table(outdir):
