@@ -192,10 +192,12 @@ struct mem_plan {
 	uint8_t store;            /* (a first access) the group stores */
 	int32_t lo;               /* (a first access) offset from the base, */
 	uint32_t span;            /* and bytes, of the range to check */
-	int32_t step;             /* (a first access) its base's step per iteration
-				     of a one-block loop, or 0 (induction_plan), */
-	int32_t pre;              /* and its offset from the base as the block starts */
 	uint8_t known;            /* no check: an earlier one covers it (struct facts) */
+	uint8_t near;             /* (a first access) first only test that the range
+				     [hlo, hlo + hspan), which holds a checked one and
+				     the group's, lies in one page (struct facts) */
+	int32_t hlo;
+	uint32_t hspan;
 };
 
 /* Bytes an access moves (loads and stores that check_access guards), or 0. */
@@ -218,28 +220,50 @@ static int is_store(int op)
 
 #define MAX_GROUP_SPAN 1024 /* (so that a range touches at most two pages) */
 
+/* Which fields of an instruction name F registers, from the operand
+ * string of its row in the ISA table: D rd, S rs1, T rs2, R rs3. */
+enum { F_RD = 1, F_RS1 = 2, F_RS2 = 4, F_RS3 = 8 };
+static const char *const operands[RV_OP_COUNT] = {
+#define X(name, mn, mask, match, ops) [RV_OP_##name] = ops,
+	RV_INSNS(X)
+#undef X
+};
+
+static int f_fields(int op)
+{
+	int m = 0;
+	for (const char *c = op < RV_OP_COUNT ? operands[op] : NULL; c && *c; c++)
+		m |= *c == 'D' ? F_RD : *c == 'S' ? F_RS1 : *c == 'T' ? F_RS2 : *c == 'R' ? F_RS3 : 0;
+	return m;
+}
+
 /* What a function's checks have established: per register r, a range
  * [lo, lo + span) around its current value that a check let through, for
- * loads (R) or for stores too (ST), or nothing. Within one activation of
- * a compiled function the page bits cannot change: mmap, munmap and
- * mprotect are syscalls, an ecall leaves compiled code (every frame
- * unwinds), and only the interpreter sets MEM_CODE, in pages a module
- * covers only if they are not writable (they have no ST bit to lose);
- * threads switch and signals arrive only outside compiled code. So a
- * check holds until its base changes: later accesses inside its range,
- * in this block or any block it reaches, need none. `addi r, r, c` moves
- * r's range; any other write forgets it. Calls forget all but sp's,
- * which the call's return checks is unchanged. */
+ * loads (R) or for stores too (ST) — or, when `near`, only that some
+ * range inside it was (where paths with different ranges meet). Within
+ * one activation of a compiled function the page bits cannot change:
+ * mmap, munmap and mprotect are syscalls, an ecall leaves compiled code
+ * (every frame unwinds), and only the interpreter sets MEM_CODE, in pages
+ * a module covers only if they are not writable (they have no ST bit to
+ * lose); threads switch and signals arrive only outside compiled code. So
+ * a check holds until its base changes: a later access inside an exact
+ * range needs no check; one whose range and a near range (or an exact
+ * one) lie within one page needs only a test of that (the page's offset:
+ * an and, a compare), which a pointer stepping through memory passes
+ * until it crosses into the next page. `addi r, r, c` moves r's range;
+ * any other write forgets it. Calls forget all but sp's, which the
+ * call's return checks is unchanged. */
 enum { FACT_R = 1, FACT_ST = 2 };
 struct facts {
 	int32_t lo[32];
-	uint16_t span[32];
+	uint16_t span[32];       /* (at most 4096) */
 	uint8_t perm[32];        /* 0: nothing known; FACT_R; FACT_ST (implies R) */
+	uint8_t near[32];
 };
 
 static int covers(const struct facts *fa, int r, int64_t lo, int64_t hi, int store)
 {
-	return fa->perm[r] >= (store ? FACT_ST : FACT_R) && lo >= fa->lo[r] &&
+	return fa->perm[r] >= (store ? FACT_ST : FACT_R) && !fa->near[r] && lo >= fa->lo[r] &&
 	       hi <= (int64_t)fa->lo[r] + fa->span[r];
 }
 
@@ -250,7 +274,7 @@ static void learn(struct facts *fa, int r, const struct mem_plan *g)
 {
 	uint8_t perm = g->store ? FACT_ST : FACT_R;
 	int64_t lo = g->lo, hi = (int64_t)g->lo + g->span;
-	if (fa->perm[r] == perm) {
+	if (fa->perm[r] == perm && !fa->near[r]) {
 		int64_t olo = fa->lo[r], ohi = olo + fa->span[r];
 		int64_t ulo = olo < lo ? olo : lo, uhi = ohi > hi ? ohi : hi;
 		if (olo <= hi && lo <= ohi && uhi - ulo <= MAX_GROUP_SPAN)
@@ -259,12 +283,35 @@ static void learn(struct facts *fa, int r, const struct mem_plan *g)
 	fa->lo[r] = (int32_t)lo;
 	fa->span[r] = (uint16_t)(hi - lo);
 	fa->perm[r] = perm;
+	fa->near[r] = 0;
+}
+
+/* The hull of [lo, hi) and r's known range, if within a page and r's
+ * permission serves (a near group: struct mem_plan), else 0. */
+static int hull(const struct facts *fa, int r, int64_t lo, int64_t hi, int store, struct mem_plan *g)
+{
+	if (fa->perm[r] < (store ? FACT_ST : FACT_R))
+		return 0;
+	int64_t flo = fa->lo[r], fhi = flo + fa->span[r];
+	int64_t ulo = flo < lo ? flo : lo, uhi = fhi > hi ? fhi : hi;
+	if (uhi - ulo > 4096)
+		return 0;
+	g->hlo = (int32_t)ulo;
+	g->hspan = (uint32_t)(uhi - ulo);
+	return 1;
 }
 
 /* Plan a block's checks (L->plan) from what is known as it starts (*fa),
  * and leave in *fa what is known as it ends (its last instruction's
- * effects included; a call's are the caller's business: after_call). */
-static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n, struct facts *fa)
+ * effects included; a call's are the caller's business: after_call). A
+ * near group's full check, when its test fails, asks for what r's known
+ * range had (ST for a load too: the ranges known after it are alike on
+ * both ways; a page readable only, loaded through a pointer that stores,
+ * then goes to the interpreter: speed, not correctness). Near groups
+ * only where near_ok (in loops: elsewhere a test and a check would cost
+ * more code than they save time). */
+static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n, struct facts *fa,
+		      int near_ok)
 {
 	if (n > L->plan_cap) {
 		struct mem_plan *v = realloc(L->plan, n * sizeof *v);
@@ -279,21 +326,23 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n, stru
 		lead[r] = -1;
 	for (uint32_t i = 0; i < n; i++) {
 		const rv_insn *in = &ins[i].in;
-		int size = access_size(in->op), r = in->rs1;
-		if (size && covers(fa, r, in->imm, (int64_t)in->imm + size, is_store(in->op))) {
+		int size = access_size(in->op), r = in->rs1, st = is_store(in->op);
+		int64_t lo = in->imm, hi = (int64_t)in->imm + size;
+		if (size && covers(fa, r, lo, hi, st)) {
 			L->plan[i].checked = 1;
 			L->plan[i].known = 1;
 		} else if (size) {
 			int32_t g = lead[r];
-			int64_t lo = in->imm, hi = in->imm + size;
 			if (g >= 0) {
-				struct mem_plan *gp = &L->plan[g];
+				struct mem_plan *gp = &L->plan[g], ng = *gp;
 				int64_t glo = gp->lo < lo ? gp->lo : lo;
 				int64_t ghi = gp->lo + (int64_t)gp->span > hi ? gp->lo + (int64_t)gp->span : hi;
-				if (ghi - glo <= MAX_GROUP_SPAN) {
+				if (ghi - glo <= MAX_GROUP_SPAN &&
+				    (!gp->near || hull(fa, r, glo, ghi, st || gp->store, &ng))) {
+					*gp = ng;
 					gp->lo = (int32_t)glo;
 					gp->span = (uint32_t)(ghi - glo);
-					gp->store |= (uint8_t)is_store(in->op);
+					gp->store |= (uint8_t)st;
 					L->plan[i].checked = 1;
 				} else {
 					learn(fa, r, gp);
@@ -301,12 +350,16 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n, stru
 				}
 			}
 			if (g < 0) {
-				L->plan[i] = (struct mem_plan){ .lo = (int32_t)lo, .span = (uint32_t)size,
-								.store = (uint8_t)is_store(in->op) };
+				struct mem_plan *np = &L->plan[i];
+				*np = (struct mem_plan){ .lo = (int32_t)lo, .span = (uint32_t)size, .store = (uint8_t)st };
+				if (near_ok && hull(fa, r, lo, hi, st, np)) {
+					np->near = 1;
+					np->store = fa->perm[r] == FACT_ST;
+				}
 				lead[r] = (int32_t)i;
 			}
 		}
-		int rd = in->rd; /* (an F/D destination too: forgetting is harmless) */
+		int rd = f_fields(in->op) & F_RD ? 0 : in->rd; /* (an F destination is not x[rd]) */
 		if (rd) {
 			if (lead[rd] >= 0)
 				learn(fa, rd, &L->plan[lead[rd]]);
@@ -348,7 +401,7 @@ static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_
 	E bits = page_bits(L, get64(L, L_A));
 	E fail[5];
 	int nf = 0;
-	if (skip) /* (induction_plan: in the page checked before) */
+	if (skip) /* (a near group: its page checked before) */
 		fail[nf++] = BinaryenBreak(M, "ok", skip, NULL);
 	fail[nf++] = BinaryenBreak(M, "fail", outside, NULL);
 	if (n > 8)
@@ -371,26 +424,34 @@ static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_
 }
 
 /* Local A := the address of a load or store, checked as plan_block
- * said: the group's range at its first access, nothing at the others. */
+ * said: the group's range at its first access (after the near test, if
+ * any: the hull's page offset leaves it room), nothing at the others. */
 static void guard(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const struct mem_plan *mp = &L->plan[L->at];
 	L->st->known += mp->known;
 	if (!mp->checked) {
-		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, mp->lo))));
 		E same = NULL;
-		if (mp->step) { /* the page offset in [from, to] */
-			int32_t room = 4096 - (int32_t)mp->span;
-			int32_t from = mp->step > 0 ? mp->step : 0, to = mp->step > 0 ? room : room + mp->step;
+		if (mp->near) {
 			same = bin(L, BinaryenLeUInt32(),
-				   bin(L, BinaryenSubInt32(),
-				       bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, 4095)),
-				       c32(L, from)),
-				   c32(L, to - from));
+				   bin(L, BinaryenAndInt32(),
+				       bin(L, BinaryenAddInt32(), lo32(L, xr(L, ins->in.rs1)), c32(L, mp->hlo)),
+				       c32(L, 4095)),
+				   c32(L, 4096 - (int32_t)mp->hspan));
+			L->st->near++;
 		}
+		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, mp->lo))));
 		check_access(L, (int)mp->span, mp->store, ins->pc, adj, same);
 	}
 	emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, ins->in.imm))));
+}
+
+/* A check of [r + lo, r + lo + span) for perm, as a block starts (a
+ * failure goes to the interpreter at pc, nothing retired). */
+static void check_range(struct lifter *L, int r, int32_t lo, uint32_t span, int perm, uint64_t pc)
+{
+	emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, r), c64(L, lo))));
+	check_access(L, (int)span, perm == FACT_ST, pc, 0, NULL);
 }
 
 static E host_ptr(struct lifter *L)
@@ -456,58 +517,6 @@ int lift_supports(int op)
 	default:
 		return 1;
 	}
-}
-
-static int is_csr(int op)
-{
-	switch ((enum rv_op)op) {
-	STEP_CASES
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* A one-block loop (its last instruction branches back to its first),
- * after plan_block: a group whose base steps by a constant c at each
- * iteration (its only write in the block is `addi r, r, c`) is checked in
- * full once on the way into the block (lift_function's entry check),
- * and then at each iteration only for being in the page the previous
- * iteration's range was in: its address's page offset in [c, 4096 - span]
- * (c > 0) or [0, 4096 - span + c] (c < 0), which puts the previous range's
- * start in the same page and this range inside it. Nothing in the block
- * changes page permissions (no calls: they end a block; no env.step), and
- * every other way into the block, its entries too, goes through the full
- * check. Whether any group of the block steps so. */
-static int induction_plan(struct lifter *L, const struct insn *ins, uint32_t n)
-{
-	const rv_insn *last = &ins[n - 1].in;
-	if (!(cfg_is_branch(last->op) || (last->op == RV_OP_JAL && !last->rd)) ||
-	    ins[n - 1].pc + (uint64_t)(int64_t)last->imm != ins[0].pc)
-		return 0;
-	for (uint32_t i = 0; i < n; i++)
-		if (is_csr(ins[i].in.op))
-			return 0;
-	int any = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		struct mem_plan *mp = &L->plan[i];
-		int r = ins[i].in.rs1, writes = 0;
-		uint32_t at = 0;
-		if (!access_size(ins[i].in.op) || mp->checked || !r)
-			continue;
-		for (uint32_t j = 0; j < n; j++) /* (an F/D rd counts too: harmless) */
-			if (ins[j].in.rd == r)
-				writes++, at = j;
-		const rv_insn *u = &ins[at].in;
-		int64_t c = u->imm, room = 4096 - (int64_t)mp->span;
-		if (writes != 1 || u->op != RV_OP_ADDI || u->rs1 != r || !c || (c > 0 ? c : -c) > room)
-			continue;
-		mp->step = (int32_t)c;
-		mp->pre = mp->lo + (at < i ? (int32_t)c : 0);
-		L->st->stepping++;
-		any = 1;
-	}
-	return any;
 }
 
 enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED,
@@ -579,23 +588,6 @@ static E store_f(struct lifter *L, int r)
 static E load_fcsr(struct lifter *L)
 {
 	return set(L, L_FCSR, BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU)));
-}
-
-/* Which fields of an instruction name F registers, from the operand
- * string of its row in the ISA table: D rd, S rs1, T rs2, R rs3. */
-enum { F_RD = 1, F_RS1 = 2, F_RS2 = 4, F_RS3 = 8 };
-static const char *const operands[RV_OP_COUNT] = {
-#define X(name, mn, mask, match, ops) [RV_OP_##name] = ops,
-	RV_INSNS(X)
-#undef X
-};
-
-static int f_fields(int op)
-{
-	int m = 0;
-	for (const char *c = op < RV_OP_COUNT ? operands[op] : NULL; c && *c; c++)
-		m |= *c == 'D' ? F_RD : *c == 'S' ? F_RS1 : *c == 'T' ? F_RS2 : *c == 'R' ? F_RS3 : 0;
-	return m;
 }
 
 /* The shapes of RV_FPU_OPS (rv_fpu.h) that read or write an integer
@@ -1159,7 +1151,8 @@ static int block_calls(const struct lifter *L, const struct insn *last)
 /* What a call leaves known: sp's range (emit_call checks sp came back). */
 static void after_call(struct facts *fa)
 {
-	struct facts sp = { .lo[2] = fa->lo[2], .span[2] = fa->span[2], .perm[2] = fa->perm[2] };
+	struct facts sp = { .lo[2] = fa->lo[2], .span[2] = fa->span[2], .perm[2] = fa->perm[2],
+			    .near[2] = fa->near[2] };
 	*fa = sp;
 }
 
@@ -1198,39 +1191,140 @@ static uint32_t successors(const struct lifter *L, uint32_t fi, uint32_t k, uint
 static int same_facts(const struct facts *a, const struct facts *b)
 {
 	for (int r = 0; r < 32; r++)
-		if (a->perm[r] != b->perm[r] ||
-		    (a->perm[r] && (a->lo[r] != b->lo[r] || a->span[r] != b->span[r])))
+		if (a->perm[r] != b->perm[r] || (a->perm[r] && (a->lo[r] != b->lo[r] ||
+		    a->span[r] != b->span[r] || a->near[r] != b->near[r])))
 			return 0;
 	return 1;
 }
 
-/* *a := what both *a and *b know (ranges intersected, the weaker
- * permission). */
+/* *a := what both *a and *b know: where both are exact and overlap,
+ * their intersection; else, within a page, near their hull; the weaker
+ * permission. */
 static void meet(struct facts *a, const struct facts *b)
 {
 	for (int r = 0; r < 32; r++) {
-		int64_t lo = a->lo[r] > b->lo[r] ? a->lo[r] : b->lo[r];
-		int64_t hi = (int64_t)a->lo[r] + a->span[r], bhi = (int64_t)b->lo[r] + b->span[r];
-		hi = hi < bhi ? hi : bhi;
+		int64_t alo = a->lo[r], ahi = alo + a->span[r], blo = b->lo[r], bhi = blo + b->span[r];
 		uint8_t perm = a->perm[r] < b->perm[r] ? a->perm[r] : b->perm[r];
-		if (!perm || hi <= lo) {
+		int64_t ilo = alo > blo ? alo : blo, ihi = ahi < bhi ? ahi : bhi;
+		int64_t ulo = alo < blo ? alo : blo, uhi = ahi > bhi ? ahi : bhi;
+		if (!perm) {
 			a->perm[r] = 0;
-			continue;
+		} else if (!a->near[r] && !b->near[r] && ilo < ihi) {
+			a->lo[r] = (int32_t)ilo;
+			a->span[r] = (uint16_t)(ihi - ilo);
+			a->perm[r] = perm;
+		} else if (uhi - ulo <= 4096) {
+			a->lo[r] = (int32_t)ulo;
+			a->span[r] = (uint16_t)(uhi - ulo);
+			a->perm[r] = perm;
+			a->near[r] = 1;
+		} else {
+			a->perm[r] = 0;
 		}
-		a->lo[r] = (int32_t)lo;
-		a->span[r] = (uint16_t)(hi - lo);
-		a->perm[r] = perm;
 	}
+}
+
+/* Is block k inside the loop headed by h (an edge k -> h goes back)? */
+static int in_loop(const struct loop_nest *ln, uint32_t k, uint32_t h)
+{
+	for (int32_t l = ln->loop_of[k]; l >= 0; l = ln->parent[l])
+		if (l == (int32_t)h)
+			return 1;
+	return 0;
+}
+
+/* A loop header's accesses that every way into the loop checks in
+ * advance (lift_function's hoist block): per base register, the first
+ * group of the header's block, as it would be planned knowing nothing,
+ * its range taken back to the block's start over the block's `addi r, r,
+ * c`. They are made before the header's first instruction, which would
+ * make them anyway, so a failure is no false alarm: the interpreter
+ * runs from the header and faults where it must. Knowing them, the loop's
+ * own checks find ranges to test against (a pointer stepping through
+ * memory: only its page offset each time round) or none to make. */
+struct hoist {
+	int32_t lo[32];
+	uint16_t span[32];
+	uint8_t perm[32];        /* 0: none */
+};
+
+static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, uint32_t hb,
+		     struct hoist *h)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	const struct block *b = &p->blocks[f->first_block + hb];
+	const struct insn *ins = &p->insns[b->first];
+	/* Only for registers the loop leaves alone or steps (`addi r, r, c`
+	 * its only writes; a call forgets all but sp): for others what the
+	 * way in knew never meets what the back edges know. */
+	uint32_t moves = 0;
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		if (!in_loop(ln, k, hb))
+			continue;
+		const struct block *lb = &p->blocks[f->first_block + k];
+		for (uint32_t i = lb->first; i < lb->first + lb->n; i++) {
+			const rv_insn *in = &p->insns[i].in;
+			if (in->rd && !(f_fields(in->op) & F_RD) &&
+			    (in->op != RV_OP_ADDI || in->rs1 != in->rd))
+				moves |= 1u << in->rd;
+		}
+		if (block_calls(L, &p->insns[lb->first + lb->n - 1]))
+			moves |= ~(1u << 2);
+	}
+	struct facts none = { 0 };
+	if (plan_block(L, ins, b->n, &none, 0) < 0)
+		return -1;
+	int64_t moved[32] = { 0 };
+	uint32_t gone = 0, done = 0;
+	memset(h, 0, sizeof *h);
+	for (uint32_t i = 0; i < b->n; i++) {
+		const rv_insn *in = &ins[i].in;
+		const struct mem_plan *mp = &L->plan[i];
+		int r = in->rs1;
+		if (access_size(in->op) && !mp->checked && !((gone | done | moves) >> r & 1) &&
+		    mp->lo + moved[r] == (int32_t)(mp->lo + moved[r])) {
+			h->lo[r] = (int32_t)(mp->lo + moved[r]);
+			h->span[r] = (uint16_t)mp->span;
+			h->perm[r] = mp->store ? FACT_ST : FACT_R;
+			done |= 1u << r;
+		}
+		if (in->rd && in->op == RV_OP_ADDI && in->rs1 == in->rd && moved[in->rd] < (1 << 20))
+			moved[in->rd] += in->imm;
+		else if (in->rd && !(f_fields(in->op) & F_RD))
+			gone |= 1u << in->rd;
+	}
+	return 0;
+}
+
+/* What a hoist block leaves known (on top of what its way in knew). */
+static void learn_hoists(struct facts *fa, const struct hoist *h)
+{
+	for (int r = 0; r < 32; r++)
+		if (h->perm[r]) {
+			struct mem_plan g = { .lo = h->lo[r], .span = h->span[r], .store = h->perm[r] == FACT_ST };
+			learn(fa, r, &g);
+		}
+}
+
+static int has_hoists(const struct hoist *h)
+{
+	for (int r = 0; r < 32; r++)
+		if (h->perm[r])
+			return 1;
+	return 0;
 }
 
 /* What is known as each block of function fi starts, into in[] (a
  * forward dataflow, to the fixed point: a block knows what all the
- * blocks that go on to it know as they end). Block 0, and blocks that
+ * blocks that go on to it know as they end; an edge into a loop from
+ * outside it adds the header's hoisted checks). Block 0, and blocks that
  * block 0 does not reach (entered only by the runtime), know nothing; an
  * entry also reached from inside the function is rechecked on the
  * runtime's way in (lift_function). Knowledge only shrinks from pass to
- * pass, so the passes end. */
-static int facts_of(struct lifter *L, uint32_t fi, struct facts *in)
+ * pass, so the passes end; past 64 (never seen), nothing is known. */
+static int facts_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln,
+		    const struct hoist *hoist, struct facts *in)
 {
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
@@ -1256,15 +1350,15 @@ static int facts_of(struct lifter *L, uint32_t fi, struct facts *in)
 		memset(&in[k], 0, sizeof in[k]);
 		seen[k] = k == 0 || !seen[k] ? 2 : 0;
 	}
-	int changed = 1;
-	while (changed) {
+	int changed = 1, passes = 0;
+	for (; changed && passes < 64; passes++) {
 		changed = 0;
 		for (uint32_t k = 0; k < nb; k++) {
 			if (!seen[k])
 				continue;
 			const struct block *b = &p->blocks[f->first_block + k];
 			struct facts out = in[k];
-			if (plan_block(L, &p->insns[b->first], b->n, &out) < 0) {
+			if (plan_block(L, &p->insns[b->first], b->n, &out, ln->loop_of[k] >= 0) < 0) {
 				free(seen);
 				free(stack);
 				return -1;
@@ -1276,18 +1370,26 @@ static int facts_of(struct lifter *L, uint32_t fi, struct facts *in)
 				uint32_t t = to[i];
 				if (t == 0)
 					continue;
+				struct facts edge = out;
+				if (hoist && has_hoists(&hoist[t]) && !in_loop(ln, k, t))
+					learn_hoists(&edge, &hoist[t]);
 				if (!seen[t]) {
-					in[t] = out;
+					in[t] = edge;
 					seen[t] = 1;
 					changed = 1;
 				} else if (seen[t] == 1) {
 					struct facts old = in[t];
-					meet(&in[t], &out);
+					meet(&in[t], &edge);
 					changed |= !same_facts(&old, &in[t]);
 				}
+				for (int r = 0; ln->loop_of[t] < 0 && r < 32; r++)
+					if (in[t].near[r]) /* (only loops' blocks test near) */
+						in[t].perm[r] = 0;
 			}
 		}
 	}
+	if (changed) /* (not settled: know nothing anywhere) */
+		memset(in, 0, nb * sizeof *in);
 	free(seen);
 	free(stack);
 	return 0;
@@ -1360,9 +1462,9 @@ static E leave_to(struct lifter *L, uint32_t fi, uint64_t target)
 struct entries {
 	struct loop_nest ln;
 	RelooperBlockRef *d, *s; /* per loop header: its D and S, or NULL */
-	RelooperBlockRef *body;  /* per block: the way in from other blocks (its code,
-				    or induction_plan's full check before it) */
-	RelooperBlockRef *in;    /* per block: the runtime's way in (body, or the
+	RelooperBlockRef *hoist; /* per loop header: the way in from outside the loop
+				    (struct hoist), or NULL */
+	RelooperBlockRef *in;    /* per block: the runtime's way in (its code, or the
 				    checks of what the block takes as known first) */
 };
 
@@ -1447,18 +1549,19 @@ static void add_switch(struct lifter *L, const struct func *f, struct entries *e
 	}
 }
 
-/* The block an edge k -> t goes to: t's way in, or its D; for an edge
- * into a loop's interior, a block that sets `block` on the way to the
- * loop's D (struct entries); a one-block loop's own edge back to itself
- * straight to its code, past its entry check (induction_plan). */
+/* The block an edge k -> t goes to: t's code, or its D; an edge into a
+ * loop from outside it first through the header's hoisted checks; for
+ * an edge into a loop's interior, a block that sets `block` on the way
+ * to the loop's D (struct entries). */
 static RelooperBlockRef edge_to(struct lifter *L, RelooperRef rl, const struct entries *en,
 				RelooperBlockRef *rb, uint32_t k, uint32_t t)
 {
-	if (k == t && en->body[t] != rb[t])
-		return rb[t];
 	int32_t l = cfg_entered_inside(&en->ln, k, t);
-	if (l < 0 || !en->d[l])
-		return en->d[t] ? en->d[t] : en->body[t];
+	if (l < 0 || !en->d[l]) {
+		if (en->hoist[t] && !in_loop(&en->ln, k, t))
+			return en->hoist[t];
+		return en->d[t] ? en->d[t] : rb[t];
+	}
 	RelooperBlockRef b = RelooperAddBlock(rl, set(L, L_BLOCK, c32(L, (int32_t)t)));
 	RelooperAddBranch(b, en->d[l], NULL, NULL);
 	return b;
@@ -1479,15 +1582,24 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	en.d = calloc(f->nblocks, sizeof *en.d);
 	en.s = calloc(f->nblocks, sizeof *en.s);
 	en.in = calloc(f->nblocks, sizeof *en.in);
-	en.body = calloc(f->nblocks, sizeof *en.body);
+	en.hoist = calloc(f->nblocks, sizeof *en.hoist);
 	struct facts *known = malloc(f->nblocks * sizeof *known);
+	struct hoist *hoist = calloc(f->nblocks, sizeof *hoist);
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	/* Exit stubs for targets outside this function, one per target. */
 	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
-	if (!rb || !en.d || !en.s || !en.in || !en.body || !known || !idx || !ends ||
-	    facts_of(L, fi, known) < 0) {
+	if (!rb || !en.d || !en.s || !en.in || !en.hoist || !known || !hoist || !idx || !ends) {
+		L->oom = 1;
+		goto out;
+	}
+	for (uint32_t h = 1; h < f->nblocks; h++)
+		if (en.ln.loop_of[h] == (int32_t)h && hoists_of(L, fi, &en.ln, h, &hoist[h]) < 0) {
+			L->oom = 1;
+			goto out;
+		}
+	if (facts_of(L, fi, &en.ln, hoist, known) < 0) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1528,12 +1640,11 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		}
 		emit(L, set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, b->n))));
 		struct facts fa = known[k];
-		if (plan_block(L, &p->insns[b->first], b->n, &fa) < 0) {
+		if (plan_block(L, &p->insns[b->first], b->n, &fa, en.ln.loop_of[k] >= 0) < 0) {
 			L->oom = 1;
 			goto out;
 		}
 		L->keep_sp = block_calls(L, &p->insns[b->first + b->n - 1]) && fa.perm[2];
-		int steps = induction_plan(L, &p->insns[b->first], b->n);
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
 			L->at = i;
@@ -1558,41 +1669,21 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			goto out;
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 							    BinaryenTypeNone()));
-		en.body[k] = rb[k];
-		if (steps) {
-			/* the full checks of the groups that step, as the block
-			 * starts (nothing retired yet) */
-			L->n = 0;
-			for (uint32_t i = 0; i < b->n; i++) {
-				const struct mem_plan *mp = &L->plan[i];
-				if (!mp->step)
-					continue;
-				emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, p->insns[b->first + i].in.rs1),
-							c64(L, mp->pre))));
-				check_access(L, (int)mp->span, mp->store, bpc, 0, NULL);
-			}
-			if (L->oom)
-				goto out;
-			en.body[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
-									 BinaryenTypeNone()));
-			RelooperAddBranch(en.body[k], rb[k], NULL, NULL);
-		}
 		/* The runtime's way in (an entry, or an inner entry routed by
-		 * a loop's switch): what the block takes as known, checked. */
-		en.in[k] = en.body[k];
+		 * a loop's switch): what the block takes as known, checked (a
+		 * near range in full: a false alarm costs speed only). A
+		 * failure exits before the block: nothing retired. */
+		en.in[k] = rb[k];
 		L->n = 0;
-		for (int r = 0; k && (b->entry || en.ln.inner[k]) && r < 32; r++) {
-			if (!known[k].perm[r])
-				continue;
-			emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, r), c64(L, known[k].lo[r]))));
-			check_access(L, known[k].span[r], known[k].perm[r] == FACT_ST, bpc, 0, NULL);
-		}
+		for (int r = 0; k && (b->entry || en.ln.inner[k]) && r < 32; r++)
+			if (known[k].perm[r])
+				check_range(L, r, known[k].lo[r], known[k].span[r], known[k].perm[r], bpc);
 		if (L->oom)
 			goto out;
 		if (L->n) {
 			en.in[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 								       BinaryenTypeNone()));
-			RelooperAddBranch(en.in[k], en.body[k], NULL, NULL);
+			RelooperAddBranch(en.in[k], rb[k], NULL, NULL);
 			L->st->rechecked++;
 		}
 	}
@@ -1607,6 +1698,22 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			en.d[l] = RelooperAddBlock(rl, BinaryenNop(M));
 			en.s[l] = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
 		}
+	}
+	/* Loop headers' hoisted checks, on the way in from outside the loop. */
+	for (uint32_t h = 1; h < f->nblocks; h++) {
+		if (!has_hoists(&hoist[h]))
+			continue;
+		L->n = 0;
+		for (int r = 0; r < 32; r++)
+			if (hoist[h].perm[r])
+				check_range(L, r, hoist[h].lo[r], hoist[h].span[r], hoist[h].perm[r],
+					    p->insns[bl[h].first].pc);
+		if (L->oom)
+			goto out;
+		en.hoist[h] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
+								  BinaryenTypeNone()));
+		RelooperAddBranch(en.hoist[h], en.d[h] ? en.d[h] : rb[h], NULL, NULL);
+		L->st->hoisted++;
 	}
 #define EDGE(k, t) edge_to(L, rl, &en, rb, (k), (t))
 	/* Branches (a block that exited has none: its code branched out). */
@@ -1659,7 +1766,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		if (en.d[h]) {
 			RelooperAddBranch(en.d[h], en.s[h], bin(L, BinaryenNeInt32(), get32(L, L_BLOCK), c32(L, 0)),
 					  NULL);
-			RelooperAddBranch(en.d[h], en.body[h], NULL, NULL);
+			RelooperAddBranch(en.d[h], rb[h], NULL, NULL);
 			add_switch(L, f, &en, en.s[h], (int32_t)h, idx);
 		}
 #undef EDGE
@@ -1708,8 +1815,9 @@ out:
 	free(en.d);
 	free(en.s);
 	free(en.in);
-	free(en.body);
+	free(en.hoist);
 	free(known);
+	free(hoist);
 	free(idx);
 	free(ends);
 	free(stubs);

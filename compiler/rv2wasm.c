@@ -265,9 +265,9 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 			"the module), %zu jumps through jump tables resolved (%zu targets), the rest to the "
 			"runtime's lookup\n", p.indirect, ls.indirect_calls, p.njtabs, p.njt_targets);
 		SAY("  memory checks: %zu accesses need none (an earlier check covers them; %zu entries "
-			"check that on the runtime's way in), %zu groups of accesses in one-block loops "
-			"checked in full on the way in, then for staying in the page\n", ls.known,
-			ls.rechecked, ls.stepping);
+			"check that on the runtime's way in), %zu groups test first for lying in the page "
+			"of a range checked before; %zu loops checked on the way in\n", ls.known,
+			ls.rechecked, ls.near, ls.hoisted);
 		SAY("  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
 			"the runtime's interpreter (env.step), %zu left to the interpreter (exits)\n",
 			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.stepped,

@@ -129,8 +129,10 @@ struct lift_stats {
 	size_t stepped;          /* compiled as a call to env.step (the interpreter, in place) */
 	size_t indirect_calls;   /* jalr with a link register: a wasm call when env.lookup finds
 				    the target in the module */
-	size_t stepping;         /* groups of accesses in one-block loops checked in full
-				    once, then for staying in the page (induction_plan) */
+	size_t near;             /* groups of accesses that first test for lying in one page
+				    with a range checked before (a pointer stepping through
+				    memory), and are checked in full only when not */
+	size_t hoisted;          /* loop headers whose checks the ways into the loop make */
 	size_t known;            /* accesses left unchecked: an earlier check covers them
 				    (struct facts in lift.c) */
 	size_t rechecked;        /* entries that check, on the runtime's way in, what their

@@ -242,12 +242,12 @@ def stride(outdir):
     if not case:
         return
     elf, tar, stats = case
-    m = re.search(r"(\d+) groups of accesses in one-block loops", stats)
+    m = re.search(r"(\d+) groups test first for lying in the page", stats)
     stepping = int(m.group(1)) if m else 0
     q = qemu_musl(elf)
     argv = NODE_RUNNER.split() + ["--aot", MODULES, "--rootfs", tar, "/t/stride"]
     r = subprocess.run(argv, capture_output=True, text=True)
-    check("stride.c: %d stepping groups (at least 3), faults and sums = qemu (%s)"
+    check("stride.c: %d groups test for staying in a page (at least 3), faults and sums = qemu (%s)"
           % (stepping, "; ".join(q.stdout.splitlines()[::2])),
           stepping >= 3 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout,
           stats + r.stdout + r.stderr[-2000:])

@@ -1,9 +1,9 @@
-/* Pointers stepping through memory in one-block loops, which compiled
- * code checks in full once and then only for staying in the page it
- * checked (docs/COMPILER.md, induction_plan): walking up into a page with
- * no access, down into one, starting inside one, and storing into a
- * read-only page must fault at the same address as under qemu, and the
- * sums before must agree.
+/* Pointers stepping through memory in loops, which compiled code checks
+ * in full on the way into the loop and then only for staying in the page
+ * it checked (docs/COMPILER.md, "what a check establishes"): walking up
+ * into a page with no access, down into one, starting inside one, and
+ * storing into a read-only page must fault at the same address as under
+ * qemu, and the sums before must agree; so must a loop of several blocks.
  *
  * Usage: stride; prints what each walk read and where it faulted. */
 #include <setjmp.h>
@@ -48,6 +48,22 @@ __attribute__((noipa)) static void fill(uint16_t *p, uint16_t *end, uint16_t v)
 		*p = v++;
 }
 
+/* A loop of several blocks (a branch inside): two pointers stepping, one
+ * storing, tested for staying in their pages as the one-block loops. */
+__attribute__((noipa)) static uint64_t copy_odd(uint32_t *to, const uint32_t *p, const uint32_t *end)
+{
+	uint64_t s = 0;
+	for (; p != end; p++, to++) {
+		uint32_t v = *p;
+		if (v & 1)
+			s += v;
+		else
+			s = s * 5 + (v >> 3);
+		*to = (uint32_t)s;
+	}
+	return s;
+}
+
 int main(void)
 {
 	struct sigaction sa;
@@ -89,6 +105,20 @@ int main(void)
 	printf("down: faulted at +%ld\n", (long)(fault_at - (uintptr_t)m));
 	s = sum_down((const uint32_t *)(m + 3 * PAGE - 4), (const uint32_t *)(m + PAGE) - 1);
 	printf("down to the start of page 1: %016llx\n", (unsigned long long)s);
+	/* a loop of several blocks: reading up from page 1 into page 4,
+	 * storing into page 2; then storing up into read-only page 3 */
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		s = copy_odd((uint32_t *)(m + 2 * PAGE), (const uint32_t *)(m + 3 * PAGE + 40),
+			     (const uint32_t *)(m + 5 * PAGE));
+	printf("several blocks up: faulted at +%ld, page 2 starts with %u\n",
+	       (long)(fault_at - (uintptr_t)m), ((uint32_t *)(m + 2 * PAGE))[0]);
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		s = copy_odd((uint32_t *)(m + 2 * PAGE + 3000), (const uint32_t *)(m + PAGE + 8),
+			     (const uint32_t *)(m + 3 * PAGE));
+	printf("several blocks storing: faulted at +%ld, %016llx\n", (long)(fault_at - (uintptr_t)m),
+	       (unsigned long long)s);
 	/* storing from page 2 into read-only page 3 */
 	fault_at = 0;
 	if (!sigsetjmp(back, 1))
