@@ -229,12 +229,19 @@ static const char *const operands[RV_OP_COUNT] = {
 #undef X
 };
 
+static uint8_t f_field_table[RV_OP_COUNT]; /* (f_fields_init, once) */
+
+static void f_fields_init(void)
+{
+	for (int op = 0; op < RV_OP_COUNT; op++)
+		for (const char *c = operands[op]; c && *c; c++)
+			f_field_table[op] |= *c == 'D' ? F_RD : *c == 'S' ? F_RS1 : *c == 'T' ? F_RS2
+					   : *c == 'R' ? F_RS3 : 0;
+}
+
 static int f_fields(int op)
 {
-	int m = 0;
-	for (const char *c = op < RV_OP_COUNT ? operands[op] : NULL; c && *c; c++)
-		m |= *c == 'D' ? F_RD : *c == 'S' ? F_RS1 : *c == 'T' ? F_RS2 : *c == 'R' ? F_RS3 : 0;
-	return m;
+	return op < RV_OP_COUNT ? f_field_table[op] : 0;
 }
 
 /* What a function's checks have established: per register r, a range
@@ -423,6 +430,28 @@ static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_
 	emit(L, BinaryenBlock(M, "ok", ok, 2, BinaryenTypeNone()));
 }
 
+/* Local A := r + lo, and check_access of span bytes there. */
+static void check_range(struct lifter *L, int r, int32_t lo, uint32_t span, int store, uint64_t pc,
+			int64_t adj, E skip)
+{
+	emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, r), c64(L, lo))));
+	check_access(L, (int)span, store, pc, adj, skip);
+}
+
+/* Checks of every range *fa holds (near ones in full: a false alarm costs
+ * speed only), as the block at pc starts: a failure goes to the
+ * interpreter there, nothing of it retired. Whether there was any. */
+static int check_known(struct lifter *L, const struct facts *fa, uint64_t pc)
+{
+	int any = 0;
+	for (int r = 0; r < 32; r++)
+		if (fa->perm[r]) {
+			check_range(L, r, fa->lo[r], fa->span[r], fa->perm[r] == FACT_ST, pc, 0, NULL);
+			any = 1;
+		}
+	return any;
+}
+
 /* Local A := the address of a load or store, checked as plan_block
  * said: the group's range at its first access (after the near test, if
  * any: the hull's page offset leaves it room), nothing at the others. */
@@ -440,18 +469,9 @@ static void guard(struct lifter *L, const struct insn *ins, int64_t adj)
 				   c32(L, 4096 - (int32_t)mp->hspan));
 			L->st->near++;
 		}
-		emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, mp->lo))));
-		check_access(L, (int)mp->span, mp->store, ins->pc, adj, same);
+		check_range(L, ins->in.rs1, mp->lo, mp->span, mp->store, ins->pc, adj, same);
 	}
 	emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, ins->in.rs1), c64(L, ins->in.imm))));
-}
-
-/* A check of [r + lo, r + lo + span) for perm, as a block starts (a
- * failure goes to the interpreter at pc, nothing retired). */
-static void check_range(struct lifter *L, int r, int32_t lo, uint32_t span, int perm, uint64_t pc)
-{
-	emit(L, set(L, L_A, bin(L, BinaryenAddInt64(), xr(L, r), c64(L, lo))));
-	check_access(L, (int)span, perm == FACT_ST, pc, 0, NULL);
 }
 
 static E host_ptr(struct lifter *L)
@@ -562,15 +582,24 @@ static void emit_step(struct lifter *L, const struct insn *ins, int64_t adj)
 /* F registers live in f64 locals, as bit patterns (local.get/set and
  * reinterpret move bits exactly, NaN payloads too); rv_cpu has them at
  * exits, calls and env.fpu, as it has the integer registers. */
-static E getf(struct lifter *L, int r)
+static E fget(struct lifter *L, int r) /* as an f64 */
 {
-	return un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + r),
-								     BinaryenTypeFloat64()));
+	return BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + r), BinaryenTypeFloat64());
+}
+
+static E fset(struct lifter *L, int r, E f64)
+{
+	return BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + r), f64);
+}
+
+static E getf(struct lifter *L, int r) /* its bits, as an i64 */
+{
+	return un(L, BinaryenReinterpretFloat64(), fget(L, r));
 }
 
 static E setf(struct lifter *L, int r, E v64)
 {
-	return BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + r), un(L, BinaryenReinterpretInt64(), v64));
+	return fset(L, r, un(L, BinaryenReinterpretInt64(), v64));
 }
 
 static E load_f(struct lifter *L, int r)
@@ -580,8 +609,7 @@ static E load_f(struct lifter *L, int r)
 
 static E store_f(struct lifter *L, int r)
 {
-	return BinaryenStore(M, 8, (uint32_t)(CPU_F + 8 * r), 8, get32(L, L_CPU),
-			     BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + r), BinaryenTypeFloat64()),
+	return BinaryenStore(M, 8, (uint32_t)(CPU_F + 8 * r), 8, get32(L, L_CPU), fget(L, r),
 			     BinaryenTypeFloat64());
 }
 
@@ -614,10 +642,11 @@ static void emit_fpu(struct lifter *L, const struct insn *ins, int64_t adj)
 	int shape = fpu_shape(in->op), ff = f_fields(in->op);
 	if (shape == FPU_READS_X && in->rs1)
 		emit(L, store_x(L, in->rs1));
-	int reads[3] = { ff & F_RS1 ? in->rs1 : -1, ff & F_RS2 ? in->rs2 : -1, ff & F_RS3 ? in->rs3 : -1 };
-	for (int k = 0; k < 3; k++)
-		if (reads[k] >= 0 && (k == 0 || reads[k] != reads[0]) && (k < 2 || reads[2] != reads[1]))
-			emit(L, store_f(L, reads[k]));
+	uint32_t reads = (ff & F_RS1 ? 1u << in->rs1 : 0) | (ff & F_RS2 ? 1u << in->rs2 : 0) |
+			 (ff & F_RS3 ? 1u << in->rs3 : 0);
+	for (int r = 0; r < 32; r++)
+		if (reads & 1u << r)
+			emit(L, store_f(L, r));
 	E args[3] = { get32(L, L_CTX), c32(L, in->op),
 		      c32(L, in->rd | in->rs1 << 5 | in->rs2 << 10 | in->rs3 << 15 | in->rm << 20) };
 	emit(L, BinaryenIf(M, BinaryenCall(M, "fpu", args, 3, L->i32),
@@ -625,7 +654,7 @@ static void emit_fpu(struct lifter *L, const struct insn *ins, int64_t adj)
 	if (shape == FPU_WRITES_X)
 		setx(L, in->rd, load_x(L, in->rd));
 	if (ff & F_RD)
-		emit(L, BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + in->rd), load_f(L, in->rd)));
+		emit(L, fset(L, in->rd, load_f(L, in->rd)));
 	emit(L, load_fcsr(L)); /* (its flags) */
 }
 
@@ -666,7 +695,7 @@ static void emit_fp_csr(struct lifter *L, const rv_insn *in)
  * half, meaningful only if boxed()). */
 static E fval(struct lifter *L, int r, int d)
 {
-	return d ? BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + r), BinaryenTypeFloat64())
+	return d ? fget(L, r)
 		 : un(L, BinaryenReinterpretInt32(), lo32(L, getf(L, r)));
 }
 
@@ -797,7 +826,7 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 			ok = bin(L, BinaryenAndInt32(), ok,
 				 k == 4 ? boxed(L, in->rs1)
 				 : bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
-		E to = d ? BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + in->rd), BinaryenLocalGet(M, L_FR, ft))
+		E to = d ? fset(L, in->rd, BinaryenLocalGet(M, L_FR, ft))
 			 : setf(L, in->rd, box(L, un(L, BinaryenReinterpretFloat32(), BinaryenLocalGet(M, L_FS, ft))));
 		emit(L, BinaryenIf(M, ok, to, fpu_call(L, ins, adj)));
 		return 1;
@@ -986,17 +1015,14 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	case RV_OP_FLD: case RV_OP_FLW:
 		guard(L, ins, adj);
 		if (in->op == RV_OP_FLD)
-			emit(L, BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + rd),
-						 BinaryenLoad(M, 8, false, 0, 1, BinaryenTypeFloat64(), host_ptr(L))));
+			emit(L, fset(L, rd, BinaryenLoad(M, 8, false, 0, 1, BinaryenTypeFloat64(), host_ptr(L))));
 		else /* NaN-boxed */
 			emit(L, setf(L, rd, box(L, BinaryenLoad(M, 4, false, 0, 1, L->i32, host_ptr(L)))));
 		break;
 	case RV_OP_FSD: case RV_OP_FSW: {
 		guard(L, ins, adj);
 		if (in->op == RV_OP_FSD)
-			emit(L, BinaryenStore(M, 8, 0, 1, host_ptr(L),
-					      BinaryenLocalGet(M, (BinaryenIndex)(L_F0 + in->rs2), BinaryenTypeFloat64()),
-					      BinaryenTypeFloat64()));
+			emit(L, BinaryenStore(M, 8, 0, 1, host_ptr(L), fget(L, in->rs2), BinaryenTypeFloat64()));
 		else
 			emit(L, BinaryenStore(M, 4, 0, 1, host_ptr(L), getf(L, in->rs2), L->i64));
 		break;
@@ -1058,7 +1084,7 @@ static void load_state(struct lifter *L)
 			emit(L, set(L, L_X1 + r - 1, load_x(L, r)));
 	for (int r = 0; r < 32; r++)
 		if (L->fused & 1u << r)
-			emit(L, BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + r), load_f(L, r)));
+			emit(L, fset(L, r, load_f(L, r)));
 	if (L->fcsr)
 		emit(L, load_fcsr(L));
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
@@ -1164,7 +1190,7 @@ static uint32_t successors(const struct lifter *L, uint32_t fi, uint32_t k, uint
 	const struct func *f = &p->funcs[fi];
 	const struct block *b = &p->blocks[f->first_block + k];
 	const struct insn *last = &p->insns[b->first + b->n - 1];
-	int op = last->in.op;
+	int op = last->in.op, call = block_calls(L, last);
 	uint32_t n = 0;
 	const struct block *tb;
 	if (op == RV_OP_JALR && !last->in.rd) {
@@ -1174,13 +1200,13 @@ static uint32_t successors(const struct lifter *L, uint32_t fi, uint32_t k, uint
 				to[n++] = tb->index;
 		return n;
 	}
-	if (op == RV_OP_ECALL || !lift_supports(op) || (op == RV_OP_JALR && !block_calls(L, last)))
+	if (op == RV_OP_ECALL || !lift_supports(op) || (op == RV_OP_JALR && !call))
 		return 0;
-	if (op == RV_OP_JAL || cfg_is_branch(op)) {
+	if ((op == RV_OP_JAL || cfg_is_branch(op)) && !call) {
 		tb = cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);
-		if (!block_calls(L, last) && tb && tb->func == fi)
+		if (tb && tb->func == fi)
 			to[n++] = tb->index;
-		if (op == RV_OP_JAL && !block_calls(L, last))
+		if (op == RV_OP_JAL)
 			return n;
 	}
 	if (k + 1 < f->nblocks && p->insns[b[1].first].pc == last->pc + last->in.len)
@@ -1234,22 +1260,17 @@ static int in_loop(const struct loop_nest *ln, uint32_t k, uint32_t h)
 }
 
 /* A loop header's accesses that every way into the loop checks in
- * advance (lift_function's hoist block): per base register, the first
- * group of the header's block, as it would be planned knowing nothing,
- * its range taken back to the block's start over the block's `addi r, r,
- * c`. They are made before the header's first instruction, which would
- * make them anyway, so a failure is no false alarm: the interpreter
- * runs from the header and faults where it must. Knowing them, the loop's
- * own checks find ranges to test against (a pointer stepping through
- * memory: only its page offset each time round) or none to make. */
-struct hoist {
-	int32_t lo[32];
-	uint16_t span[32];
-	uint8_t perm[32];        /* 0: none */
-};
-
+ * advance (lift_function's hoist block), as exact ranges in *h: per base
+ * register, the first group of the header's block, as it would be
+ * planned knowing nothing, its range taken back to the block's start
+ * over the block's `addi r, r, c`. They are made before the header's
+ * first instruction, which would make them anyway, so a failure is no
+ * false alarm: the interpreter runs from the header and faults where it
+ * must. Knowing them, the loop's own checks find ranges to test against
+ * (a pointer stepping through memory: only its page offset each time
+ * round) or none to make. */
 static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, uint32_t hb,
-		     struct hoist *h)
+		     struct facts *h)
 {
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
@@ -1298,21 +1319,13 @@ static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, 
 }
 
 /* What a hoist block leaves known (on top of what its way in knew). */
-static void learn_hoists(struct facts *fa, const struct hoist *h)
+static void learn_hoists(struct facts *fa, const struct facts *h)
 {
 	for (int r = 0; r < 32; r++)
 		if (h->perm[r]) {
 			struct mem_plan g = { .lo = h->lo[r], .span = h->span[r], .store = h->perm[r] == FACT_ST };
 			learn(fa, r, &g);
 		}
-}
-
-static int has_hoists(const struct hoist *h)
-{
-	for (int r = 0; r < 32; r++)
-		if (h->perm[r])
-			return 1;
-	return 0;
 }
 
 /* What is known as each block of function fi starts, into in[] (a
@@ -1324,7 +1337,7 @@ static int has_hoists(const struct hoist *h)
  * runtime's way in (lift_function). Knowledge only shrinks from pass to
  * pass, so the passes end; past 64 (never seen), nothing is known. */
 static int facts_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln,
-		    const struct hoist *hoist, struct facts *in)
+		    const struct facts *hoist, struct facts *in)
 {
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
@@ -1371,7 +1384,7 @@ static int facts_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln,
 				if (t == 0)
 					continue;
 				struct facts edge = out;
-				if (hoist && has_hoists(&hoist[t]) && !in_loop(ln, k, t))
+				if (!in_loop(ln, k, t))
 					learn_hoists(&edge, &hoist[t]);
 				if (!seen[t]) {
 					in[t] = edge;
@@ -1463,7 +1476,7 @@ struct entries {
 	struct loop_nest ln;
 	RelooperBlockRef *d, *s; /* per loop header: its D and S, or NULL */
 	RelooperBlockRef *hoist; /* per loop header: the way in from outside the loop
-				    (struct hoist), or NULL */
+				    (hoists_of), or NULL */
 	RelooperBlockRef *in;    /* per block: the runtime's way in (its code, or the
 				    checks of what the block takes as known first) */
 };
@@ -1584,7 +1597,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	en.in = calloc(f->nblocks, sizeof *en.in);
 	en.hoist = calloc(f->nblocks, sizeof *en.hoist);
 	struct facts *known = malloc(f->nblocks * sizeof *known);
-	struct hoist *hoist = calloc(f->nblocks, sizeof *hoist);
+	struct facts *hoist = calloc(f->nblocks, sizeof *hoist);
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	/* Exit stubs for targets outside this function, one per target. */
@@ -1670,17 +1683,12 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 							    BinaryenTypeNone()));
 		/* The runtime's way in (an entry, or an inner entry routed by
-		 * a loop's switch): what the block takes as known, checked (a
-		 * near range in full: a false alarm costs speed only). A
-		 * failure exits before the block: nothing retired. */
+		 * a loop's switch): what the block takes as known, checked. */
 		en.in[k] = rb[k];
 		L->n = 0;
-		for (int r = 0; k && (b->entry || en.ln.inner[k]) && r < 32; r++)
-			if (known[k].perm[r])
-				check_range(L, r, known[k].lo[r], known[k].span[r], known[k].perm[r], bpc);
-		if (L->oom)
-			goto out;
-		if (L->n) {
+		if (k && (b->entry || en.ln.inner[k]) && check_known(L, &known[k], bpc)) {
+			if (L->oom)
+				goto out;
 			en.in[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 								       BinaryenTypeNone()));
 			RelooperAddBranch(en.in[k], rb[k], NULL, NULL);
@@ -1701,13 +1709,9 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	}
 	/* Loop headers' hoisted checks, on the way in from outside the loop. */
 	for (uint32_t h = 1; h < f->nblocks; h++) {
-		if (!has_hoists(&hoist[h]))
-			continue;
 		L->n = 0;
-		for (int r = 0; r < 32; r++)
-			if (hoist[h].perm[r])
-				check_range(L, r, hoist[h].lo[r], hoist[h].span[r], hoist[h].perm[r],
-					    p->insns[bl[h].first].pc);
+		if (!check_known(L, &hoist[h], p->insns[bl[h].first].pc))
+			continue;
 		if (L->oom)
 			goto out;
 		en.hoist[h] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
@@ -1926,6 +1930,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	/* The runtime's memory: wasm32, up to 4 GiB. */
 	BinaryenSetMemory(M, 1, 65536, NULL, NULL, NULL, NULL, NULL, 0, 0);
 	BinaryenAddMemoryImport(M, "0", "env", "memory", 0);
+	f_fields_init();
 	lift_helpers(L);
 	BinaryenAddFunctionImport(M, "step", "env", "step", L->i32, L->i32);
 	BinaryenType fpu_params[3] = { L->i32, L->i32, L->i32 };

@@ -166,6 +166,21 @@ def qemu_musl(elf, *args):
                           text=True)
 
 
+def qemu_and_compiled(elf, tar, name, *args, stats=False):
+    """A musl case's run under qemu and under the node runner with the
+    modules (--stats if asked): both CompletedProcesses."""
+    q = qemu_musl(elf, *args)
+    argv = (NODE_RUNNER.split() + ["--aot", MODULES] + (["--stats"] if stats else []) +
+            ["--rootfs", tar, "/t/" + name] + list(args))
+    return q, subprocess.run(argv, capture_output=True, text=True)
+
+
+def count(pattern, text):
+    """The number the pattern's group matches in text, or 0."""
+    m = re.search(pattern, text)
+    return int(m.group(1)) if m else 0
+
+
 def calls(outdir):
     """tests/aot/calls.c, stripped musl PIE: tail calls (`j f`, `jr` through
     a pointer), functions reached only through a table of pointers in the
@@ -178,11 +193,8 @@ def calls(outdir):
         return
     elf, tar, _ = case
     n = 20000
-    q = qemu_musl(elf, str(n))
-    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats", "--rootfs", tar, "/t/calls", str(n)]
-    r = subprocess.run(argv, capture_output=True, text=True)
-    m = re.search(r"compiled code entered (\d+) times", r.stderr)
-    entries = int(m.group(1)) if m else -1
+    q, r = qemu_and_compiled(elf, tar, "calls", str(n), stats=True)
+    entries = count(r"compiled code entered (\d+) times", r.stderr)
     check("calls.c compiled = qemu (%s), compiled code entered %d times for %d iterations "
           "(under %d)" % (q.stdout.strip(), entries, n, n // 100),
           r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
@@ -220,11 +232,8 @@ def duff(outdir):
     if not case:
         return
     elf, tar, stats = case
-    m = re.search(r"(\d+) entered inside a loop", stats)
-    inner = int(m.group(1)) if m else 0
-    q = qemu_musl(elf, "3000")
-    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats", "--rootfs", tar, "/t/duff", "3000"]
-    r = subprocess.run(argv, capture_output=True, text=True)
+    inner = count(r"(\d+) entered inside a loop", stats)
+    q, r = qemu_and_compiled(elf, tar, "duff", "3000", stats=True)
     m = re.search(r"\(([\d.]+)%\)", r.stderr)
     frac = float(m.group(1)) if m else 0.0
     check("duff.c: %d blocks entered inside a loop (at least 4), compiled = qemu (%s), "
@@ -234,19 +243,17 @@ def duff(outdir):
 
 
 def stride(outdir):
-    """tests/aot/stride.c, a musl PIE: pointers stepping through one-block
-    loops, checked in full on the way in and then only for staying in the
-    page (rv2wasm --stats counts them), walk into pages with no access or
-    store into a read-only one: the fault addresses and sums are qemu's."""
+    """tests/aot/stride.c, a musl PIE: pointers stepping through loops (of
+    one block and of several), checked in full on the way in and then only
+    for staying in the page (rv2wasm --stats counts them), walk into pages
+    with no access or store into a read-only one: the fault addresses and
+    sums are qemu's."""
     case = musl_case("stride", outdir)
     if not case:
         return
     elf, tar, stats = case
-    m = re.search(r"(\d+) groups test first for lying in the page", stats)
-    stepping = int(m.group(1)) if m else 0
-    q = qemu_musl(elf)
-    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--rootfs", tar, "/t/stride"]
-    r = subprocess.run(argv, capture_output=True, text=True)
+    stepping = count(r"(\d+) groups test first for lying in the page", stats)
+    q, r = qemu_and_compiled(elf, tar, "stride")
     check("stride.c: %d groups test for staying in a page (at least 3), faults and sums = qemu (%s)"
           % (stepping, "; ".join(q.stdout.splitlines()[::2])),
           stepping >= 3 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout,
@@ -263,11 +270,8 @@ def known(outdir):
     if not case:
         return
     elf, tar, stats = case
-    m = re.search(r"memory checks: (\d+) accesses need none", stats)
-    n = int(m.group(1)) if m else 0
-    q = qemu_musl(elf)
-    argv = NODE_RUNNER.split() + ["--aot", MODULES, "--rootfs", tar, "/t/known"]
-    r = subprocess.run(argv, capture_output=True, text=True)
+    n = count(r"memory checks: (\d+) accesses need none", stats)
+    q, r = qemu_and_compiled(elf, tar, "known")
     check("known.c: %d accesses need no check (at least 2), = qemu (%s)"
           % (n, "; ".join(q.stdout.splitlines())),
           n >= 2 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
