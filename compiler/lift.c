@@ -67,6 +67,7 @@ enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
  * runtime under the first frame and over the last (its interpreter's frame
  * alone is ~20 KiB). */
 #define STACK_BUDGET (640 * 1024)
+#define MAX_EXIT_SETS 8
 
 /* Locals of a lifted function. */
 enum {
@@ -86,8 +87,10 @@ struct lifter {
 	const struct program *p;
 	struct lift_stats *st;
 	BinaryenType i32, i64;
-	uint32_t used, written;   /* registers of the current function */
-	uint32_t fused, fwritten; /* its F registers */
+	/* Register sets are uint64_t: bit r is xr, bit 32 + r is fr. */
+	uint64_t used, written;   /* registers of the current function */
+	uint64_t dirty;           /* those whose local rv_cpu has not seen */
+	uint64_t *clobbers;       /* per function: what a call to it may change */
 	int fcsr;                 /* it has FP operations that read fcsr */
 	E *list;                  /* expressions of the block being built */
 	size_t n, cap;
@@ -98,7 +101,8 @@ struct lifter {
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
 	size_t plan_cap;
 	uint32_t at;              /* the instruction being lifted, in its block */
-	E *exits;                 /* the current function's branches to its exit */
+	struct exit { E br; uint64_t regs; } *exits; /* the current function's branches
+				   * to its exit, with the registers to write back */
 	size_t nexits, capexits;
 };
 
@@ -145,7 +149,8 @@ static E seq(struct lifter *L, E *v, size_t n)
 
 /* Leave the function: pc, why, and instret corrected by adj; then a
  * branch out of all the blocks' control flow to the function's exit
- * (lift_function), which writes the state back and returns why. */
+ * (lift_function), which writes back the registers dirty here and
+ * returns why. */
 static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
 {
 	E v[4];
@@ -159,14 +164,14 @@ static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
 	v[n++] = BinaryenBreak(M, "bx", NULL, NULL);
 	if (L->nexits == L->capexits) {
 		size_t cap = L->capexits ? L->capexits * 2 : 64;
-		E *x = realloc(L->exits, cap * sizeof *x);
+		struct exit *x = realloc(L->exits, cap * sizeof *x);
 		if (!x)
 			L->oom = 1;
 		else
 			L->exits = x, L->capexits = cap;
 	}
 	if (L->nexits < L->capexits)
-		L->exits[L->nexits++] = v[n - 1];
+		L->exits[L->nexits++] = (struct exit){ v[n - 1], L->dirty };
 	return seq(L, v, n);
 }
 
@@ -1064,26 +1069,32 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	return LIFT_GO_ON;
 }
 
-/* The guest state between the locals and rv_cpu: the registers the
- * function changes (and instret) out, the ones it uses (and instret) in. */
-static void store_state(struct lifter *L)
+/* The guest state between the locals and rv_cpu. Every register the
+ * function uses has its value in its local at all times; rv_cpu has it
+ * too unless it is dirty (written since the last store). store_state
+ * writes back the registers of `regs` (the dirty ones), and instret;
+ * load_state reloads those of `regs` the function uses (at its start: all;
+ * after a call: what the callee may have changed), fcsr's copy and
+ * instret. */
+static void store_state(struct lifter *L, uint64_t regs)
 {
 	for (int r = 1; r < 32; r++)
-		if (L->written & 1u << r)
+		if (regs & 1ull << r)
 			emit(L, store_x(L, r));
 	for (int r = 0; r < 32; r++)
-		if (L->fwritten & 1u << r)
+		if (regs & 1ull << (32 + r))
 			emit(L, store_f(L, r));
 	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
 }
 
-static void load_state(struct lifter *L)
+static void load_state(struct lifter *L, uint64_t regs)
 {
+	regs &= L->used;
 	for (int r = 1; r < 32; r++)
-		if (L->used & 1u << r)
+		if (regs & 1ull << r)
 			emit(L, set(L, L_X1 + r - 1, load_x(L, r)));
 	for (int r = 0; r < 32; r++)
-		if (L->fused & 1u << r)
+		if (regs & 1ull << (32 + r))
 			emit(L, fset(L, r, load_f(L, r)));
 	if (L->fcsr)
 		emit(L, load_fcsr(L));
@@ -1095,10 +1106,10 @@ static void load_state(struct lifter *L)
  * (Liftoff or TurboFan) takes less than half of that: tests/aot/deep.c
  * recurses to the budget with node's stack cut to 400 KiB. Calls through
  * a pointer count the largest. */
-#define FRAME_COST(x, f) (16 * ((x) + (f) + 18))
+#define FRAME_COST(regs) (16 * ((regs) + 18))
 static int32_t frame_cost(const struct lifter *L)
 {
-	return FRAME_COST(__builtin_popcount(L->used), __builtin_popcount(L->fused));
+	return FRAME_COST(__builtin_popcountll(L->used));
 }
 
 /* A call: a jal with a link register to the start of a function of this
@@ -1116,9 +1127,10 @@ static int32_t frame_cost(const struct lifter *L)
  * a chain of store-to-load waits through every call). */
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
-	store_state(L);
+	store_state(L, L->dirty);
+	L->dirty = 0;
 	E to = callee < 0 ? get64(L, L_T0) : link_pc(L, target);
-	int32_t cost = callee < 0 ? FRAME_COST(31, 32) : L->cost[callee];
+	int32_t cost = callee < 0 ? FRAME_COST(63) : L->cost[callee];
 	emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
 			   exit_to(L, to, NEXT, 0), NULL));
 	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
@@ -1159,7 +1171,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	 * rv_cpu already; the runtime goes on at its pc. */
 	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
 			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
-	load_state(L);
+	load_state(L, callee < 0 ? ~0ull : L->clobbers[callee]);
 }
 
 /* A block's last instruction is a call that comes back to the next one
@@ -1408,33 +1420,85 @@ static int facts_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln,
 	return 0;
 }
 
-/* Registers a function reads or writes (bit r), to load and write back:
- * the integer ones in L->used/written, the F ones in L->fused/fwritten;
- * L->fcsr if an F/D operation there reads fcsr (its cached copy). */
+/* The registers an instruction writes (a register set: bit 32 + r for fr). */
+static uint64_t defs_of(const rv_insn *in)
+{
+	if (f_fields(in->op) & F_RD)
+		return 1ull << (32 + in->rd);
+	return in->rd ? 1ull << in->rd : 0;
+}
+
+/* Registers a function reads or writes, to load and write back: L->used,
+ * L->written; L->fcsr if an F/D operation there reads fcsr (its cached
+ * copy). */
 static void regs_of(struct lifter *L, const struct func *f)
 {
 	const struct program *p = L->p;
-	uint32_t u = 0, w = 0, fu = 0, fw = 0;
+	uint64_t u = 0, w = 0;
 	int fcsr = 0;
 	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++)
 		for (uint32_t i = p->blocks[b].first; i < p->blocks[b].first + p->blocks[b].n; i++) {
 			const rv_insn *in = &p->insns[i].in;
 			int ff = f_fields(in->op);
-			uint32_t rd = 1u << in->rd, rs1 = 1u << in->rs1, rs2 = 1u << in->rs2;
 			/* (a field of an instruction that has no such
 			 * operand is 0: x0, or f0 loaded for nothing) */
-			u |= (ff & F_RD ? 0 : rd) | (ff & F_RS1 ? 0 : rs1) | (ff & F_RS2 ? 0 : rs2);
-			w |= ff & F_RD ? 0 : rd;
-			fu |= (ff & F_RD ? rd : 0) | (ff & F_RS1 ? rs1 : 0) | (ff & F_RS2 ? rs2 : 0) |
-			      (ff & F_RS3 ? 1u << in->rs3 : 0);
-			fw |= ff & F_RD ? rd : 0;
+			uint64_t rs1 = 1ull << (ff & F_RS1 ? 32 + in->rs1 : in->rs1);
+			uint64_t rs2 = 1ull << (ff & F_RS2 ? 32 + in->rs2 : in->rs2);
+			uint64_t rs3 = ff & F_RS3 ? 1ull << (32 + in->rs3) : 0;
+			w |= defs_of(in);
+			u |= defs_of(in) | rs1 | rs2 | rs3;
 			fcsr |= fpu_shape(in->op) != FPU_NONE;
 		}
-	L->used = u & ~1u;
-	L->written = w & ~1u;
-	L->fused = fu;
-	L->fwritten = fw;
+	L->used = u & ~1ull;
+	L->written = w & ~1ull;
 	L->fcsr = fcsr;
+}
+
+/* The registers dirty as each block of function fi starts, into in[]
+ * (a forward dataflow: what any block going on to it may have left
+ * dirty; a call leaves none; entries from the runtime start clean), and
+ * sync[]: per header of a loop that calls, what the ways into the loop
+ * from outside (through its hoist block: edge_to) have dirty. That block
+ * writes them back, once, so that the calls in the loop do not, each
+ * time round (a recursive function's loop around its call, as fib's). */
+static int dirty_of(const struct lifter *L, uint32_t fi, const struct loop_nest *ln, uint64_t *in,
+		    uint64_t *sync)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	uint32_t to[JT_MAX_TARGETS + 2];
+	uint8_t *calls = calloc(f->nblocks, 1);
+	if (!calls)
+		return -1;
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		const struct block *b = &p->blocks[f->first_block + k];
+		if (block_calls(L, &p->insns[b->first + b->n - 1]))
+			for (int32_t l = ln->loop_of[k]; l >= 0; l = ln->parent[l])
+				calls[l] = 1;
+	}
+	memset(in, 0, f->nblocks * sizeof *in);
+	memset(sync, 0, f->nblocks * sizeof *sync);
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t k = 0; k < f->nblocks; k++) {
+			const struct block *b = &p->blocks[f->first_block + k];
+			uint64_t out = in[k];
+			for (uint32_t i = b->first; i < b->first + b->n; i++)
+				out |= defs_of(&p->insns[i].in);
+			if (block_calls(L, &p->insns[b->first + b->n - 1]))
+				out = 0;
+			uint32_t n = successors(L, fi, k, to);
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t t = to[i];
+				uint64_t *d = t && calls[t] && ln->loop_of[t] == (int32_t)t && !in_loop(ln, k, t) &&
+					      cfg_entered_inside(ln, k, t) < 0 ? &sync[t] : &in[t];
+				if ((*d | out) != *d)
+					*d |= out, changed = 1;
+			}
+		}
+	}
+	free(calls);
+	return 0;
 }
 
 /* Going on at target, outside the function: a tail call (a jump to
@@ -1600,10 +1664,13 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	struct facts *hoist = calloc(f->nblocks, sizeof *hoist);
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
+	uint64_t *dirty = malloc(f->nblocks * sizeof *dirty), *dirty_out = malloc(f->nblocks * sizeof *dirty);
+	uint64_t *sync = malloc(f->nblocks * sizeof *sync);
 	/* Exit stubs for targets outside this function, one per target. */
 	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
-	if (!rb || !en.d || !en.s || !en.in || !en.hoist || !known || !hoist || !idx || !ends) {
+	if (!rb || !en.d || !en.s || !en.in || !en.hoist || !known || !hoist || !idx || !ends || !dirty ||
+	    !dirty_out || !sync) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1612,7 +1679,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->oom = 1;
 			goto out;
 		}
-	if (facts_of(L, fi, &en.ln, hoist, known) < 0) {
+	if (facts_of(L, fi, &en.ln, hoist, known) < 0 || dirty_of(L, fi, &en.ln, dirty, sync) < 0) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1626,6 +1693,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				stubs = n_; \
 			} \
 			stubs[nstubs].pc = (target); \
+			L->dirty = L->written; \
 			E c_ = leave_to(L, fi, (target)); \
 			stubs[nstubs++].b = RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c_, 1, BinaryenTypeNone())); \
 		} \
@@ -1647,6 +1715,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			E tp = link_pc(L, bpc);
 			emit(L, BinaryenCall(M, "dbg", &tp, 1, BinaryenTypeNone()));
 		}
+		L->dirty = dirty[k];
 		if (b->entry && (k == 0 || en.ln.loop_of[k] == (int32_t)k)) {
 			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
 			emit(L, BinaryenIf(M, over, exit_to(L, link_pc(L, bpc), BUDGET, 0), NULL));
@@ -1661,6 +1730,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
 			L->at = i;
+			L->dirty |= defs_of(&p->insns[b->first + i].in);
 			r = lift_insn(L, &p->insns[b->first + i], (int64_t)i - (int64_t)b->n);
 		}
 		ends[k] = r;
@@ -1678,6 +1748,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			}
 			L->st->lifted++;
 		}
+		dirty_out[k] = L->dirty;
 		if (L->oom)
 			goto out;
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
@@ -1686,6 +1757,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		 * a loop's switch): what the block takes as known, checked. */
 		en.in[k] = rb[k];
 		L->n = 0;
+		L->dirty = 0;
 		if (k && (b->entry || en.ln.inner[k]) && check_known(L, &known[k], bpc)) {
 			if (L->oom)
 				goto out;
@@ -1707,17 +1779,23 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			en.s[l] = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
 		}
 	}
-	/* Loop headers' hoisted checks, on the way in from outside the loop. */
+	/* Loop headers' hoisted checks, and the registers written back
+	 * (dirty_of), on the way in from outside the loop. */
 	for (uint32_t h = 1; h < f->nblocks; h++) {
 		L->n = 0;
-		if (!check_known(L, &hoist[h], p->insns[bl[h].first].pc))
+		for (int r = 1; r < 64; r++)
+			if (sync[h] >> r & 1)
+				emit(L, r < 32 ? store_x(L, r) : store_f(L, r - 32));
+		L->dirty = dirty[h];
+		int checks = check_known(L, &hoist[h], p->insns[bl[h].first].pc);
+		if (!L->n)
 			continue;
 		if (L->oom)
 			goto out;
 		en.hoist[h] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
 								  BinaryenTypeNone()));
 		RelooperAddBranch(en.hoist[h], en.d[h] ? en.d[h] : rb[h], NULL, NULL);
-		L->st->hoisted++;
+		L->st->hoisted += checks != 0;
 	}
 #define EDGE(k, t) edge_to(L, rl, &en, rb, (k), (t))
 	/* Branches (a block that exited has none: its code branched out). */
@@ -1736,6 +1814,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 							  bin(L, BinaryenEqInt64(), get64(L, L_T0), link_pc(L, t)),
 							  NULL);
 			}
+			L->dirty = dirty_out[k];
 			E c = exit_to(L, get64(L, L_T0), NEXT, 0);
 			RelooperAddBranch(rb[k], RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c, 1,
 										   BinaryenTypeNone())),
@@ -1779,8 +1858,26 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	add_switch(L, f, &en, entry, -1, idx);
 	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
 	rl = NULL;
-	for (size_t i = 0; i < L->nexits; i++)
-		BinaryenBreakSetName(L->exits[i], "exit");
+	/* The exits, grouped by the registers they write back: a few sets
+	 * (a function's exits before its first call, after it, in a loop),
+	 * each stored by a block of its own at the function's end; past
+	 * MAX_EXIT_SETS, the rest write back all the function writes. */
+	uint64_t sets[MAX_EXIT_SETS + 1];
+	size_t nsets = 0;
+	for (size_t i = 0; i < L->nexits; i++) {
+		uint64_t regs = L->exits[i].regs;
+		size_t j = 0;
+		while (j < nsets && sets[j] != regs)
+			j++;
+		if (j == nsets && nsets >= MAX_EXIT_SETS)
+			for (j = 0, regs = L->written; j < nsets && sets[j] != regs;)
+				j++;
+		if (j == nsets)
+			sets[nsets++] = regs;
+		char name[24];
+		snprintf(name, sizeof name, "x%zu", j);
+		BinaryenBreakSetName(L->exits[i].br, name);
+	}
 
 	/* Prologue; the blocks; the exit, where every exit_to branches. */
 	L->n = 0;
@@ -1793,10 +1890,22 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	if (p->is_dyn)
 		emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
-	load_state(L);
+	load_state(L, ~0ull);
 	E body[2] = { flow, BinaryenUnreachable(M) }; /* (every block branches or exits) */
-	emit(L, BinaryenBlock(M, "exit", body, 2, BinaryenTypeNone()));
-	store_state(L);
+	E code = BinaryenBlock(M, "x0", body, 2, BinaryenTypeNone());
+	for (size_t j = 0; j < nsets; j++) { /* block x<j+1> { code; stores of set j; br exit } */
+		size_t n0 = L->n;
+		char name[24];
+		snprintf(name, sizeof name, "x%zu", j + 1);
+		emit(L, code);
+		store_state(L, sets[j]);
+		if (j + 1 < nsets)
+			emit(L, BinaryenBreak(M, "exit", NULL, NULL));
+		code = BinaryenBlock(M, j + 1 < nsets ? name : "exit", L->list + n0, (BinaryenIndex)(L->n - n0),
+				     BinaryenTypeNone());
+		L->n = n0;
+	}
+	emit(L, code);
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
 	emit(L, BinaryenReturn(M, get32(L, L_REASON)));
 	if (L->oom)
@@ -1824,6 +1933,9 @@ out:
 	free(hoist);
 	free(idx);
 	free(ends);
+	free(dirty);
+	free(dirty_out);
+	free(sync);
 	free(stubs);
 	cfg_loops_free(&en.ln);
 	return L->oom ? -1 : 0;
@@ -1916,6 +2028,45 @@ static void lift_helpers(struct lifter *L)
 #undef MASK
 }
 
+/* What a call to each function costs and may change: L->cost (its
+ * frame) and L->clobbers, the registers it writes and those the
+ * functions it calls or jumps to may change, to the fixed point; all, if
+ * it calls or jumps through a pointer (lift_insn's jalr: emit_call). */
+static void calls_of(struct lifter *L)
+{
+	const struct program *p = L->p;
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
+		const struct func *f = &p->funcs[fi];
+		regs_of(L, f);
+		L->cost[fi] = (uint16_t)frame_cost(L);
+		L->clobbers[fi] = L->written;
+		for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++) {
+			const rv_insn *in = &p->insns[p->blocks[b].first + p->blocks[b].n - 1].in;
+			if (in->op == RV_OP_JALR && (in->rd || (in->rs1 != 1 && in->rs1 != 5)))
+				L->clobbers[fi] = ~0ull;
+		}
+	}
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
+			const struct func *f = &p->funcs[fi];
+			uint64_t c = L->clobbers[fi];
+			for (uint32_t b = f->first_block; b < f->first_block + f->nblocks && ~c; b++) {
+				const struct insn *last = &p->insns[p->blocks[b].first + p->blocks[b].n - 1];
+				const struct block *tb;
+				if ((last->in.op == RV_OP_JAL || cfg_is_branch(last->in.op)) &&
+				    (tb = cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm)) &&
+				    tb->func != fi)
+					c |= L->clobbers[tb->func];
+				if ((tb = cfg_block_at(p, last->pc + last->in.len)) && tb->func != fi)
+					c |= L->clobbers[tb->func];
+			}
+			if (c != L->clobbers[fi])
+				L->clobbers[fi] = c, changed = 1;
+		}
+	}
+}
+
 void *lift_program(const struct program *p, struct lift_stats *st, char *err, size_t cap)
 {
 	struct lifter L0 = { .p = p, .st = st }, *L = &L0;
@@ -1943,15 +2094,15 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	if (getenv("RV2WASM_DEBUG_TRACE"))
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
 	L->cost = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *L->cost);
-	for (uint32_t fi = 0; L->cost && fi < p->nfuncs; fi++) {
-		regs_of(L, &p->funcs[fi]);
-		L->cost[fi] = (uint16_t)frame_cost(L);
-	}
+	L->clobbers = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *L->clobbers);
+	if (L->cost && L->clobbers)
+		calls_of(L);
 	progress.total = p->nfuncs;
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++, progress.done = fi)
-		if (!L->cost || lift_function(L, fi) < 0) {
+		if (!L->cost || !L->clobbers || lift_function(L, fi) < 0) {
 			snprintf(err, cap, "out of memory lifting function %u", fi);
 			free(L->cost);
+			free(L->clobbers);
 			free(L->list);
 			free(L->exits);
 			free(L->plan);
@@ -1959,6 +2110,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 			return NULL;
 		}
 	free(L->cost);
+	free(L->clobbers);
 	free(L->list);
 	free(L->exits);
 	free(L->plan);
