@@ -1271,23 +1271,59 @@ static int in_loop(const struct loop_nest *ln, uint32_t k, uint32_t h)
 	return 0;
 }
 
+/* The first group per base register in block k (planned knowing
+ * nothing), for registers not in skip, into *h as ranges taken back to
+ * the block's start over its `addi r, r, c`; the registers the block
+ * writes otherwise or steps, into *touched. */
+static int hoist_block(struct lifter *L, const struct block *kb, uint32_t skip, struct facts *h,
+		       uint32_t *touched)
+{
+	const struct insn *ins = &L->p->insns[kb->first];
+	struct facts none = { 0 };
+	if (plan_block(L, ins, kb->n, &none, 0) < 0)
+		return -1;
+	int64_t moved[32] = { 0 };
+	uint32_t gone = 0;
+	for (uint32_t i = 0; i < kb->n; i++) {
+		const rv_insn *in = &ins[i].in;
+		const struct mem_plan *mp = &L->plan[i];
+		int r = in->rs1;
+		if (access_size(in->op) && !mp->checked && !((gone | skip) >> r & 1) &&
+		    mp->lo + moved[r] == (int32_t)(mp->lo + moved[r])) {
+			h->lo[r] = (int32_t)(mp->lo + moved[r]);
+			h->span[r] = (uint16_t)mp->span;
+			h->perm[r] = mp->store ? FACT_ST : FACT_R;
+			skip |= 1u << r;
+		}
+		if (in->rd && in->op == RV_OP_ADDI && in->rs1 == in->rd && moved[in->rd] < (1 << 20))
+			moved[in->rd] += in->imm;
+		else if (in->rd && !(f_fields(in->op) & F_RD))
+			gone |= 1u << in->rd;
+	}
+	*touched = gone;
+	for (int r = 0; r < 32; r++)
+		if (moved[r])
+			*touched |= 1u << r;
+	return 0;
+}
+
 /* A loop header's accesses that every way into the loop checks in
  * advance (lift_function's hoist block), as exact ranges in *h: per base
- * register, the first group of the header's block, as it would be
- * planned knowing nothing, its range taken back to the block's start
- * over the block's `addi r, r, c`. They are made before the header's
- * first instruction, which would make them anyway, so a failure is no
- * false alarm: the interpreter runs from the header and faults where it
- * must. Knowing them, the loop's own checks find ranges to test against
- * (a pointer stepping through memory: only its page offset each time
- * round) or none to make. */
+ * register, the first group of the header's block (hoist_block); for
+ * registers the header's block leaves alone, the first group in the
+ * loop's other blocks (a pointer read through after the test at the top
+ * of the loop: hash's `lw s4, 0(s3)` had a full check each time round).
+ * The header's are made before its first instruction, which would make
+ * them anyway; the others the loop may never make, but a failure costs
+ * only speed, never correctness: the interpreter runs from the header
+ * and faults where it must. Knowing them, the loop's own checks find
+ * ranges to test against (a pointer stepping through memory: only its
+ * page offset each time round) or none to make. */
 static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, uint32_t hb,
 		     struct facts *h)
 {
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
-	const struct block *b = &p->blocks[f->first_block + hb];
-	const struct insn *ins = &p->insns[b->first];
 	/* Only for registers the loop leaves alone or steps (`addi r, r, c`
 	 * its only writes; a call forgets all but sp): for others what the
 	 * way in knew never meets what the back edges know. */
@@ -1305,27 +1341,17 @@ static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, 
 		if (block_calls(L, &p->insns[lb->first + lb->n - 1]))
 			moves |= ~(1u << 2);
 	}
-	struct facts none = { 0 };
-	if (plan_block(L, ins, b->n, &none, 0) < 0)
-		return -1;
-	int64_t moved[32] = { 0 };
-	uint32_t gone = 0, done = 0;
 	memset(h, 0, sizeof *h);
-	for (uint32_t i = 0; i < b->n; i++) {
-		const rv_insn *in = &ins[i].in;
-		const struct mem_plan *mp = &L->plan[i];
-		int r = in->rs1;
-		if (access_size(in->op) && !mp->checked && !((gone | done | moves) >> r & 1) &&
-		    mp->lo + moved[r] == (int32_t)(mp->lo + moved[r])) {
-			h->lo[r] = (int32_t)(mp->lo + moved[r]);
-			h->span[r] = (uint16_t)mp->span;
-			h->perm[r] = mp->store ? FACT_ST : FACT_R;
-			done |= 1u << r;
-		}
-		if (in->rd && in->op == RV_OP_ADDI && in->rs1 == in->rd && moved[in->rd] < (1 << 20))
-			moved[in->rd] += in->imm;
-		else if (in->rd && !(f_fields(in->op) & F_RD))
-			gone |= 1u << in->rd;
+	uint32_t touched, t;
+	if (hoist_block(L, &p->blocks[f->first_block + hb], moves, h, &touched) < 0)
+		return -1;
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		uint32_t done = 0;
+		for (int r = 0; r < 32; r++)
+			done |= h->perm[r] ? 1u << r : 0;
+		if (k != hb && ln->loop_of[k] == (int32_t)hb &&
+		    hoist_block(L, &p->blocks[f->first_block + k], moves | touched | done, h, &t) < 0)
+			return -1;
 	}
 	return 0;
 }
