@@ -59,7 +59,7 @@ enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_LR_ADDR = 528, 
        CPU_INSTRET = 544 };
 /* aot_ctx offsets */
 enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
-       CTX_LIMIT = 32, CTX_DEPTH = 60 };
+       CTX_LIMIT = 32, CTX_DEPTH = 60, CTX_START = 64, CTX_END = 72 };
 /* The wasm stack is the host's (V8's: 984 KiB), and deep guest recursion
  * must not overflow it: nested calls go on while the host stack their
  * frames take, as frame_cost estimates it, stays under STACK_BUDGET; a
@@ -96,6 +96,7 @@ struct lifter {
 	size_t n, cap;
 	int oom;
 	int direct_calls;         /* jal to a function start is a wasm call */
+	uint32_t sites;           /* calls through a pointer so far (lookup_cached) */
 	int keep_sp;              /* the call being lifted keeps what is known of sp */
 	uint16_t *cost;           /* per function: frame_cost */
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
@@ -1112,6 +1113,36 @@ static int32_t frame_cost(const struct lifter *L)
 	return FRAME_COST(__builtin_popcountll(L->used));
 }
 
+/* T1 := env.lookup(T0), through a cache of this call site's (two
+ * globals of the module: the link address last found, and what was
+ * found): a call through a pointer mostly goes to the same place each
+ * time (qsort's comparator). What the lookup finds depends only on the
+ * module and the link address, so long as T0 lies in the mapping being
+ * run (ctx's start and end). */
+static void lookup_cached(struct lifter *L)
+{
+	char pc[24], fb[24];
+	snprintf(pc, sizeof pc, "c%up", L->sites);
+	snprintf(fb, sizeof fb, "c%uf", L->sites++);
+	BinaryenAddGlobal(M, pc, L->i64, true, c64(L, -1));
+	BinaryenAddGlobal(M, fb, L->i64, true, c64(L, -1));
+	E link = L->p->is_dyn ? bin(L, BinaryenSubInt64(), get64(L, L_T0), get64(L, L_BIAS)) : get64(L, L_T0);
+	E hit = bin(L, BinaryenAndInt32(),
+		    bin(L, BinaryenEqInt64(), link, BinaryenGlobalGet(M, pc, L->i64)),
+		    bin(L, BinaryenAndInt32(),
+			bin(L, BinaryenGeUInt64(), get64(L, L_T0),
+			    BinaryenLoad(M, 8, false, CTX_START, 8, L->i64, get32(L, L_CTX))),
+			bin(L, BinaryenLtUInt64(), get64(L, L_T0),
+			    BinaryenLoad(M, 8, false, CTX_END, 8, L->i64, get32(L, L_CTX)))));
+	E la[2] = { get32(L, L_CTX), get64(L, L_T0) };
+	E keep[2] = { BinaryenGlobalSet(M, pc, L->p->is_dyn ? bin(L, BinaryenSubInt64(), get64(L, L_T0),
+								       get64(L, L_BIAS)) : get64(L, L_T0)),
+		      BinaryenGlobalSet(M, fb, get64(L, L_T1)) };
+	E miss[2] = { set(L, L_T1, BinaryenCall(M, "lookup", la, 2, L->i64)),
+		      BinaryenIf(M, bin(L, BinaryenGeSInt64(), get64(L, L_T1), c64(L, 0)), seq(L, keep, 2), NULL) };
+	emit(L, BinaryenIf(M, hit, set(L, L_T1, BinaryenGlobalGet(M, fb, L->i64)), seq(L, miss, 2)));
+}
+
 /* A call: a jal with a link register to the start of a function of this
  * module (callee), or a jalr with one (callee -1, the target in T0) to an
  * entry of this module, which env.lookup finds, or of another module,
@@ -1140,8 +1171,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		E args[3] = { get32(L, L_CTX), c32(L, (int32_t)block), depth };
 		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 3, L->i32)));
 	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
-		E la[2] = { get32(L, L_CTX), get64(L, L_T0) };
-		emit(L, set(L, L_T1, BinaryenCall(M, "lookup", la, 2, L->i64)));
+		lookup_cached(L);
 		E args[3] = { get32(L, L_CTX), lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))),
 			      depth };
 		BinaryenType fp[3] = { L->i32, L->i32, L->i32 };

@@ -15,8 +15,9 @@
  *   4  pageprot's MEM_ST bit and its extra entry past the last page
  *   5  depth counts host stack bytes; env.far's depth; aot_ctx.depth
  *   6  a module of an ET_EXEC runs only at bias 0 (its addresses are
- *      constants) */
-#define AOT_ABI_VERSION 6
+ *      constants)
+ *   7  aot_ctx.start, .end (calls through a pointer cache env.lookup) */
+#define AOT_ABI_VERSION 7
 
 /* Why a module's function returned. */
 enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };

@@ -259,10 +259,12 @@ int aot_far(struct aot_ctx *ctx, uint64_t pc, uint32_t depth)
 	uint32_t func, block;
 	if (ctx->far >= MAX_FAR_NEST || !sp || find_entry(sp, pc, &mp, &func, &block) != 1)
 		return -1;
-	uint64_t bias = ctx->bias;
+	uint64_t bias = ctx->bias, start = ctx->start, end = ctx->end;
 	uint32_t map = ctx->map;
 	ctx->bias = mp->bias;
 	ctx->map = (uint32_t)(uintptr_t)mp;
+	ctx->start = mp->start;
+	ctx->end = mp->end;
 	uint32_t depth0 = ctx->depth;
 	ctx->far++;
 	ctx->depth = depth + FAR_COST;
@@ -271,6 +273,8 @@ int aot_far(struct aot_ctx *ctx, uint64_t pc, uint32_t depth)
 	ctx->far--;
 	ctx->bias = bias;
 	ctx->map = map;
+	ctx->start = start;
+	ctx->end = end;
 	return why;
 }
 
@@ -354,6 +358,8 @@ void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
 		if (at == 1) {
 			ctx.bias = mp->bias;
 			ctx.map = (uint32_t)(uintptr_t)mp;
+			ctx.start = mp->start;
+			ctx.end = mp->end;
 			uint64_t before = c->instret;
 			uint64_t entered = c->pc;
 			int why = r->host.aot_call(mp->mod->handle, &ctx, func, block);

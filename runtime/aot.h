@@ -28,7 +28,11 @@ struct aot_ctx {
 	uint32_t far;      /* calls into another module nested now (aot_far) */
 	uint32_t depth;    /* host stack compiled frames take under the entry
 			    * being run, estimated: 0, or the caller's in aot_far */
+	uint64_t start, end; /* the mapping's guest range (a compiled call
+			      * through a pointer keeps what env.lookup found
+			      * for as long as its target lies in it) */
 };
+_Static_assert(sizeof(struct aot_ctx) == 80, "compiler/lift.c's CTX_ offsets");
 
 /* A module's env.step: the interpreter runs the one instruction at
  * cpu->pc (one the module does not compile: the counter CSRs). 0 if it

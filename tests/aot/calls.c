@@ -2,7 +2,9 @@
  * counts the runtime's entries into compiled code): tail calls (`j f`,
  * and `jr` through a function pointer), functions reached only through a
  * table of pointers in the data (relative relocations in a PIE),
- * and a callback whose address is taken in the code (auipc; addi).
+ * and a callback whose address is taken in the code (auipc; addi). One
+ * call site's target changes from call to call, into libc too (another
+ * module): its cache of env.lookup must follow.
  *
  * Usage: calls [ITERATIONS]; prints a checksum. */
 #include <stdio.h>
@@ -22,7 +24,7 @@ __attribute__((noinline)) static unsigned long op_add(unsigned long x) { return 
 __attribute__((noinline)) static unsigned long op_rot(unsigned long x) { return mix(x << 7 | x >> 57); }
 __attribute__((noinline)) static unsigned long op_neg(unsigned long x) { return mix(~x); }
 
-static op_fn const ops[] = { op_add, op_rot, op_neg };
+static op_fn const ops[] = { op_add, op_rot, op_neg, (op_fn)labs };
 
 /* An indirect tail call: `jr` to the pointer, no frame of its own. */
 __attribute__((noinline)) static unsigned long dispatch(op_fn f, unsigned long x) { return f(x); }
@@ -41,7 +43,7 @@ int main(int argc, char **argv)
 	unsigned long h = 1;
 	op_fn volatile cb = twice;
 	for (long i = 0; i < n; i++) {
-		h = dispatch(ops[h % 3], h);
+		h = dispatch(ops[h % 4], h) * 0x9e3779b97f4a7c15UL;
 		h ^= apply(&cb, h);
 	}
 	printf("checksum: %lu\n", h);
