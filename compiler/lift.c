@@ -906,6 +906,37 @@ static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
 	setx(L, in->rd, get64(L, L_T0));
 }
 
+/* A 32-bit rotate as gcc writes it (SHA-256's, say): `or rd, a, b` where
+ * a and b were last written in the block by `srliw a, x, n` and
+ * `slliw b, x, 32 - n` (either way round), x unchanged since. The or is
+ * then sext32(rotr32(x, n)) (the srliw part's bits above 31 are 0, the
+ * slliw part's are bit 31 of the rotated word): one instruction for V8,
+ * where the pieces were six. The shifts are still lifted (a and b are
+ * registers), but the or no longer waits for them. n, or 0. */
+static int rotate_of(const struct insn *ins, uint32_t at, int *x)
+{
+	const rv_insn *in = &ins->in;
+	int last[32] = { 0 }; /* per register: 1 + its last write's index */
+	for (uint32_t j = 0; j < at; j++) {
+		const rv_insn *w = &ins[(int64_t)j - at].in;
+		if (w->rd && !(f_fields(w->op) & F_RD))
+			last[w->rd] = (int)j + 1;
+	}
+	if (in->rs1 == in->rs2 || !last[in->rs1] || !last[in->rs2])
+		return 0;
+	const rv_insn *a = &ins[last[in->rs1] - 1 - (int64_t)at].in, *b = &ins[last[in->rs2] - 1 - (int64_t)at].in;
+	if (a->op == RV_OP_SLLIW) {
+		const rv_insn *t = a;
+		a = b, b = t;
+	}
+	int first = last[in->rs1] < last[in->rs2] ? last[in->rs1] : last[in->rs2];
+	if (a->op != RV_OP_SRLIW || b->op != RV_OP_SLLIW || a->rs1 != b->rs1 || !a->rs1 ||
+	    a->imm < 1 || a->imm > 31 || a->imm + b->imm != 32 || last[a->rs1] >= first)
+		return 0;
+	*x = a->rs1;
+	return (int)a->imm;
+}
+
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret);
 
 /* Lift one instruction (not the block's branch, which the caller wires).
@@ -934,7 +965,15 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	case RV_OP_SRL: op2 = BinaryenShrUInt64(); goto r64;
 	case RV_OP_SRA: op2 = BinaryenShrSInt64(); goto r64;
 	case RV_OP_XOR: op2 = BinaryenXorInt64(); goto r64;
-	case RV_OP_OR: op2 = BinaryenOrInt64(); goto r64;
+	case RV_OP_OR: {
+		int x, n = rotate_of(ins, L->at, &x);
+		if (!n) {
+			op2 = BinaryenOrInt64();
+			goto r64;
+		}
+		setx(L, rd, sext32(L, bin(L, BinaryenRotRInt32(), lo32(L, xr(L, x)), c32(L, n))));
+		break;
+	}
 	case RV_OP_AND: op2 = BinaryenAndInt64(); goto r64;
 	case RV_OP_MUL: op2 = BinaryenMulInt64(); goto r64;
 	r64:
@@ -1148,7 +1187,8 @@ static void lookup_cached(struct lifter *L)
  * entry of this module, which env.lookup finds, or of another module,
  * which env.far runs (a call into libc through the PLT; else it exits): a
  * wasm call, with the guest state handed over through the
- * rv_cpu struct (written back before, reloaded after). If the callee comes
+ * rv_cpu struct (its dirty registers written back before; after, what the
+ * callee may have changed reloaded: calls_of). If the callee comes
  * back to the return address, the caller goes on; anything else (an
  * ecall, the budget, a jump elsewhere) it passes up as it is. A tail call
  * (ret -1: a jump to another function, at its entry `block`) returns what

@@ -17,7 +17,8 @@ division by zero and overflow; misaligned and page-crossing loads and
 stores; LR/SC pairs and SC without a reservation; every AMO; F/D with
 every static rounding mode and with dyn under each frm, fflags from a
 clear start and with NX already set (compiled code has a fast path for
-that), NaN-boxing of singles, conversions at and past the integer ranges.
+that), NaN-boxing of singles, conversions at and past the integer ranges, 32-bit rotates as gcc
+writes them (srliw, slliw, or: compiled code fuses them) and near misses.
 Not covered: ecall beyond write/exit, ebreak, fence.i, and the counters
 (cycle, time, instret differ between qemu and friscy by design).
 
@@ -151,6 +152,24 @@ def int_ops(p):
             p.loops([(t, n, 8, ld0)], body)
         p.emit("\tli a0, 5", "\t%s x0, a0, 1" % op, "\tmv a3, x0")
         p.out("a3")
+    # 32-bit rotates as gcc writes them (compiled code fuses the three
+    # into one rotate), and near misses it must not fuse: the source
+    # changed between, a shift writing the source, amounts that do not
+    # add up to 32
+    for k in [1, 7, 13, 31]:
+        def body(k=k):
+            for seq in (["srliw a4, a0, %d" % k, "slliw a5, a0, %d" % (32 - k), "or a3, a4, a5"],
+                        ["slliw a5, a0, %d" % (32 - k), "srliw a4, a0, %d" % k, "or a3, a5, a4"],
+                        ["srliw a4, a0, %d" % k, "addi a0, a0, 1", "slliw a5, a0, %d" % (32 - k),
+                         "or a3, a4, a5"],
+                        ["mv a6, a0", "srliw a4, a6, %d" % k, "slliw a6, a6, %d" % (32 - k),
+                         "or a3, a4, a6"],
+                        ["srliw a4, a0, %d" % k, "slliw a5, a0, %d" % (31 - k if k < 31 else 30),
+                         "or a3, a4, a5"]):
+                p.emit(*["\t" + i for i in seq])
+                p.out("a3")
+                p.out("a4")
+        p.loops([(t, n, 8, ld0)], body)
     for imm in [0, 1, 0x7ffff, 0x80000, 0xfffff]:
         p.emit("\tlui a3, %d" % imm)
         p.out("a3")
