@@ -924,7 +924,8 @@ static int rotate_of(const struct insn *ins, uint32_t at, int *x)
 	}
 	if (in->rs1 == in->rs2 || !last[in->rs1] || !last[in->rs2])
 		return 0;
-	const rv_insn *a = &ins[last[in->rs1] - 1 - (int64_t)at].in, *b = &ins[last[in->rs2] - 1 - (int64_t)at].in;
+	const rv_insn *a = &ins[last[in->rs1] - 1 - (int64_t)at].in;
+	const rv_insn *b = &ins[last[in->rs2] - 1 - (int64_t)at].in;
 	if (a->op == RV_OP_SLLIW) {
 		const rv_insn *t = a;
 		a = b, b = t;
