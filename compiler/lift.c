@@ -186,6 +186,12 @@ static E link_pc(struct lifter *L, uint64_t vaddr)
 	return bin(L, BinaryenAddInt64(), c64(L, (int64_t)vaddr), get64(L, L_BIAS));
 }
 
+/* link_pc's inverse: a runtime address as a link address. */
+static E link_of(struct lifter *L, E pc)
+{
+	return L->p->is_dyn ? bin(L, BinaryenSubInt64(), pc, get64(L, L_BIAS)) : pc;
+}
+
 /* The checks of a block's memory accesses, planned before it is lifted:
  * accesses through one base register, while it does not change, form a
  * group whose first access checks the whole range they touch (up to
@@ -1112,12 +1118,13 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 
 /* The guest state between the locals and rv_cpu. Every register the
  * function uses has its value in its local at all times; rv_cpu has it
- * too unless it is dirty (written since the last store). store_state
- * writes back the registers of `regs` (the dirty ones), and instret;
+ * too unless it is dirty (written since the last store). store_regs
+ * writes back the registers of `regs` (the dirty ones); store_state
+ * those and instret (at a call);
  * load_state reloads those of `regs` the function uses (at its start: all;
  * after a call: what the callee may have changed), fcsr's copy and
  * instret. */
-static void store_state(struct lifter *L, uint64_t regs)
+static void store_regs(struct lifter *L, uint64_t regs)
 {
 	for (int r = 1; r < 32; r++)
 		if (regs & 1ull << r)
@@ -1125,7 +1132,17 @@ static void store_state(struct lifter *L, uint64_t regs)
 	for (int r = 0; r < 32; r++)
 		if (regs & 1ull << (32 + r))
 			emit(L, store_f(L, r));
-	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64));
+}
+
+static E store_ic(struct lifter *L)
+{
+	return BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64);
+}
+
+static void store_state(struct lifter *L, uint64_t regs)
+{
+	store_regs(L, regs);
+	emit(L, store_ic(L));
 }
 
 static void load_state(struct lifter *L, uint64_t regs)
@@ -1166,17 +1183,15 @@ static void lookup_cached(struct lifter *L)
 	snprintf(fb, sizeof fb, "c%uf", L->sites++);
 	BinaryenAddGlobal(M, pc, L->i64, true, c64(L, -1));
 	BinaryenAddGlobal(M, fb, L->i64, true, c64(L, -1));
-	E link = L->p->is_dyn ? bin(L, BinaryenSubInt64(), get64(L, L_T0), get64(L, L_BIAS)) : get64(L, L_T0);
 	E hit = bin(L, BinaryenAndInt32(),
-		    bin(L, BinaryenEqInt64(), link, BinaryenGlobalGet(M, pc, L->i64)),
+		    bin(L, BinaryenEqInt64(), link_of(L, get64(L, L_T0)), BinaryenGlobalGet(M, pc, L->i64)),
 		    bin(L, BinaryenAndInt32(),
 			bin(L, BinaryenGeUInt64(), get64(L, L_T0),
 			    BinaryenLoad(M, 8, false, CTX_START, 8, L->i64, get32(L, L_CTX))),
 			bin(L, BinaryenLtUInt64(), get64(L, L_T0),
 			    BinaryenLoad(M, 8, false, CTX_END, 8, L->i64, get32(L, L_CTX)))));
 	E la[2] = { get32(L, L_CTX), get64(L, L_T0) };
-	E keep[2] = { BinaryenGlobalSet(M, pc, L->p->is_dyn ? bin(L, BinaryenSubInt64(), get64(L, L_T0),
-								       get64(L, L_BIAS)) : get64(L, L_T0)),
+	E keep[2] = { BinaryenGlobalSet(M, pc, link_of(L, get64(L, L_T0))),
 		      BinaryenGlobalSet(M, fb, get64(L, L_T1)) };
 	E miss[2] = { set(L, L_T1, BinaryenCall(M, "lookup", la, 2, L->i64)),
 		      BinaryenIf(M, bin(L, BinaryenGeSInt64(), get64(L, L_T1), c64(L, 0)), seq(L, keep, 2), NULL) };
@@ -1417,11 +1432,12 @@ static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, 
 	if (hoist_block(L, &p->blocks[f->first_block + hb], moves, h, &touched) < 0)
 		return -1;
 	for (uint32_t k = 0; k < f->nblocks; k++) {
+		if (k == hb || ln->loop_of[k] != (int32_t)hb)
+			continue;
 		uint32_t done = 0;
 		for (int r = 0; r < 32; r++)
 			done |= h->perm[r] ? 1u << r : 0;
-		if (k != hb && ln->loop_of[k] == (int32_t)hb &&
-		    hoist_block(L, &p->blocks[f->first_block + k], moves | touched | done, h, &t) < 0)
+		if (hoist_block(L, &p->blocks[f->first_block + k], moves | touched | done, h, &t) < 0)
 			return -1;
 	}
 	return 0;
@@ -1880,9 +1896,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	 * (dirty_of), on the way in from outside the loop. */
 	for (uint32_t h = 1; h < f->nblocks; h++) {
 		L->n = 0;
-		for (int r = 1; r < 64; r++)
-			if (sync[h] >> r & 1)
-				emit(L, r < 32 ? store_x(L, r) : store_f(L, r - 32));
+		store_regs(L, sync[h]);
 		L->dirty = dirty[h];
 		int checks = check_known(L, &hoist[h], p->insns[bl[h].first].pc);
 		if (!L->n)
@@ -1958,7 +1972,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	/* The exits, grouped by the registers they write back: a few sets
 	 * (a function's exits before its first call, after it, in a loop),
 	 * each stored by a block of its own at the function's end; past
-	 * MAX_EXIT_SETS, the rest write back all the function writes. */
+	 * MAX_EXIT_SETS, the rest write back all the function writes. Then
+	 * instret and pc, for all. */
 	uint64_t sets[MAX_EXIT_SETS + 1];
 	size_t nsets = 0;
 	for (size_t i = 0; i < L->nexits; i++) {
@@ -1995,7 +2010,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		char name[24];
 		snprintf(name, sizeof name, "x%zu", j + 1);
 		emit(L, code);
-		store_state(L, sets[j]);
+		store_regs(L, sets[j]);
 		if (j + 1 < nsets)
 			emit(L, BinaryenBreak(M, "exit", NULL, NULL));
 		code = BinaryenBlock(M, j + 1 < nsets ? name : "exit", L->list + n0, (BinaryenIndex)(L->n - n0),
@@ -2003,6 +2018,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->n = n0;
 	}
 	emit(L, code);
+	emit(L, store_ic(L));
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
 	emit(L, BinaryenReturn(M, get32(L, L_REASON)));
 	if (L->oom)
