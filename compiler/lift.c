@@ -269,8 +269,9 @@ static int f_fields(int op)
  * range needs no check; one whose range and a near range (or an exact
  * one) lie within one page needs only a test of that (the page's offset:
  * an and, a compare), which a pointer stepping through memory passes
- * until it crosses into the next page. `addi r, r, c` moves r's range;
- * any other write forgets it. Calls forget all but sp's, which the
+ * until it crosses into the next page. `addi r, r, c` moves r's range,
+ * `addi d, r, c` (and `mv d, r`) gives d r's range, moved; any other
+ * write forgets it. Calls forget all but sp's, which the
  * call's return checks is unchanged. */
 enum { FACT_R = 1, FACT_ST = 2 };
 struct facts {
@@ -380,14 +381,32 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n, stru
 		}
 		int rd = f_fields(in->op) & F_RD ? 0 : in->rd; /* (an F destination is not x[rd]) */
 		if (rd) {
+			/* rd := rs + c (addi, mv) takes what is known of rs, moved:
+			 * a pointer copied or offset (gcc's `addi t4, a1, 8; sd
+			 * 0(t4)` in an unrolled loop) needs no check of its own. */
+			int rs = in->op == RV_OP_ADDI ? in->rs1
+				 : in->op == RV_OP_ADD && !in->rs1 ? in->rs2
+				 : in->op == RV_OP_ADD && !in->rs2 ? in->rs1 : 0;
+			int64_t c = in->op == RV_OP_ADDI ? in->imm : 0;
+			struct facts from;
+			if (rs) {
+				from.lo[rs] = fa->lo[rs], from.span[rs] = fa->span[rs];
+				from.perm[rs] = fa->perm[rs], from.near[rs] = fa->near[rs];
+				if (lead[rs] >= 0) /* (its open group, checked at its first access) */
+					learn(&from, rs, &L->plan[lead[rs]]);
+			}
 			if (lead[rd] >= 0)
 				learn(fa, rd, &L->plan[lead[rd]]);
 			lead[rd] = -1;
-			if (in->op == RV_OP_ADDI && in->rs1 == rd && fa->perm[rd] &&
-			    (int64_t)fa->lo[rd] - in->imm == (int32_t)((int64_t)fa->lo[rd] - in->imm))
-				fa->lo[rd] -= in->imm;
-			else
+			if (rs && from.perm[rs] &&
+			    (int64_t)from.lo[rs] - c == (int32_t)((int64_t)from.lo[rs] - c)) {
+				fa->lo[rd] = (int32_t)(from.lo[rs] - c);
+				fa->span[rd] = from.span[rs];
+				fa->perm[rd] = from.perm[rs];
+				fa->near[rd] = from.near[rs];
+			} else {
 				fa->perm[rd] = 0;
+			}
 		}
 	}
 	for (int r = 0; r < 32; r++)
@@ -1312,11 +1331,16 @@ static uint32_t successors(const struct lifter *L, uint32_t fi, uint32_t k, uint
 	return n;
 }
 
+static int same_fact(const struct facts *a, const struct facts *b, int r)
+{
+	return a->perm[r] == b->perm[r] && (!a->perm[r] || (a->lo[r] == b->lo[r] &&
+	       a->span[r] == b->span[r] && a->near[r] == b->near[r]));
+}
+
 static int same_facts(const struct facts *a, const struct facts *b)
 {
 	for (int r = 0; r < 32; r++)
-		if (a->perm[r] != b->perm[r] || (a->perm[r] && (a->lo[r] != b->lo[r] ||
-		    a->span[r] != b->span[r] || a->near[r] != b->near[r])))
+		if (!same_fact(a, b, r))
 			return 0;
 	return 1;
 }
@@ -1346,6 +1370,19 @@ static void meet(struct facts *a, const struct facts *b)
 			a->perm[r] = 0;
 		}
 	}
+}
+
+/* Where a loop's ranges drift (a near hull growing a step each time
+ * round, a range derived from another that moves), the dataflow would
+ * go on for up to 4096 passes: after WIDEN_AFTER passes (all but a few
+ * functions settle within 10), what still changes at a join is
+ * forgotten instead. */
+enum { WIDEN_AFTER = 12 };
+static void widen(struct facts *a, const struct facts *old)
+{
+	for (int r = 0; r < 32; r++)
+		if (!same_fact(a, old, r))
+			a->perm[r] = 0;
 }
 
 /* Is block k inside the loop headed by h (an edge k -> h goes back)? */
@@ -1518,6 +1555,8 @@ static int facts_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln,
 				} else if (seen[t] == 1) {
 					struct facts old = in[t];
 					meet(&in[t], &edge);
+					if (passes >= WIDEN_AFTER)
+						widen(&in[t], &old);
 					changed |= !same_facts(&old, &in[t]);
 				}
 				for (int r = 0; ln->loop_of[t] < 0 && r < 32; r++)

@@ -3,7 +3,9 @@
  * it checked (docs/COMPILER.md, "what a check establishes"): walking up
  * into a page with no access, down into one, starting inside one, and
  * storing into a read-only page must fault at the same address as under
- * qemu, and the sums before must agree; so must a loop of several blocks.
+ * qemu, and the sums before must agree; so must a loop of several blocks,
+ * and one storing through a pointer derived from another (addi, mv),
+ * which takes what is known of it, moved by the offset.
  *
  * Usage: stride; prints what each walk read and where it faulted. */
 #include <setjmp.h>
@@ -63,6 +65,23 @@ __attribute__((noipa)) static uint64_t copy_odd(uint32_t *to, const uint32_t *p,
 	}
 	return s;
 }
+
+/* p[0] = v, p[1] = v + 1 (through t2 = p + 8, what is known of p moved
+ * by 8: p[1] needs no check), p[2] = v + 1 (must be checked: outside p's
+ * range), then p = t2 (a copy: c.mv), n times. */
+void derived_fill(uint64_t *p, long n, uint64_t v);
+__asm__(".globl derived_fill\n"
+	"derived_fill:\n"
+	"1:	sd a2, 0(a0)\n"
+	"	sd a2, 8(a0)\n"
+	"	addi t2, a0, 8\n"
+	"	addi a2, a2, 1\n"
+	"	sd a2, 0(t2)\n"
+	"	sd a2, 8(t2)\n"
+	"	mv a0, t2\n"
+	"	addi a1, a1, -1\n"
+	"	bnez a1, 1b\n"
+	"	ret\n");
 
 int main(void)
 {
@@ -125,5 +144,12 @@ int main(void)
 		fill((uint16_t *)(m + 2 * PAGE + 2), (uint16_t *)(m + 4 * PAGE), 5);
 	printf("fill: faulted at +%ld, page 2 ends with %u\n", (long)(fault_at - (uintptr_t)m),
 	       ((uint16_t *)(m + 3 * PAGE))[-1]);
+	/* storing through derived pointers from page 2 into read-only page 3 */
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		derived_fill((uint64_t *)(m + 3 * PAGE - 64), 16, 100);
+	printf("derived: faulted at +%ld, page 2 ends with %llu, page 3 starts with %llu\n",
+	       (long)(fault_at - (uintptr_t)m), (unsigned long long)((uint64_t *)(m + 3 * PAGE))[-1],
+	       (unsigned long long)((uint64_t *)(m + 3 * PAGE))[0]);
 	return 0;
 }
