@@ -321,6 +321,15 @@ static int hull(const struct facts *fa, int r, int64_t lo, int64_t hi, int store
 	return 1;
 }
 
+/* The register rd := rs + c is derived from (addi, mv), and c; else 0. */
+static int derived(const rv_insn *in, int64_t *c)
+{
+	*c = in->op == RV_OP_ADDI ? in->imm : 0;
+	return in->op == RV_OP_ADDI ? in->rs1
+	       : in->op == RV_OP_ADD && !in->rs1 ? in->rs2
+	       : in->op == RV_OP_ADD && !in->rs2 ? in->rs1 : 0;
+}
+
 /* Plan a block's checks (L->plan) from what is known as it starts (*fa),
  * and leave in *fa what is known as it ends (its last instruction's
  * effects included; a call's are the caller's business: after_call). A
@@ -384,10 +393,8 @@ static int plan_block(struct lifter *L, const struct insn *ins, uint32_t n, stru
 			/* rd := rs + c (addi, mv) takes what is known of rs, moved:
 			 * a pointer copied or offset (gcc's `addi t4, a1, 8; sd
 			 * 0(t4)` in an unrolled loop) needs no check of its own. */
-			int rs = in->op == RV_OP_ADDI ? in->rs1
-				 : in->op == RV_OP_ADD && !in->rs1 ? in->rs2
-				 : in->op == RV_OP_ADD && !in->rs2 ? in->rs1 : 0;
-			int64_t c = in->op == RV_OP_ADDI ? in->imm : 0;
+			int64_t c;
+			int rs = derived(in, &c);
 			struct facts from;
 			if (rs) {
 				from.lo[rs] = fa->lo[rs], from.span[rs] = fa->span[rs];
@@ -1447,9 +1454,11 @@ static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, 
 {
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
-	/* Only for registers the loop leaves alone or steps (`addi r, r, c`
-	 * its only writes; a call forgets all but sp): for others what the
-	 * way in knew never meets what the back edges know. */
+	/* Only for registers the loop leaves alone, steps (`addi r, r, c`)
+	 * or derives from a register (`addi r, s, c`, `mv r, s`: strlen's
+	 * `addi a3, a5, 8; ...; mv a5, a3`): for others (and across a call,
+	 * which forgets all but sp) what the way in knew never meets what the
+	 * back edges know. */
 	uint32_t moves = 0;
 	for (uint32_t k = 0; k < f->nblocks; k++) {
 		if (!in_loop(ln, k, hb))
@@ -1457,8 +1466,8 @@ static int hoists_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln, 
 		const struct block *lb = &p->blocks[f->first_block + k];
 		for (uint32_t i = lb->first; i < lb->first + lb->n; i++) {
 			const rv_insn *in = &p->insns[i].in;
-			if (in->rd && !(f_fields(in->op) & F_RD) &&
-			    (in->op != RV_OP_ADDI || in->rs1 != in->rd))
+			int64_t c;
+			if (in->rd && !(f_fields(in->op) & F_RD) && !derived(in, &c))
 				moves |= 1u << in->rd;
 		}
 		if (block_calls(L, &p->insns[lb->first + lb->n - 1]))

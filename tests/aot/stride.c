@@ -83,6 +83,21 @@ __asm__(".globl derived_fill\n"
 	"	bnez a1, 1b\n"
 	"	ret\n");
 
+/* The sum of the words from p up to end, gcc's way round a loop: the
+ * next pointer derived (addi t1, a0, 8), then copied back (mv a0, t1);
+ * checked on the way into the loop, then tested for staying in its page. */
+uint64_t derived_sum(const uint64_t *p, const uint64_t *end);
+__asm__(".globl derived_sum\n"
+	"derived_sum:\n"
+	"	li a2, 0\n"
+	"1:	ld t0, 0(a0)\n"
+	"	addi t1, a0, 8\n"
+	"	add a2, a2, t0\n"
+	"	mv a0, t1\n"
+	"	bne a0, a1, 1b\n"
+	"	mv a0, a2\n"
+	"	ret\n");
+
 int main(void)
 {
 	struct sigaction sa;
@@ -144,6 +159,13 @@ int main(void)
 		fill((uint16_t *)(m + 2 * PAGE + 2), (uint16_t *)(m + 4 * PAGE), 5);
 	printf("fill: faulted at +%ld, page 2 ends with %u\n", (long)(fault_at - (uintptr_t)m),
 	       ((uint16_t *)(m + 3 * PAGE))[-1]);
+	/* a pointer derived and copied back, up from page 1 into page 4 */
+	fault_at = 0;
+	if (!sigsetjmp(back, 1))
+		s = derived_sum((const uint64_t *)(m + PAGE + 1000), (const uint64_t *)(m + 5 * PAGE));
+	printf("derived up: faulted at +%ld\n", (long)(fault_at - (uintptr_t)m));
+	s = derived_sum((const uint64_t *)(m + PAGE + 8), (const uint64_t *)(m + 4 * PAGE));
+	printf("derived up to the end of page 3: %016llx\n", (unsigned long long)s);
 	/* storing through derived pointers from page 2 into read-only page 3 */
 	fault_at = 0;
 	if (!sigsetjmp(back, 1))
