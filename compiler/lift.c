@@ -484,13 +484,14 @@ static void check_range(struct lifter *L, int r, int32_t lo, uint32_t span, int 
  * 8% of libc.so.6's code inline. */
 static int check_known(struct lifter *L, const struct facts *fa, uint64_t pc, int compact)
 {
+	int any = 0;
 	E all = NULL;
 	for (int r = 0; r < 32; r++) {
 		if (!fa->perm[r])
 			continue;
+		any = 1;
 		if (!compact) {
 			check_range(L, r, fa->lo[r], fa->span[r], fa->perm[r] == FACT_ST, pc, 0, NULL);
-			all = c32(L, 1);
 			continue;
 		}
 		E args[3] = { get32(L, L_CTX), bin(L, BinaryenAddInt64(), xr(L, r), c64(L, fa->lo[r])),
@@ -498,9 +499,9 @@ static int check_known(struct lifter *L, const struct facts *fa, uint64_t pc, in
 		E ok = BinaryenCall(M, "chk", args, 3, L->i32);
 		all = all ? bin(L, BinaryenAndInt32(), all, ok) : ok;
 	}
-	if (all && compact)
+	if (all)
 		emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), all), exit_to(L, link_pc(L, pc), INTERP, 0), NULL));
-	return all != NULL;
+	return any;
 }
 
 /* Local A := the address of a load or store, checked as plan_block
@@ -2116,8 +2117,8 @@ out:
 #undef STUB
 }
 
-/* ---- helpers: mulh*, and division with RISC-V's answers for /0 and
- * overflow (wasm would trap) ---- */
+/* ---- helpers: mulh*, division with RISC-V's answers for /0 and
+ * overflow (wasm would trap), and chk (a memory check, for cold paths) ---- */
 
 static void add_helper(struct lifter *L, const char *name, E body, int nvars)
 {
@@ -2203,19 +2204,19 @@ static void lift_helpers(struct lifter *L)
 	/* chk(ctx, A, n | store << 16): check_access's test as a function,
 	 * 1 if it lets n bytes at A through (for check_known's cold paths).
 	 * Locals: 3 page index, 4 its bits, 5 n, 6 pageprot. */
-	E ctx = get32(L, 0), a = get64(L, 1), n = get32(L, 5);
 	E cv[7];
-	cv[0] = set(L, 3, bin(L, BinaryenShrUInt64(), a, c64(L, 12)));
+	cv[0] = set(L, 3, bin(L, BinaryenShrUInt64(), get64(L, 1), c64(L, 12)));
 	cv[1] = BinaryenIf(M, bin(L, BinaryenGeUInt64(), get64(L, 3),
-				  bin(L, BinaryenShrUInt64(), BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, ctx),
-				      c64(L, 12))),
+				  bin(L, BinaryenShrUInt64(),
+				      BinaryenLoad(M, 8, false, CTX_SIZE, 8, L->i64, get32(L, 0)), c64(L, 12))),
 			   BinaryenReturn(M, c32(L, 0)), NULL);
 	cv[2] = set(L, 6, BinaryenLoad(M, 4, false, CTX_PP, 4, L->i32, get32(L, 0)));
 	cv[3] = set(L, 4, BinaryenLoad(M, 1, false, 0, 1, L->i32,
 				       bin(L, BinaryenAddInt32(), get32(L, 6), lo32(L, get64(L, 3)))));
 	cv[4] = set(L, 5, bin(L, BinaryenAndInt32(), get32(L, 2), c32(L, 0xffff)));
 	E last = bin(L, BinaryenShrUInt64(),
-		     bin(L, BinaryenAddInt64(), get64(L, 1), b2x(L, bin(L, BinaryenSubInt32(), n, c32(L, 1)))),
+		     bin(L, BinaryenAddInt64(), get64(L, 1),
+			 b2x(L, bin(L, BinaryenSubInt32(), get32(L, 5), c32(L, 1)))),
 		     c64(L, 12));
 	E crosses = bin(L, BinaryenAndInt32(), bin(L, BinaryenGtUInt32(), get32(L, 5), c32(L, 1)),
 			bin(L, BinaryenGtUInt32(), bin(L, BinaryenAndInt32(), lo32(L, get64(L, 1)), c32(L, 4095)),
