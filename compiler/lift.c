@@ -40,6 +40,7 @@
  * little past its budget, and ends where the next one can start. Loads
  * and stores check the arena bounds and the page permissions (pageprot)
  * first: guest code never leaves its arena. */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
  * runtime under the first frame and over the last (its interpreter's frame
  * alone is ~20 KiB). */
 #define STACK_BUDGET (640 * 1024)
-#define MAX_EXIT_SETS 8
+#define MAX_EXIT_SETS 32
 
 /* Locals of a lifted function. */
 enum {
@@ -102,8 +103,12 @@ struct lifter {
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
 	size_t plan_cap;
 	uint32_t at;              /* the instruction being lifted, in its block */
-	struct exit { E br; uint64_t regs; } *exits; /* the current function's branches
-				   * to its exit, with the registers to write back */
+	uint64_t valid;           /* those whose local has their value (valid_of) */
+	struct exit { E seq, br; uint64_t regs, valid; } *exits; /* the current
+				   * function's branches to its exit (in their code
+				   * seq), with the registers to write back (dirty) and
+				   * those it may (valid) */
+	uint64_t live_after;      /* the registers live after the call being lifted */
 	size_t nexits, capexits;
 };
 
@@ -171,9 +176,11 @@ static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
 		else
 			L->exits = x, L->capexits = cap;
 	}
+	E code = seq(L, v, n);
+	assert(!(L->dirty & ~L->valid & L->used));
 	if (L->nexits < L->capexits)
-		L->exits[L->nexits++] = (struct exit){ v[n - 1], L->dirty };
-	return seq(L, v, n);
+		L->exits[L->nexits++] = (struct exit){ code, v[n - 1], L->dirty, L->valid };
+	return code;
 }
 
 /* A guest address as a runtime pointer: pc-relative values carry the
@@ -254,6 +261,28 @@ static void f_fields_init(void)
 static int f_fields(int op)
 {
 	return op < RV_OP_COUNT ? f_field_table[op] : 0;
+}
+
+static uint64_t defs_of(const rv_insn *in)
+{
+	if (f_fields(in->op) & F_RD)
+		return 1ull << (32 + in->rd);
+	return in->rd ? 1ull << in->rd : 0;
+}
+
+/* The registers an instruction's code reads: its operands (a field of an
+ * instruction that has no such operand is 0: x0, or f0 read for nothing)
+ * and, for one the runtime runs in place (emit_step), rd, which goes to
+ * rv_cpu with them. */
+static uint64_t reads_of(const rv_insn *in)
+{
+	int ff = f_fields(in->op);
+	uint64_t r = 1ull << (ff & F_RS1 ? 32 + in->rs1 : in->rs1);
+	r |= 1ull << (ff & F_RS2 ? 32 + in->rs2 : in->rs2);
+	r |= ff & F_RS3 ? 1ull << (32 + in->rs3) : 0;
+	if (in->op >= RV_OP_CSRRW && in->op <= RV_OP_CSRRCI)
+		r |= 1ull << in->rd;
+	return r & ~1ull;
 }
 
 /* What a function's checks have established: per register r, a range
@@ -1085,6 +1114,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		emit(L, set(L, L_T0, bin(L, BinaryenAndInt64(),
 					 bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, imm)), c64(L, -2))));
 		setx(L, rd, link_pc(L, ins->pc + in->len));
+		L->dirty |= defs_of(in), L->valid |= defs_of(in); /* (an exit or call stores it) */
 		L->st->lifted++;
 		if (rd && L->direct_calls) { /* a call: direct if the target is in the module */
 			emit_call(L, -1, 0, 0, (int64_t)(ins->pc + in->len));
@@ -1156,14 +1186,14 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	return LIFT_GO_ON;
 }
 
-/* The guest state between the locals and rv_cpu. Every register the
- * function uses has its value in its local at all times; rv_cpu has it
- * too unless it is dirty (written since the last store). store_regs
- * writes back the registers of `regs` (the dirty ones); store_state
- * those and instret (at a call);
- * load_state reloads those of `regs` the function uses (at its start: all;
- * after a call: what the callee may have changed), fcsr's copy and
- * instret. */
+/* The guest state between the locals and rv_cpu. rv_cpu has every
+ * register's value unless it is dirty (written since the last store);
+ * the local has it whenever it is live (live_of: a register not live at
+ * an entry is not loaded, one a call may change and that is not live
+ * after it not reloaded). store_regs writes back the registers of `regs`
+ * (the dirty ones); store_state those and instret (at a call);
+ * load_regs loads those of `regs` the function uses; load_state those,
+ * fcsr's copy and instret. */
 static void store_regs(struct lifter *L, uint64_t regs)
 {
 	for (int r = 1; r < 32; r++)
@@ -1185,7 +1215,7 @@ static void store_state(struct lifter *L, uint64_t regs)
 	emit(L, store_ic(L));
 }
 
-static void load_state(struct lifter *L, uint64_t regs)
+static void load_regs(struct lifter *L, uint64_t regs)
 {
 	regs &= L->used;
 	for (int r = 1; r < 32; r++)
@@ -1194,6 +1224,11 @@ static void load_state(struct lifter *L, uint64_t regs)
 	for (int r = 0; r < 32; r++)
 		if (regs & 1ull << (32 + r))
 			emit(L, fset(L, r, load_f(L, r)));
+}
+
+static void load_state(struct lifter *L, uint64_t regs)
+{
+	load_regs(L, regs);
 	if (L->fcsr)
 		emit(L, load_fcsr(L));
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
@@ -1254,6 +1289,7 @@ static void lookup_cached(struct lifter *L)
  * a chain of store-to-load waits through every call). */
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
+	assert(!(L->dirty & ~L->valid & L->used));
 	store_state(L, L->dirty);
 	L->dirty = 0;
 	E to = callee < 0 ? get64(L, L_T0) : link_pc(L, target);
@@ -1297,7 +1333,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	 * rv_cpu already; the runtime goes on at its pc. */
 	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
 			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
-	load_state(L, callee < 0 ? ~0ull : L->clobbers[callee]);
+	load_state(L, (callee < 0 ? ~0ull : L->clobbers[callee]) & L->live_after);
 }
 
 /* A block's last instruction is a call that comes back to the next one
@@ -1596,13 +1632,6 @@ static int facts_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln,
 }
 
 /* The registers an instruction writes (a register set: bit 32 + r for fr). */
-static uint64_t defs_of(const rv_insn *in)
-{
-	if (f_fields(in->op) & F_RD)
-		return 1ull << (32 + in->rd);
-	return in->rd ? 1ull << in->rd : 0;
-}
-
 /* Registers a function reads or writes, to load and write back: L->used,
  * L->written; L->fcsr if an F/D operation there reads fcsr (its cached
  * copy). */
@@ -1614,14 +1643,8 @@ static void regs_of(struct lifter *L, const struct func *f)
 	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++)
 		for (uint32_t i = p->blocks[b].first; i < p->blocks[b].first + p->blocks[b].n; i++) {
 			const rv_insn *in = &p->insns[i].in;
-			int ff = f_fields(in->op);
-			/* (a field of an instruction that has no such
-			 * operand is 0: x0, or f0 loaded for nothing) */
-			uint64_t rs1 = 1ull << (ff & F_RS1 ? 32 + in->rs1 : in->rs1);
-			uint64_t rs2 = 1ull << (ff & F_RS2 ? 32 + in->rs2 : in->rs2);
-			uint64_t rs3 = ff & F_RS3 ? 1ull << (32 + in->rs3) : 0;
 			w |= defs_of(in);
-			u |= defs_of(in) | rs1 | rs2 | rs3;
+			u |= defs_of(in) | reads_of(in);
 			fcsr |= fpu_shape(in->op) != FPU_NONE;
 		}
 	L->used = u & ~1ull;
@@ -1673,6 +1696,110 @@ static int dirty_of(const struct lifter *L, uint32_t fi, const struct loop_nest 
 		}
 	}
 	free(calls);
+	return 0;
+}
+
+/* The registers of facts *fa (what checking them reads). */
+static uint64_t fact_regs(const struct facts *fa)
+{
+	uint64_t r = 0;
+	for (int i = 1; i < 32; i++)
+		r |= (uint64_t)(fa->perm[i] != 0) << i;
+	return r;
+}
+
+/* What a call at the end of block k of function fi reloads, if it comes
+ * back (of what the callee may change: all, through a pointer), or 0 if
+ * the block does not call. */
+static uint64_t reloads_of(const struct lifter *L, const struct block *b)
+{
+	const struct insn *last = &L->p->insns[b->first + b->n - 1];
+	if (!block_calls(L, last))
+		return 0;
+	if (last->in.op == RV_OP_JALR)
+		return ~0ull & L->used;
+	const struct block *tb = cfg_block_at(L->p, last->pc + (uint64_t)(int64_t)last->in.imm);
+	return L->clobbers[tb->func] & L->used;
+}
+
+/* The registers live as each block of function fi starts, into live[]: a
+ * backward dataflow over what the code may read, where what an exit, a
+ * call or a loop's hoist block writes back counts as read (it must be the
+ * register's value), and so do what the hoist block checks, and sp (a
+ * call compares it after). A call reloads only the registers live after
+ * it: the others' locals go stale, which is harmless since nothing reads
+ * them until they are written (then dirty), and rv_cpu has their value.
+ * Every write-back stores only registers dirty there (dirty_of), and those
+ * are live back to their last write or reload: exits in block k store
+ * some of dirty[k] (counted read as k starts) and of what k writes. */
+static int live_of(struct lifter *L, uint32_t fi, const uint64_t *dirty, const uint64_t *sync,
+		   const struct facts *hoist, uint64_t *live)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	uint32_t to[JT_MAX_TARGETS + 2];
+	uint64_t *gen = malloc(2 * f->nblocks * sizeof *gen), *kill = gen + f->nblocks;
+	if (!gen)
+		return -1;
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		const struct block *b = &p->blocks[f->first_block + k];
+		uint64_t g = 0, w = 0;
+		for (uint32_t i = b->first; i < b->first + b->n; i++) {
+			g |= reads_of(&p->insns[i].in) & ~w;
+			w |= defs_of(&p->insns[i].in);
+		}
+		gen[k] = g | dirty[k] | sync[k] | (k ? fact_regs(&hoist[k]) : 0) | 1ull << 2;
+		kill[k] = w;
+		live[k] = 0;
+	}
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t k = f->nblocks; k-- > 0;) {
+			const struct block *b = &p->blocks[f->first_block + k];
+			uint64_t out = 0;
+			uint32_t n = successors(L, fi, k, to);
+			for (uint32_t i = 0; i < n; i++)
+				out |= live[to[i]];
+			out &= ~reloads_of(L, b);
+			uint64_t in = (gen[k] | (out & ~kill[k])) & L->used;
+			if (in != live[k])
+				live[k] = in, changed = 1;
+		}
+	}
+	free(gen);
+	return 0;
+}
+
+/* The registers whose locals hold their value as each block of function
+ * fi starts, into valid[] (a forward dataflow, what holds on every way
+ * in): what the entries load (at0 at block 0; at0 | other at the
+ * others), and what a block writes or its call reloads. What a call may
+ * change and does not reload (not live after it) goes stale. The exits
+ * may write back any of these, not only the dirty ones (a shared set). */
+static int valid_of(struct lifter *L, uint32_t fi, const uint64_t *live, uint64_t at0, uint64_t other,
+		    uint64_t *valid)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	const struct block *bl = &p->blocks[f->first_block];
+	uint32_t to[JT_MAX_TARGETS + 2];
+	for (uint32_t k = 0; k < f->nblocks; k++)
+		valid[k] = k == 0 ? at0 : bl[k].entry ? at0 | other : ~0ull;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t k = 0; k < f->nblocks; k++) {
+			const struct block *b = &bl[k];
+			uint64_t out = valid[k], r = reloads_of(L, b);
+			for (uint32_t i = b->first; i < b->first + b->n; i++)
+				out |= defs_of(&p->insns[i].in);
+			uint32_t n = successors(L, fi, k, to);
+			if (r)
+				out = (out & ~r) | (r & (n ? live[to[0]] : 0));
+			for (uint32_t i = 0; i < n; i++)
+				if ((valid[to[i]] & out) != valid[to[i]])
+					valid[to[i]] &= out, changed = 1;
+		}
+	}
 	return 0;
 }
 
@@ -1840,12 +1967,14 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	uint64_t *dirty = malloc(f->nblocks * sizeof *dirty), *dirty_out = malloc(f->nblocks * sizeof *dirty);
-	uint64_t *sync = malloc(f->nblocks * sizeof *sync);
-	/* Exit stubs for targets outside this function, one per target. */
-	struct { uint64_t pc; RelooperBlockRef b; } *stubs = NULL;
+	uint64_t *sync = malloc(f->nblocks * sizeof *sync), *live = malloc(f->nblocks * sizeof *live);
+	uint64_t *valid = malloc(f->nblocks * sizeof *valid), at0 = 0, other = 0;
+	/* Exit stubs for targets outside this function, one per target and
+	 * registers to write back. */
+	struct { uint64_t pc, regs; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
 	if (!rb || !en.d || !en.s || !en.in || !en.hoist || !known || !hoist || !idx || !ends || !dirty ||
-	    !dirty_out || !sync) {
+	    !dirty_out || !sync || !live || !valid) {
 		L->oom = 1;
 		goto out;
 	}
@@ -1854,13 +1983,22 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->oom = 1;
 			goto out;
 		}
-	if (facts_of(L, fi, &en.ln, hoist, known) < 0 || dirty_of(L, fi, &en.ln, dirty, sync) < 0) {
+	if (facts_of(L, fi, &en.ln, hoist, known) < 0 || dirty_of(L, fi, &en.ln, dirty, sync) < 0 ||
+	    live_of(L, fi, dirty, sync, hoist, live) < 0) {
 		L->oom = 1;
 		goto out;
 	}
-#define STUB(target, dst) do { \
+	/* What the entries load: at block 0 (a call's way in) the registers
+	 * live there; at another (the runtime's: cold) also those live there
+	 * or that its way in checks. */
+	at0 = (live[0] | fact_regs(&known[0])) & L->used;
+	for (uint32_t k = 1; k < f->nblocks; k++)
+		if (bl[k].entry)
+			other |= (live[k] | fact_regs(&known[k])) & L->used & ~at0;
+	valid_of(L, fi, live, at0, other, valid);
+#define STUB(target, rg, dst) do { \
 		size_t s_; \
-		for (s_ = 0; s_ < nstubs && stubs[s_].pc != (target); s_++) ; \
+		for (s_ = 0; s_ < nstubs && (stubs[s_].pc != (target) || stubs[s_].regs != (rg)); s_++) ; \
 		if (s_ == nstubs) { \
 			if (nstubs == capstubs) { \
 				void *n_ = realloc(stubs, (capstubs = capstubs ? capstubs * 2 : 8) * sizeof *stubs); \
@@ -1868,7 +2006,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				stubs = n_; \
 			} \
 			stubs[nstubs].pc = (target); \
-			L->dirty = L->written; \
+			stubs[nstubs].regs = L->dirty = L->valid = (rg); \
 			E c_ = leave_to(L, fi, (target)); \
 			stubs[nstubs++].b = RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c_, 1, BinaryenTypeNone())); \
 		} \
@@ -1891,6 +2029,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			emit(L, BinaryenCall(M, "dbg", &tp, 1, BinaryenTypeNone()));
 		}
 		L->dirty = dirty[k];
+		L->valid = valid[k];
 		if (b->entry && (k == 0 || en.ln.loop_of[k] == (int32_t)k)) {
 			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
 			emit(L, BinaryenIf(M, over, exit_to(L, link_pc(L, bpc), BUDGET, 0), NULL));
@@ -1902,11 +2041,18 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			goto out;
 		}
 		L->keep_sp = block_calls(L, &p->insns[b->first + b->n - 1]) && fa.perm[2];
+		L->live_after = k + 1 < f->nblocks &&
+				p->insns[bl[k + 1].first].pc == p->insns[b->first + b->n - 1].pc +
+								   p->insns[b->first + b->n - 1].in.len
+				? live[k + 1] : 0;
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
 			L->at = i;
-			L->dirty |= defs_of(&p->insns[b->first + i].in);
 			r = lift_insn(L, &p->insns[b->first + i], (int64_t)i - (int64_t)b->n);
+			/* (after: an exit before the write has rd's old value,
+			 * which may be stale: not live) */
+			L->dirty |= defs_of(&p->insns[b->first + i].in);
+			L->valid |= defs_of(&p->insns[b->first + i].in);
 		}
 		ends[k] = r;
 		if (r == LIFT_ENDS) { /* jal: the link register */
@@ -1932,7 +2078,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		 * a loop's switch): what the block takes as known, checked. */
 		en.in[k] = rb[k];
 		L->n = 0;
-		L->dirty = 0;
+		L->dirty = L->valid = 0;
 		if (k && (b->entry || en.ln.inner[k]) && check_known(L, &known[k], bpc, 1)) {
 			if (L->oom)
 				goto out;
@@ -1958,8 +2104,10 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	 * (dirty_of), on the way in from outside the loop. */
 	for (uint32_t h = 1; h < f->nblocks; h++) {
 		L->n = 0;
+		assert(!(sync[h] & ~valid[h]));
 		store_regs(L, sync[h]);
 		L->dirty = dirty[h];
+		L->valid = valid[h];
 		int checks = check_known(L, &hoist[h], p->insns[bl[h].first].pc, 0);
 		if (!L->n)
 			continue;
@@ -1987,7 +2135,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 							  bin(L, BinaryenEqInt64(), get64(L, L_T0), link_pc(L, t)),
 							  NULL);
 			}
-			L->dirty = dirty_out[k];
+			L->dirty = L->valid = dirty_out[k];
 			E c = exit_to(L, get64(L, L_T0), NEXT, 0);
 			RelooperAddBranch(rb[k], RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c, 1,
 										   BinaryenTypeNone())),
@@ -1999,14 +2147,14 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		if (k + 1 < f->nblocks && p->insns[bl[k + 1].first].pc == fall)
 			fallb = EDGE(k, k + 1);
 		else
-			STUB(fall, fallb);
+			STUB(fall, dirty_out[k], fallb);
 		if (ends[k] == LIFT_ENDS) { /* (a call, LIFT_CALLED, goes on at the return address) */
 			uint64_t target = last->pc + (uint64_t)(int64_t)last->in.imm;
 			const struct block *tb = cfg_block_at(p, target);
 			if (tb && tb->func == fi)
 				takenb = EDGE(k, tb->index);
 			else
-				STUB(target, takenb);
+				STUB(target, dirty_out[k], takenb);
 			if (last->in.op == RV_OP_JAL) {
 				RelooperAddBranch(rb[k], takenb, NULL, NULL);
 			} else {
@@ -2026,26 +2174,45 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			add_switch(L, f, &en, en.s[h], (int32_t)h, idx);
 		}
 #undef EDGE
-	/* The entry: a switch on the block to start at. */
-	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
+	/* The entry: a switch on the block to start at; the prologue loads
+	 * at0, the way to another entry `other` too. */
+	L->n = 0;
+	load_regs(L, other);
+	E more = L->n ? BinaryenIf(M, get32(L, L_BLOCK), seq(L, L->list, L->n), NULL) : BinaryenNop(M);
+	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, more, get32(L, L_BLOCK));
 	add_switch(L, f, &en, entry, -1, idx);
 	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
 	rl = NULL;
 	/* The exits, grouped by the registers they write back: a few sets
 	 * (a function's exits before its first call, after it, in a loop),
 	 * each stored by a block of its own at the function's end; past
-	 * MAX_EXIT_SETS, the rest write back all the function writes. Then
-	 * instret and pc, for all. */
-	uint64_t sets[MAX_EXIT_SETS + 1];
+	 * MAX_EXIT_SETS, the rest store theirs before the branch (exactly
+	 * those: a register not dirty there may have a stale local, live_of).
+	 * Then instret and pc, for all. */
+	uint64_t sets[MAX_EXIT_SETS];
 	size_t nsets = 0;
 	for (size_t i = 0; i < L->nexits; i++) {
-		uint64_t regs = L->exits[i].regs;
+		uint64_t regs = L->exits[i].regs, ok = L->exits[i].valid | regs;
 		size_t j = 0;
 		while (j < nsets && sets[j] != regs)
 			j++;
-		if (j == nsets && nsets >= MAX_EXIT_SETS)
-			for (j = 0, regs = L->written; j < nsets && sets[j] != regs;)
-				j++;
+		size_t least = nsets; /* else the least set that serves */
+		for (size_t m = 0; j == nsets && m < nsets; m++)
+			if (!(regs & ~sets[m]) && !(sets[m] & ~ok) &&
+			    (least == nsets || __builtin_popcountll(sets[m]) < __builtin_popcountll(sets[least])))
+				least = m;
+		j = j < nsets ? j : least;
+		if (j == nsets && nsets == MAX_EXIT_SETS) {
+			size_t n0 = L->n;
+			store_regs(L, regs);
+			for (size_t s = n0; s < L->n; s++)
+				BinaryenBlockInsertChildAt(L->exits[i].seq,
+							   BinaryenBlockGetNumChildren(L->exits[i].seq) - 1,
+							   L->list[s]);
+			L->n = n0;
+			BinaryenBreakSetName(L->exits[i].br, "exit");
+			continue;
+		}
 		if (j == nsets)
 			sets[nsets++] = regs;
 		char name[24];
@@ -2064,7 +2231,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	if (p->is_dyn)
 		emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
-	load_state(L, ~0ull);
+	load_state(L, at0);
 	E body[2] = { flow, BinaryenUnreachable(M) }; /* (every block branches or exits) */
 	E code = BinaryenBlock(M, "x0", body, 2, BinaryenTypeNone());
 	for (size_t j = 0; j < nsets; j++) { /* block x<j+1> { code; stores of set j; br exit } */
@@ -2073,10 +2240,18 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		snprintf(name, sizeof name, "x%zu", j + 1);
 		emit(L, code);
 		store_regs(L, sets[j]);
-		if (j + 1 < nsets)
-			emit(L, BinaryenBreak(M, "exit", NULL, NULL));
+		/* (built as a br_if, made a br once its block is: a block
+		 * ending in a br is finalized by a scan of all it holds for
+		 * branches to it, and these blocks hold the function) */
+		E out = j + 1 < nsets ? BinaryenBreak(M, "exit", c32(L, 1), NULL) : NULL;
+		if (out)
+			emit(L, out);
 		code = BinaryenBlock(M, j + 1 < nsets ? name : "exit", L->list + n0, (BinaryenIndex)(L->n - n0),
 				     BinaryenTypeNone());
+		if (out) {
+			BinaryenBreakSetCondition(out, NULL);
+			BinaryenExpressionFinalize(out);
+		}
 		L->n = n0;
 	}
 	emit(L, code);
@@ -2111,6 +2286,8 @@ out:
 	free(dirty);
 	free(dirty_out);
 	free(sync);
+	free(live);
+	free(valid);
 	free(stubs);
 	cfg_loops_free(&en.ln);
 	return L->oom ? -1 : 0;

@@ -38,7 +38,8 @@ static const char usage[] =
 static const char *opt_passes[] = {
 	"merge-blocks", "remove-unused-brs", "simplify-locals-nostructure", "vacuum",
 	"coalesce-locals", "reorder-locals", /* -O1: the first OPT1_PASSES */
-	"optimize-instructions",             /* -O2: all */
+	"optimize-instructions", "vacuum",   /* -O2: all (the last vacuum drops what
+					      * coalesce-locals left of dead sets) */
 };
 enum { OPT1_PASSES = 6 };
 

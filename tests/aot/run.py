@@ -34,6 +34,9 @@ Usage: tests/aot/run.py [BUILD]
 11. Compiles tests/aot/known.c (a loop whose store needs no check of its
    own, its page made read-only by a signal handler between iterations;
    a frame used across calls): the store faults, as under qemu.
+12. Compiles tests/aot/stale.c (registers a call changes that are dead
+   after it, so not reloaded: an exit after paths meet, a load that
+   faults after the call): what it prints is qemu's.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -128,6 +131,7 @@ def main():
     duff(benchdir)
     stride(benchdir)
     known(benchdir)
+    stale(benchdir)
     return REPORT.finish()
 
 
@@ -276,6 +280,21 @@ def known(outdir):
           % (n, "; ".join(q.stdout.splitlines())),
           n >= 2 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
           "nothing stored" in q.stdout, stats + r.stdout + r.stderr[-2000:])
+
+
+def stale(outdir):
+    """tests/aot/stale.c, a musl PIE: registers a call changes and that are
+    dead after it are not reloaded, and no exit writes their stale locals
+    back (after paths meet where one wrote the register; on the way into a
+    faulting load that writes it): what it prints is qemu's."""
+    case = musl_case("stale", outdir)
+    if not case:
+        return
+    elf, tar, stats = case
+    q, r = qemu_and_compiled(elf, tar, "stale")
+    check("stale.c compiled = qemu (%s)" % "; ".join(q.stdout.splitlines()),
+          r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
+          "a1 = 778" in q.stdout, stats + r.stdout + r.stderr[-2000:])
 
 
 def jump_table(outdir):
