@@ -1708,9 +1708,8 @@ static uint64_t fact_regs(const struct facts *fa)
 	return r;
 }
 
-/* What a call at the end of block k of function fi reloads, if it comes
- * back (of what the callee may change: all, through a pointer), or 0 if
- * the block does not call. */
+/* Of the registers the current function uses, what a call at the end of
+ * block b may change (all, through a pointer), or 0 if b does not call. */
 static uint64_t reloads_of(const struct lifter *L, const struct block *b)
 {
 	const struct insn *last = &L->p->insns[b->first + b->n - 1];
@@ -1776,8 +1775,8 @@ static int live_of(struct lifter *L, uint32_t fi, const uint64_t *dirty, const u
  * others), and what a block writes or its call reloads. What a call may
  * change and does not reload (not live after it) goes stale. The exits
  * may write back any of these, not only the dirty ones (a shared set). */
-static int valid_of(struct lifter *L, uint32_t fi, const uint64_t *live, uint64_t at0, uint64_t other,
-		    uint64_t *valid)
+static void valid_of(struct lifter *L, uint32_t fi, const uint64_t *live, uint64_t at0, uint64_t other,
+		     uint64_t *valid)
 {
 	const struct program *p = L->p;
 	const struct func *f = &p->funcs[fi];
@@ -1800,7 +1799,6 @@ static int valid_of(struct lifter *L, uint32_t fi, const uint64_t *live, uint64_
 					valid[to[i]] &= out, changed = 1;
 		}
 	}
-	return 0;
 }
 
 /* Going on at target, outside the function: a tail call (a jump to
