@@ -263,6 +263,7 @@ static int f_fields(int op)
 	return op < RV_OP_COUNT ? f_field_table[op] : 0;
 }
 
+/* The registers an instruction writes (a register set: bit 32 + r for fr). */
 static uint64_t defs_of(const rv_insn *in)
 {
 	if (f_fields(in->op) & F_RD)
@@ -1631,7 +1632,6 @@ static int facts_of(struct lifter *L, uint32_t fi, const struct loop_nest *ln,
 	return 0;
 }
 
-/* The registers an instruction writes (a register set: bit 32 + r for fr). */
 /* Registers a function reads or writes, to load and write back: L->used,
  * L->written; L->fcsr if an F/D operation there reads fcsr (its cached
  * copy). */
@@ -1769,6 +1769,14 @@ static int live_of(struct lifter *L, uint32_t fi, const uint64_t *dirty, const u
 	return 0;
 }
 
+/* What is live after block k of function fi when it ends in a call: at
+ * its return address, the next block. */
+static uint64_t live_after(const struct lifter *L, uint32_t fi, uint32_t k, const uint64_t *live)
+{
+	uint32_t to[JT_MAX_TARGETS + 2];
+	return successors(L, fi, k, to) ? live[to[0]] : 0;
+}
+
 /* The registers whose locals hold their value as each block of function
  * fi starts, into valid[] (a forward dataflow, what holds on every way
  * in): what the entries load (at0 at block 0; at0 | other at the
@@ -1793,7 +1801,7 @@ static void valid_of(struct lifter *L, uint32_t fi, const uint64_t *live, uint64
 				out |= defs_of(&p->insns[i].in);
 			uint32_t n = successors(L, fi, k, to);
 			if (r)
-				out = (out & ~r) | (r & (n ? live[to[0]] : 0));
+				out = (out & ~r) | (r & live_after(L, fi, k, live));
 			for (uint32_t i = 0; i < n; i++)
 				if ((valid[to[i]] & out) != valid[to[i]])
 					valid[to[i]] &= out, changed = 1;
@@ -2039,10 +2047,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			goto out;
 		}
 		L->keep_sp = block_calls(L, &p->insns[b->first + b->n - 1]) && fa.perm[2];
-		L->live_after = k + 1 < f->nblocks &&
-				p->insns[bl[k + 1].first].pc == p->insns[b->first + b->n - 1].pc +
-								   p->insns[b->first + b->n - 1].in.len
-				? live[k + 1] : 0;
+		L->live_after = live_after(L, fi, k, live);
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
 			L->at = i;
@@ -2184,8 +2189,9 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	/* The exits, grouped by the registers they write back: a few sets
 	 * (a function's exits before its first call, after it, in a loop),
 	 * each stored by a block of its own at the function's end; past
-	 * MAX_EXIT_SETS, the rest store theirs before the branch (exactly
-	 * those: a register not dirty there may have a stale local, live_of).
+	 * MAX_EXIT_SETS, the rest take the least set that holds theirs and
+	 * only registers whose locals are valid there (one not dirty may be
+	 * stale: live_of), else store theirs before the branch.
 	 * Then instret and pc, for all. */
 	uint64_t sets[MAX_EXIT_SETS];
 	size_t nsets = 0;
