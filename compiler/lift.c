@@ -109,6 +109,7 @@ struct lifter {
 				   * seq), with the registers to write back (dirty) and
 				   * those it may (valid) */
 	uint64_t live_after;      /* the registers live after the call being lifted */
+	uint64_t fbase;           /* the current function's first address (exit_at) */
 	size_t nexits, capexits;
 };
 
@@ -153,36 +154,6 @@ static E seq(struct lifter *L, E *v, size_t n)
 	return BinaryenBlock(M, NULL, v, (BinaryenIndex)n, BinaryenTypeNone());
 }
 
-/* Leave the function: pc, why, and instret corrected by adj; then a
- * branch out of all the blocks' control flow to the function's exit
- * (lift_function), which writes back the registers dirty here and
- * returns why. */
-static E exit_to(struct lifter *L, E pc, int why, int64_t adj)
-{
-	E v[4];
-	size_t n = 0;
-	if (adj)
-		v[n++] = set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)));
-	v[n++] = set(L, L_PC, pc);
-	v[n++] = set(L, L_REASON, c32(L, why));
-	/* (A branch to "bx", the block's code, then renamed: the Relooper
-	 * refuses labels its output does not define.) */
-	v[n++] = BinaryenBreak(M, "bx", NULL, NULL);
-	if (L->nexits == L->capexits) {
-		size_t cap = L->capexits ? L->capexits * 2 : 64;
-		struct exit *x = realloc(L->exits, cap * sizeof *x);
-		if (!x)
-			L->oom = 1;
-		else
-			L->exits = x, L->capexits = cap;
-	}
-	E code = seq(L, v, n);
-	assert(!(L->dirty & ~L->valid & L->used));
-	if (L->nexits < L->capexits)
-		L->exits[L->nexits++] = (struct exit){ code, v[n - 1], L->dirty, L->valid };
-	return code;
-}
-
 /* A guest address as a runtime pointer: pc-relative values carry the
  * bias, which is 0 for an ET_EXEC (the runtime runs its module only
  * there). */
@@ -197,6 +168,55 @@ static E link_pc(struct lifter *L, uint64_t vaddr)
 static E link_of(struct lifter *L, E pc)
 {
 	return L->p->is_dyn ? bin(L, BinaryenSubInt64(), pc, get64(L, L_BIAS)) : pc;
+}
+
+/* Leave the function with why, at a pc given by code (pc) or by its link
+ * address (exit_at); then a branch out of all the blocks' control flow to
+ * the function's exit (lift_function), which writes back the registers
+ * dirty here and returns why. */
+static E exit_code(struct lifter *L, E pc, int32_t code, int64_t adj)
+{
+	E v[4];
+	size_t n = 0;
+	if (adj)
+		v[n++] = set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)));
+	if (pc)
+		v[n++] = set(L, L_PC, pc);
+	v[n++] = set(L, L_REASON, c32(L, code));
+	/* (A branch to "bx", the block's code, then renamed: the Relooper
+	 * refuses labels its output does not define.) */
+	v[n++] = BinaryenBreak(M, "bx", NULL, NULL);
+	if (L->nexits == L->capexits) {
+		size_t cap = L->capexits ? L->capexits * 2 : 64;
+		struct exit *x = realloc(L->exits, cap * sizeof *x);
+		if (!x)
+			L->oom = 1;
+		else
+			L->exits = x, L->capexits = cap;
+	}
+	E seq_ = seq(L, v, n);
+	assert(!(L->dirty & ~L->valid & L->used));
+	if (L->nexits < L->capexits)
+		L->exits[L->nexits++] = (struct exit){ seq_, v[n - 1], L->dirty, L->valid };
+	return seq_;
+}
+
+static E exit_to(struct lifter *L, E pc, int why)
+{
+	return exit_code(L, pc, why, 0);
+}
+
+/* An exit at a link address packs it, why and instret's correction into
+ * one i32 the exit unpacks (EXIT_CODE), which is all it sets: an exit
+ * is on every checked access, and this makes it 7-8 bytes, not 15-22. */
+#define EXIT_PC_SHIFT 8
+#define EXIT_ADJ_MAX 63
+static E exit_at(struct lifter *L, uint64_t vaddr, int why, int64_t adj)
+{
+	uint64_t off = (vaddr - L->fbase) / 2 + 1;
+	if (vaddr < L->fbase || vaddr & 1 || off >= 1u << (31 - EXIT_PC_SHIFT) || adj > 0 || adj < -EXIT_ADJ_MAX)
+		return exit_code(L, link_pc(L, vaddr), why, adj);
+	return exit_code(L, NULL, (int32_t)(off << EXIT_PC_SHIFT | (uint64_t)-adj << 2 | (uint64_t)why), 0);
 }
 
 /* The checks of a block's memory accesses, planned before it is lifted:
@@ -494,7 +514,7 @@ static void check_access(struct lifter *L, int n, int store, uint64_t pc, int64_
 	fail[nf++] = BinaryenBreak(M, "ok", NULL, NULL);
 	/* block ok { block fail { br_if fail ...; br ok } exit } */
 	E ok[2] = { BinaryenBlock(M, "fail", fail, (BinaryenIndex)nf, BinaryenTypeNone()),
-		    exit_to(L, link_pc(L, pc), INTERP, adj) };
+		    exit_at(L, pc, INTERP, adj) };
 	emit(L, BinaryenBlock(M, "ok", ok, 2, BinaryenTypeNone()));
 }
 
@@ -530,7 +550,7 @@ static int check_known(struct lifter *L, const struct facts *fa, uint64_t pc, in
 		all = all ? bin(L, BinaryenAndInt32(), all, ok) : ok;
 	}
 	if (all)
-		emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), all), exit_to(L, link_pc(L, pc), INTERP, 0), NULL));
+		emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), all), exit_at(L, pc, INTERP, 0), NULL));
 	return any;
 }
 
@@ -657,7 +677,7 @@ static void emit_step(struct lifter *L, const struct insn *ins, int64_t adj)
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), link_pc(L, ins->pc), L->i64));
 	E ctx = get32(L, L_CTX);
 	emit(L, BinaryenIf(M, BinaryenCall(M, "step", &ctx, 1, L->i32),
-			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
+			   exit_at(L, ins->pc, INTERP, adj), NULL));
 	setx(L, in->rd, load_x(L, in->rd));
 }
 
@@ -732,7 +752,7 @@ static void emit_fpu(struct lifter *L, const struct insn *ins, int64_t adj)
 	E args[3] = { get32(L, L_CTX), c32(L, in->op),
 		      c32(L, in->rd | in->rs1 << 5 | in->rs2 << 10 | in->rs3 << 15 | in->rm << 20) };
 	emit(L, BinaryenIf(M, BinaryenCall(M, "fpu", args, 3, L->i32),
-			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
+			   exit_at(L, ins->pc, INTERP, adj), NULL));
 	if (shape == FPU_WRITES_X)
 		setx(L, in->rd, load_x(L, in->rd));
 	if (ff & F_RD)
@@ -930,7 +950,7 @@ static void emit_atomic(struct lifter *L, const struct insn *ins, int64_t adj)
 	int lr = op == RV_OP_LR_W || op == RV_OP_LR_D, sc = op == RV_OP_SC_W || op == RV_OP_SC_D;
 	emit(L, set(L, L_A, xr(L, in->rs1)));
 	emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), lo32(L, get64(L, L_A)), c32(L, n - 1)),
-			   exit_to(L, link_pc(L, ins->pc), INTERP, adj), NULL));
+			   exit_at(L, ins->pc, INTERP, adj), NULL));
 	check_access(L, n, !lr, ins->pc, adj, NULL);
 	/* T0: memory's value, sign-extended for .w */
 	emit(L, set(L, L_T0, BinaryenLoad(M, (uint32_t)n, true, 0, 1, L->i64, host_ptr(L))));
@@ -1130,10 +1150,10 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 			emit_call(L, -1, 0, 0, -1);
 			return LIFT_EXITED;
 		}
-		emit(L, exit_to(L, get64(L, L_T0), NEXT, 0));
+		emit(L, exit_to(L, get64(L, L_T0), NEXT));
 		return LIFT_EXITED;
 	case RV_OP_ECALL:
-		emit(L, exit_to(L, link_pc(L, ins->pc), ECALL, adj));
+		emit(L, exit_at(L, ins->pc, ECALL, adj));
 		return LIFT_EXITED;
 	case RV_OP_FLD: case RV_OP_FLW:
 		guard(L, ins, adj);
@@ -1180,7 +1200,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 	EXIT_CASES
 		L->st->to_interp++;
 		L->st->by_op[in->op < RV_OP_COUNT ? in->op : 0]++;
-		emit(L, exit_to(L, link_pc(L, ins->pc), INTERP, adj));
+		emit(L, exit_at(L, ins->pc, INTERP, adj));
 		return LIFT_EXITED;
 	}
 	L->st->lifted++;
@@ -1293,10 +1313,9 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	assert(!(L->dirty & ~L->valid & L->used));
 	store_state(L, L->dirty);
 	L->dirty = 0;
-	E to = callee < 0 ? get64(L, L_T0) : link_pc(L, target);
 	int32_t cost = callee < 0 ? FRAME_COST(63) : L->cost[callee];
 	emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
-			   exit_to(L, to, NEXT, 0), NULL));
+			   callee < 0 ? exit_to(L, get64(L, L_T0), NEXT) : exit_at(L, target, NEXT, 0), NULL));
 	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
 	if (callee >= 0) {
 		char name[32];
@@ -1314,7 +1333,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		E fa[3] = { get32(L, L_CTX), get64(L, L_T0), get32(L, L_DEPTH) };
 		E far[2] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 3, L->i32)),
 			     BinaryenIf(M, bin(L, BinaryenLtSInt32(), get32(L, L_WHY), c32(L, 0)),
-					exit_to(L, get64(L, L_T0), NEXT, 0), NULL) };
+					exit_to(L, get64(L, L_T0), NEXT), NULL) };
 		emit(L, BinaryenIf(M, bin(L, BinaryenLtSInt64(), get64(L, L_T1), c64(L, 0)),
 				   seq(L, far, 2), near));
 	}
@@ -1817,7 +1836,7 @@ static E leave_to(struct lifter *L, uint32_t fi, uint64_t target)
 {
 	const struct block *tb = cfg_block_at(L->p, target);
 	if (!L->direct_calls || !tb || tb->func == fi || !tb->entry)
-		return exit_to(L, link_pc(L, target), NEXT, 0);
+		return exit_at(L, target, NEXT, 0);
 	size_t n0 = L->n;
 	emit_call(L, tb->func, tb->index, target, -1);
 	E e = L->oom ? BinaryenNop(M) : seq(L, L->list + n0, L->n - n0);
@@ -1959,6 +1978,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	const struct block *bl = &p->blocks[f->first_block];
 	regs_of(L, f);
 	L->nexits = 0;
+	L->fbase = p->insns[bl[0].first].pc;
 	struct entries en = { 0 };
 	if (cfg_loops(p, fi, &en.ln) < 0)
 		return -1;
@@ -2038,7 +2058,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->valid = valid[k];
 		if (b->entry && (k == 0 || en.ln.loop_of[k] == (int32_t)k)) {
 			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
-			emit(L, BinaryenIf(M, over, exit_to(L, link_pc(L, bpc), BUDGET, 0), NULL));
+			emit(L, BinaryenIf(M, over, exit_at(L, bpc, BUDGET, 0), NULL));
 		}
 		emit(L, set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, b->n))));
 		struct facts fa = known[k];
@@ -2139,7 +2159,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 							  NULL);
 			}
 			L->dirty = L->valid = dirty_out[k];
-			E c = exit_to(L, get64(L, L_T0), NEXT, 0);
+			E c = exit_to(L, get64(L, L_T0), NEXT);
 			RelooperAddBranch(rb[k], RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c, 1,
 										   BinaryenTypeNone())),
 					  NULL, NULL);
@@ -2259,9 +2279,20 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->n = n0;
 	}
 	emit(L, code);
+	/* exit_at's code: (pc - fbase) / 2 + 1 << EXIT_PC_SHIFT | -adj << 2 | why;
+	 * exit_to's: why, with pc in L_PC */
+	E k = get32(L, L_REASON);
+	E packed = un(L, BinaryenExtendUInt32(), bin(L, BinaryenShrUInt32(), k, c32(L, EXIT_PC_SHIFT)));
+	E pc = bin(L, BinaryenAddInt64(), link_pc(L, L->fbase - 2), bin(L, BinaryenShlInt64(), packed, c64(L, 1)));
+	emit(L, set(L, L_PC, BinaryenSelect(M, bin(L, BinaryenGeUInt32(), get32(L, L_REASON), c32(L, 1 << EXIT_PC_SHIFT)),
+					    pc, get64(L, L_PC), L->i64)));
+	emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC),
+				 un(L, BinaryenExtendUInt32(),
+				    bin(L, BinaryenAndInt32(), bin(L, BinaryenShrUInt32(), get32(L, L_REASON), c32(L, 2)),
+					c32(L, EXIT_ADJ_MAX))))));
 	emit(L, store_ic(L));
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
-	emit(L, BinaryenReturn(M, get32(L, L_REASON)));
+	emit(L, BinaryenReturn(M, bin(L, BinaryenAndInt32(), get32(L, L_REASON), c32(L, 3))));
 	if (L->oom)
 		goto out;
 
