@@ -206,14 +206,16 @@ static E exit_to(struct lifter *L, E pc, int why)
 	return exit_code(L, pc, why, 0);
 }
 
-/* An exit at a link address packs it, why and instret's correction into
- * one i32 the exit unpacks (EXIT_CODE), which is all it sets: an exit
+/* An exit at a link address packs it, why (2 bits) and instret's
+ * correction into one i32 that the function's exit unpacks
+ * (lift_function), which is all it sets: an exit
  * is on every checked access, and this makes it 7-8 bytes, not 15-22. */
 #define EXIT_PC_SHIFT 8
 #define EXIT_ADJ_MAX 63
 static E exit_at(struct lifter *L, uint64_t vaddr, int why, int64_t adj)
 {
 	uint64_t off = (vaddr - L->fbase) / 2 + 1;
+	assert(why >= 0 && why <= 3);
 	if (vaddr < L->fbase || vaddr & 1 || off >= 1u << (31 - EXIT_PC_SHIFT) || adj > 0 || adj < -EXIT_ADJ_MAX)
 		return exit_code(L, link_pc(L, vaddr), why, adj);
 	return exit_code(L, NULL, (int32_t)(off << EXIT_PC_SHIFT | (uint64_t)-adj << 2 | (uint64_t)why), 0);
