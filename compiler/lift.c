@@ -12,9 +12,10 @@
  *                                           why, or -1 (emit_call)
  *   export  run(ctx i32, func i32, block i32) -> i32
  *           calls function `func` at its block `block` (through a table);
- *           each function is f(ctx, block, depth), depth the host stack
- *           its callers' frames take, estimated (emit_call), starting at
- *           ctx's (0, or where env.far was called)
+ *           each function is f(ctx, block, depth, ret), depth the host
+ *           stack its callers' frames take, estimated (emit_call), starting
+ *           at ctx's (0, or where env.far was called), ret the address its
+ *           caller wants it back at (-1 from run: none)
  *   custom  "friscy.entries": u32 count, then per entry block
  *           { u64 link address, u32 func, u32 block }, little-endian
  *   custom  "friscy.abi": u32 AOT_ABI_VERSION (include/aot_abi.h)
@@ -33,6 +34,8 @@
  *              an access the fast checks refused: the interpreter faults
  *              exactly)
  *   3 BUDGET   instret reached the limit, at an entry (pc)
+ *   4 RET      (to a lifted caller only) a jump through a register to ret:
+ *              the caller goes on without reading pc back
  * instret stays exact: a block adds its length when it starts and an exit
  * inside it takes back what did not retire. The budget is checked at
  * functions' starts and loop headers only (every cycle of the CFG, and
@@ -52,7 +55,8 @@
 #include "rv2wasm.h"
 #include "rv_fpu.h"
 
-enum { NEXT = AOT_NEXT, ECALL = AOT_ECALL, INTERP = AOT_INTERP, BUDGET = AOT_BUDGET };
+enum { NEXT = AOT_NEXT, ECALL = AOT_ECALL, INTERP = AOT_INTERP, BUDGET = AOT_BUDGET,
+       RET = 4 /* (between lifted functions only: exit_ret) */ };
 enum { PROT_R = 1, PROT_ST = 16 }; /* mem.h's page bits (MEM_R, MEM_ST) */
 
 /* rv_cpu offsets (include/rv_cpu.h) */
@@ -72,9 +76,10 @@ enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
 
 /* Locals of a lifted function. */
 enum {
-	L_CTX = 0, L_BLOCK = 1, L_DEPTH = 2, /* the parameters */
-	L_X1 = 3,                 /* x1..x31: 3..33 */
-	L_CPU = 34, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
+	L_CTX = 0, L_BLOCK = 1, L_DEPTH = 2, L_RET = 3, /* the parameters */
+	L_NPARAMS,
+	L_X1 = L_NPARAMS,         /* x1..x31 */
+	L_CPU = L_X1 + 31, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
 	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_FS,
 	L_FCSR,                   /* fcsr, as rv_cpu had it at the last sync (i32) */
 	L_F0,                     /* f0..f31: L_F0.. (f64, any bit pattern) */
@@ -119,12 +124,46 @@ static E c32(struct lifter *L, int32_t v) { return BinaryenConst(M, BinaryenLite
 static E get64(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIndex)i, L->i64); }
 static E get32(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIndex)i, L->i32); }
 static E set(struct lifter *L, int i, E v) { return BinaryenLocalSet(M, (BinaryenIndex)i, v); }
-static E bin(struct lifter *L, BinaryenOp op, E a, E b) { return BinaryenBinary(M, op, a, b); }
+static int is_c64(E e, int64_t *v)
+{
+	if (BinaryenExpressionGetId(e) != BinaryenConstId() || BinaryenExpressionGetType(e) != BinaryenTypeInt64())
+		return 0;
+	*v = BinaryenConstGetValueI64(e);
+	return 1;
+}
+
+/* a op b, folded when both are i64 constants: x0's operations (li is
+ * addi rd, x0, imm), which the passes rv2wasm runs leave as they are. */
+static E bin(struct lifter *L, BinaryenOp op, E a, E b)
+{
+	int64_t x, y;
+	if (is_c64(a, &x) && is_c64(b, &y)) {
+		uint64_t u = (uint64_t)x, v = (uint64_t)y;
+		if (op == BinaryenAddInt64())
+			return c64(L, (int64_t)(u + v));
+		if (op == BinaryenSubInt64())
+			return c64(L, (int64_t)(u - v));
+		if (op == BinaryenAndInt64())
+			return c64(L, x & y);
+		if (op == BinaryenOrInt64())
+			return c64(L, x | y);
+		if (op == BinaryenXorInt64())
+			return c64(L, x ^ y);
+	}
+	return BinaryenBinary(M, op, a, b);
+}
 static E un(struct lifter *L, BinaryenOp op, E a) { return BinaryenUnary(M, op, a); }
 
 static E sext32(struct lifter *L, E v32) { return un(L, BinaryenExtendSInt32(), v32); }
 static E lo32(struct lifter *L, E v64) { return un(L, BinaryenWrapInt64(), v64); }
 static E b2x(struct lifter *L, E cond32) { return un(L, BinaryenExtendUInt32(), cond32); }
+
+/* A lifted function's type: f(ctx, block, depth, ret) -> why. */
+static BinaryenType func_type(struct lifter *L)
+{
+	BinaryenType params[L_NPARAMS] = { L->i32, L->i32, L->i32, L->i64 };
+	return BinaryenTypeCreate(params, L_NPARAMS);
+}
 
 static E xr(struct lifter *L, int r) { return r ? get64(L, L_X1 + r - 1) : c64(L, 0); }
 
@@ -174,7 +213,7 @@ static E link_of(struct lifter *L, E pc)
  * address (exit_at); then a branch out of all the blocks' control flow to
  * the function's exit (lift_function), which writes back the registers
  * dirty here and returns why. */
-static E exit_code(struct lifter *L, E pc, int32_t code, int64_t adj)
+static E exit_code(struct lifter *L, E pc, E code, int64_t adj)
 {
 	E v[4];
 	size_t n = 0;
@@ -182,7 +221,7 @@ static E exit_code(struct lifter *L, E pc, int32_t code, int64_t adj)
 		v[n++] = set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)));
 	if (pc)
 		v[n++] = set(L, L_PC, pc);
-	v[n++] = set(L, L_REASON, c32(L, code));
+	v[n++] = set(L, L_REASON, code);
 	/* (A branch to "bx", the block's code, then renamed: the Relooper
 	 * refuses labels its output does not define.) */
 	v[n++] = BinaryenBreak(M, "bx", NULL, NULL);
@@ -203,22 +242,32 @@ static E exit_code(struct lifter *L, E pc, int32_t code, int64_t adj)
 
 static E exit_to(struct lifter *L, E pc, int why)
 {
-	return exit_code(L, pc, why, 0);
+	return exit_code(L, pc, c32(L, why), 0);
 }
 
-/* An exit at a link address packs it, why (2 bits) and instret's
+/* A jump through a register that is not a call (a return, mostly): RET if
+ * it goes to the address the caller passed (L_RET), else NEXT. */
+static E exit_ret(struct lifter *L)
+{
+	return exit_code(L, get64(L, L_T0),
+			 bin(L, BinaryenShlInt32(), bin(L, BinaryenEqInt64(), get64(L, L_T0), get64(L, L_RET)),
+			     c32(L, 2)), 0);
+}
+
+/* An exit at a link address packs it, why (EXIT_WHY_BITS) and instret's
  * correction into one i32 that the function's exit unpacks
  * (lift_function), which is all it sets: an exit
  * is on every checked access, and this makes it 7-8 bytes, not 15-22. */
+#define EXIT_WHY_BITS 3
 #define EXIT_PC_SHIFT 8
-#define EXIT_ADJ_MAX 63
+#define EXIT_ADJ_MAX 31
 static E exit_at(struct lifter *L, uint64_t vaddr, int why, int64_t adj)
 {
 	uint64_t off = (vaddr - L->fbase) / 2 + 1;
-	assert(why >= 0 && why <= 3);
+	assert(why >= 0 && why < 1 << EXIT_WHY_BITS && EXIT_ADJ_MAX << EXIT_WHY_BITS < 1 << EXIT_PC_SHIFT);
 	if (vaddr < L->fbase || vaddr & 1 || off >= 1u << (31 - EXIT_PC_SHIFT) || adj > 0 || adj < -EXIT_ADJ_MAX)
-		return exit_code(L, link_pc(L, vaddr), why, adj);
-	return exit_code(L, NULL, (int32_t)(off << EXIT_PC_SHIFT | (uint64_t)-adj << 2 | (uint64_t)why), 0);
+		return exit_code(L, link_pc(L, vaddr), c32(L, why), adj);
+	return exit_code(L, NULL, c32(L, (int32_t)(off << EXIT_PC_SHIFT | (uint64_t)-adj << EXIT_WHY_BITS | (uint64_t)why)), 0);
 }
 
 /* The checks of a block's memory accesses, planned before it is lifted:
@@ -1152,7 +1201,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 			emit_call(L, -1, 0, 0, -1);
 			return LIFT_EXITED;
 		}
-		emit(L, exit_to(L, get64(L, L_T0), NEXT));
+		emit(L, exit_ret(L));
 		return LIFT_EXITED;
 	case RV_OP_ECALL:
 		emit(L, exit_at(L, ins->pc, ECALL, adj));
@@ -1309,45 +1358,51 @@ static void lookup_cached(struct lifter *L)
  * the callee returns: it goes back to this function's caller. A call
  * whose frame would take the stack past STACK_BUDGET goes through the
  * runtime (the depth is a parameter: kept in memory, its increments made
- * a chain of store-to-load waits through every call). */
+ * a chain of store-to-load waits through every call): a call to a
+ * function's start is checked by the function (lift_function's prologue,
+ * once, not at each of its call sites), the others here. */
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
 	assert(!(L->dirty & ~L->valid & L->used));
 	store_state(L, L->dirty);
 	L->dirty = 0;
 	int32_t cost = callee < 0 ? FRAME_COST(63) : L->cost[callee];
-	emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
-			   callee < 0 ? exit_to(L, get64(L, L_T0), NEXT) : exit_at(L, target, NEXT, 0), NULL));
+	if (callee < 0 || block)
+		emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
+				   callee < 0 ? exit_to(L, get64(L, L_T0), NEXT) : exit_at(L, target, NEXT, 0), NULL));
 	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
+	/* where the callee returns RET to: here, or (a tail call) where this
+	 * function does */
+	E to = ret < 0 ? get64(L, L_RET) : link_pc(L, (uint64_t)ret);
 	if (callee >= 0) {
 		char name[32];
 		snprintf(name, sizeof name, "f%u", (unsigned)callee);
-		E args[3] = { get32(L, L_CTX), c32(L, (int32_t)block), depth };
-		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, 3, L->i32)));
+		E args[L_NPARAMS] = { get32(L, L_CTX), c32(L, (int32_t)block), depth, to };
+		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, L_NPARAMS, L->i32)));
 	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
 		lookup_cached(L);
-		E args[3] = { get32(L, L_CTX), lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))),
-			      depth };
-		BinaryenType fp[3] = { L->i32, L->i32, L->i32 };
-		E near = set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, 3,
-							  BinaryenTypeCreate(fp, 3), L->i32));
-		/* not here: env.far runs it in another module (libc through a PLT) */
+		E args[L_NPARAMS] = { get32(L, L_CTX),
+				      lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))), depth, to };
+		E near = set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, L_NPARAMS,
+							  func_type(L), L->i32));
+		/* not here: env.far runs it in another module (libc through a
+		 * PLT), whose functions know no return address but pc's */
 		E fa[3] = { get32(L, L_CTX), get64(L, L_T0), get32(L, L_DEPTH) };
-		E far[2] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 3, L->i32)),
+		E came = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
+			     bin(L, BinaryenEqInt64(), BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)),
+				 ret < 0 ? get64(L, L_RET) : link_pc(L, (uint64_t)ret)));
+		E far[3] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 3, L->i32)),
 			     BinaryenIf(M, bin(L, BinaryenLtSInt32(), get32(L, L_WHY), c32(L, 0)),
-					exit_to(L, get64(L, L_T0), NEXT), NULL) };
+					exit_to(L, get64(L, L_T0), NEXT), NULL),
+			     BinaryenIf(M, came, set(L, L_WHY, c32(L, RET)), NULL) };
 		emit(L, BinaryenIf(M, bin(L, BinaryenLtSInt64(), get64(L, L_T1), c64(L, 0)),
-				   seq(L, far, 2), near));
+				   seq(L, far, 3), near));
 	}
 	if (ret < 0) {
 		emit(L, BinaryenReturn(M, get32(L, L_WHY)));
 		return;
 	}
-	E back = bin(L, BinaryenAndInt32(),
-		     bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
-		     bin(L, BinaryenEqInt64(),
-			 BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)),
-			 link_pc(L, (uint64_t)ret)));
+	E back = bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET));
 	if (L->keep_sp) /* (what is known of sp's range holds if sp is back too) */
 		back = bin(L, BinaryenAndInt32(), back,
 			   bin(L, BinaryenEqInt64(), load_x(L, 2), get64(L, L_X1 + 1)));
@@ -1355,7 +1410,10 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	 * rv_cpu already; the runtime goes on at its pc. */
 	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
 			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
-	load_state(L, (callee < 0 ? ~0ull : L->clobbers[callee]) & L->live_after);
+	uint64_t changed = callee < 0 ? ~0ull : L->clobbers[callee];
+	if (L->keep_sp) /* (sp is as it was: just compared) */
+		changed &= ~(1ull << 2);
+	load_state(L, changed & L->live_after);
 }
 
 /* A block's last instruction is a call that comes back to the next one
@@ -2256,6 +2314,14 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				  c64(L, 12))));
 	if (p->is_dyn)
 		emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
+	/* A call to the start whose frame would take the stack past
+	 * STACK_BUDGET (depth counts it: emit_call) goes through the runtime:
+	 * nothing of it has run, the caller's state is in rv_cpu. */
+	E deep[2] = { BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), link_pc(L, L->fbase), L->i64),
+		      BinaryenReturn(M, c32(L, NEXT)) };
+	emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), un(L, BinaryenEqZInt32(), get32(L, L_BLOCK)),
+				  bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET))),
+			   seq(L, deep, 2), NULL));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
 	load_state(L, at0);
 	E body[2] = { flow, BinaryenUnreachable(M) }; /* (every block branches or exits) */
@@ -2281,8 +2347,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->n = n0;
 	}
 	emit(L, code);
-	/* exit_at's code: (pc - fbase) / 2 + 1 << EXIT_PC_SHIFT | -adj << 2 | why;
-	 * exit_to's: why, with pc in L_PC */
+	/* exit_at's code: (pc - fbase) / 2 + 1 << EXIT_PC_SHIFT | -adj << EXIT_WHY_BITS | why;
+	 * exit_to's and exit_ret's: why, with pc in L_PC */
 	E k = get32(L, L_REASON);
 	E packed = un(L, BinaryenExtendUInt32(), bin(L, BinaryenShrUInt32(), k, c32(L, EXIT_PC_SHIFT)));
 	E pc = bin(L, BinaryenAddInt64(), link_pc(L, L->fbase - 2), bin(L, BinaryenShlInt64(), packed, c64(L, 1)));
@@ -2290,23 +2356,23 @@ static int lift_function(struct lifter *L, uint32_t fi)
 					    pc, get64(L, L_PC), L->i64)));
 	emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC),
 				 un(L, BinaryenExtendUInt32(),
-				    bin(L, BinaryenAndInt32(), bin(L, BinaryenShrUInt32(), get32(L, L_REASON), c32(L, 2)),
+				    bin(L, BinaryenAndInt32(),
+					bin(L, BinaryenShrUInt32(), get32(L, L_REASON), c32(L, EXIT_WHY_BITS)),
 					c32(L, EXIT_ADJ_MAX))))));
 	emit(L, store_ic(L));
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
-	emit(L, BinaryenReturn(M, bin(L, BinaryenAndInt32(), get32(L, L_REASON), c32(L, 3))));
+	emit(L, BinaryenReturn(M, bin(L, BinaryenAndInt32(), get32(L, L_REASON), c32(L, (1 << EXIT_WHY_BITS) - 1))));
 	if (L->oom)
 		goto out;
 
-	BinaryenType vars[L_COUNT - 3];
-	for (int i = 3; i < L_COUNT; i++)
-		vars[i - 3] = i == L_FR || i >= L_F0 ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
+	BinaryenType vars[L_COUNT - L_NPARAMS];
+	for (int i = L_NPARAMS; i < L_COUNT; i++)
+		vars[i - L_NPARAMS] = i == L_FR || i >= L_F0 ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
 			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
-	BinaryenType params[3] = { L->i32, L->i32, L->i32 };
 	char name[32];
 	snprintf(name, sizeof name, "f%u", fi);
-	BinaryenAddFunction(M, name, BinaryenTypeCreate(params, 3), L->i32, vars, L_COUNT - 3,
+	BinaryenAddFunction(M, name, func_type(L), L->i32, vars, L_COUNT - L_NPARAMS,
 			    BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32));
 out:
 	if (rl)
@@ -2557,11 +2623,11 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 					c32(L, 0));
 	free(names);
 	free(namebuf);
-	/* (ctx, block, the stack its callers took: 0, or env.far's caller's) */
-	E args[3] = { get32(L, 0), get32(L, 2), BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, 0)) };
-	BinaryenType fparams[3] = { L->i32, L->i32, L->i32 };
-	E call = BinaryenCallIndirect(M, "funcs", get32(L, 1), args, 3,
-				      BinaryenTypeCreate(fparams, 3), L->i32);
+	/* (ctx, block, the stack its callers took: 0, or env.far's caller's,
+	 * no return address: RET never comes back to the runtime) */
+	E args[L_NPARAMS] = { get32(L, 0), get32(L, 2), BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, 0)),
+			      c64(L, -1) };
+	E call = BinaryenCallIndirect(M, "funcs", get32(L, 1), args, L_NPARAMS, func_type(L), L->i32);
 	BinaryenType rparams[3] = { L->i32, L->i32, L->i32 };
 	BinaryenAddFunction(M, "run", BinaryenTypeCreate(rparams, 3), L->i32, NULL, 0, call);
 	BinaryenAddFunctionExport(M, "run", "run");
