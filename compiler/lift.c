@@ -251,6 +251,7 @@ static E exit_to(struct lifter *L, E pc, int why)
  * it goes to the address the caller passed (L_RET), else NEXT. */
 static E exit_ret(struct lifter *L)
 {
+	_Static_assert(NEXT == 0 && RET == 1 << 2, "exit_ret's why is (T0 == ret) << 2");
 	return exit_code(L, get64(L, L_T0),
 			 bin(L, BinaryenShlInt32(), bin(L, BinaryenEqInt64(), get64(L, L_T0), get64(L, L_RET)),
 			     c32(L, 2)), 0);
