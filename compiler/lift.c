@@ -1391,6 +1391,13 @@ static void lookup_cached(struct lifter *L)
  * a chain of store-to-load waits through every call): a call to a
  * function's start is checked by the function (lift_function's prologue,
  * once, not at each of its call sites), the others here. */
+/* Where a call's callee goes back to: the return address ret, or (a tail
+ * call, ret -1) where this function's caller wants it. */
+static E back_to(struct lifter *L, int64_t ret)
+{
+	return ret < 0 ? get64(L, L_RET) : link_pc(L, (uint64_t)ret);
+}
+
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
 	assert(!(L->dirty & ~L->valid & L->used));
@@ -1401,9 +1408,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
 				   callee < 0 ? exit_to(L, get64(L, L_T0), NEXT) : exit_at(L, target, NEXT, 0), NULL));
 	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
-	/* where the callee returns RET to: here, or (a tail call) where this
-	 * function does */
-	E to = ret < 0 ? get64(L, L_RET) : link_pc(L, (uint64_t)ret);
+	E to = back_to(L, ret);
 	if (callee >= 0) {
 		char name[32];
 		snprintf(name, sizeof name, "f%u", (unsigned)callee);
@@ -1420,7 +1425,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		E fa[3] = { get32(L, L_CTX), get64(L, L_T0), get32(L, L_DEPTH) };
 		E came = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
 			     bin(L, BinaryenEqInt64(), BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)),
-				 ret < 0 ? get64(L, L_RET) : link_pc(L, (uint64_t)ret)));
+				 back_to(L, ret)));
 		E far[3] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 3, L->i32)),
 			     BinaryenIf(M, bin(L, BinaryenLtSInt32(), get32(L, L_WHY), c32(L, 0)),
 					exit_to(L, get64(L, L_T0), NEXT), NULL),
