@@ -2066,6 +2066,37 @@ static RelooperBlockRef edge_to(struct lifter *L, RelooperRef rl, const struct e
 	return b;
 }
 
+/* A function with no loops that calls nothing and leaves only by
+ * returning or exiting: no cycle of compiled code runs through it
+ * without passing a budget check elsewhere. A cycle that stays in
+ * compiled code goes round a loop (its header checks) or through calls
+ * (a caller's start checks); a return to a caller goes back into the
+ * caller's code, which reaches the call again only round a loop; an
+ * exit goes through the runtime, which checks the budget before it
+ * enters compiled code again (aot_run). So its start needs no check:
+ * qsort's comparator, an accessor. */
+static int is_leaf(const struct lifter *L, uint32_t fi, const struct loop_nest *ln)
+{
+	const struct program *p = L->p;
+	const struct func *f = &p->funcs[fi];
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		const struct block *b = &p->blocks[f->first_block + k];
+		const struct insn *last = &p->insns[b->first + b->n - 1];
+		const struct block *tb;
+		if (ln->loop_of[k] >= 0 || block_calls(L, last))
+			return 0;
+		/* (a jump or a branch or the way on into another function is
+		 * a wasm call: leave_to) */
+		if ((last->in.op == RV_OP_JAL || cfg_is_branch(last->in.op)) &&
+		    (tb = cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm)) && tb->func != fi)
+			return 0;
+		if (last->in.op != RV_OP_JAL && last->in.op != RV_OP_JALR &&
+		    (tb = cfg_block_at(p, last->pc + last->in.len)) && tb->func != fi)
+			return 0;
+	}
+	return 1;
+}
+
 static int lift_function(struct lifter *L, uint32_t fi)
 {
 	const struct program *p = L->p;
@@ -2137,6 +2168,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		(dst) = stubs[s_].b; \
 	} while (0)
 
+	int leaf = is_leaf(L, fi, &en.ln);
+	L->st->leaves += (size_t)leaf;
 	/* Blocks' code. */
 	for (uint32_t k = 0; k < f->nblocks; k++) {
 		const struct block *b = &bl[k];
@@ -2154,7 +2187,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		}
 		L->dirty = dirty[k];
 		L->valid = valid[k];
-		if (b->entry && (k == 0 || en.ln.loop_of[k] == (int32_t)k)) {
+		if (b->entry && ((k == 0 && !leaf) || en.ln.loop_of[k] == (int32_t)k)) {
 			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
 			emit(L, BinaryenIf(M, over, exit_at(L, bpc, BUDGET, 0), NULL));
 		}

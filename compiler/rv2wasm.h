@@ -137,6 +137,7 @@ struct lift_stats {
 				    (struct facts in lift.c) */
 	size_t rechecked;        /* entries that check, on the runtime's way in, what their
 				    block takes as known */
+	size_t leaves;           /* functions whose start has no budget check (lift.c's is_leaf) */
 	size_t inner_entries;    /* blocks that edges enter loops at, not at their headers
 				    (irreducible code: routed through the loop's dispatch) */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */

@@ -37,6 +37,10 @@ Usage: tests/aot/run.py [BUILD]
 12. Compiles tests/aot/stale.c (registers a call changes that are dead
    after it, so not reloaded: an exit after paths meet, a load that
    faults after the call): what it prints is qemu's.
+13. Compiles tests/aot/leaf.c (a cycle of returns through a leaf
+   function, whose start checks no budget, until another thread sets a
+   flag; a comparator called by qsort): rv2wasm counts leaves, the
+   spinning thread is preempted, and what it prints is qemu's.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -132,6 +136,7 @@ def main():
     stride(benchdir)
     known(benchdir)
     stale(benchdir)
+    leaf(benchdir)
     return REPORT.finish()
 
 
@@ -176,7 +181,10 @@ def qemu_and_compiled(elf, tar, name, *args, stats=False):
     q = qemu_musl(elf, *args)
     argv = (NODE_RUNNER.split() + ["--aot", MODULES] + (["--stats"] if stats else []) +
             ["--rootfs", tar, "/t/" + name] + list(args))
-    return q, subprocess.run(argv, capture_output=True, text=True)
+    try:
+        return q, subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return q, subprocess.CompletedProcess(argv, 124, "", "timed out after 300 s")
 
 
 def count(pattern, text):
@@ -295,6 +303,24 @@ def stale(outdir):
     check("stale.c compiled = qemu (%s)" % "; ".join(q.stdout.splitlines()),
           r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
           "a1 = 778" in q.stdout, stats + r.stdout + r.stderr[-2000:])
+
+
+def leaf(outdir):
+    """tests/aot/leaf.c, a musl PIE: functions with no loop and no call
+    check no budget at their start (rv2wasm --stats counts them); a cycle
+    of returns through one is still preempted (the runtime checks the
+    budget before it enters compiled code again), so the thread that ends
+    it runs: what it prints is qemu's."""
+    case = musl_case("leaf", outdir)
+    if not case:
+        return
+    elf, tar, stats = case
+    n = count(r"(\d+) leaves", stats)
+    q, r = qemu_and_compiled(elf, tar, "leaf")
+    check("leaf.c: %d leaf functions (at least 2), = qemu (%s)"
+          % (n, "; ".join(q.stdout.splitlines())),
+          n >= 2 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
+          "after some rounds" in q.stdout, stats + r.stdout + r.stderr[-2000:])
 
 
 def jump_table(outdir):
