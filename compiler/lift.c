@@ -44,6 +44,7 @@
  * and stores check the arena bounds and the page permissions (pageprot)
  * first: guest code never leaves its arena. */
 #include <assert.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,15 @@ static BinaryenType func_type(struct lifter *L)
 {
 	BinaryenType params[L_NPARAMS] = { L->i32, L->i32, L->i32, L->i64 };
 	return BinaryenTypeCreate(params, L_NPARAMS);
+}
+
+/* A lifted function's name: the link address it starts at, so that
+ * rv2wasm --names (the name section) lets a profiler say which guest
+ * function it is (nm or addr2line on the ELF give the symbol). */
+enum { FUNC_NAME = 24 };
+static void func_name(const struct program *p, uint32_t fi, char name[FUNC_NAME])
+{
+	snprintf(name, FUNC_NAME, "f_%" PRIx64, p->insns[p->blocks[p->funcs[fi].first_block].first].pc);
 }
 
 static E xr(struct lifter *L, int r) { return r ? get64(L, L_X1 + r - 1) : c64(L, 0); }
@@ -1410,8 +1420,8 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
 	E to = back_to(L, ret);
 	if (callee >= 0) {
-		char name[32];
-		snprintf(name, sizeof name, "f%u", (unsigned)callee);
+		char name[FUNC_NAME];
+		func_name(L->p, (uint32_t)callee, name);
 		E args[L_NPARAMS] = { get32(L, L_CTX), c32(L, (int32_t)block), depth, to };
 		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, L_NPARAMS, L->i32)));
 	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
@@ -2442,8 +2452,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		vars[i - L_NPARAMS] = i == L_FR || i >= L_F0 ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
 			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
-	char name[32];
-	snprintf(name, sizeof name, "f%u", fi);
+	char name[FUNC_NAME];
+	func_name(p, fi, name);
 	BinaryenAddFunction(M, name, func_type(L), L->i32, vars, L_COUNT - L_NPARAMS,
 			    BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32));
 out:
@@ -2678,7 +2688,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 
 	/* run(ctx, func, block): through a table of every function. */
 	const char **names = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *names);
-	char *namebuf = malloc((p->nfuncs ? p->nfuncs : 1) * 16);
+	char *namebuf = malloc((p->nfuncs ? p->nfuncs : 1) * FUNC_NAME);
 	if (!names || !namebuf) {
 		free(names);
 		free(namebuf);
@@ -2687,8 +2697,8 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 		return NULL;
 	}
 	for (size_t i = 0; i < p->nfuncs; i++) {
-		snprintf(namebuf + 16 * i, 16, "f%u", (unsigned)i);
-		names[i] = namebuf + 16 * i;
+		func_name(p, (uint32_t)i, namebuf + FUNC_NAME * i);
+		names[i] = namebuf + FUNC_NAME * i;
 	}
 	BinaryenAddTable(M, "funcs", (BinaryenIndex)p->nfuncs, (BinaryenIndex)p->nfuncs,
 			 BinaryenTypeFuncref());

@@ -1,4 +1,4 @@
-/* rv2wasm INPUT.elf -o OUTPUT.wasm [-O0|-O1|-O2|-O3] [--stats] [--wat]
+/* rv2wasm INPUT.elf -o OUTPUT.wasm [-O0|-O1|-O2|-O3] [--stats] [--wat] [--names]
  *
  * Compiles every executable byte of a RISC-V ELF (executable or shared
  * object) into one WebAssembly module that the runtime runs in place of
@@ -18,7 +18,7 @@
 #include "rv2wasm.h"
 
 static const char usage[] =
-	"usage: rv2wasm INPUT.elf -o OUTPUT.wasm [-O0|-O1|-O2|-O3] [--stats] [--wat]\n"
+	"usage: rv2wasm INPUT.elf -o OUTPUT.wasm [-O0|-O1|-O2|-O3] [--stats] [--wat] [--names]\n"
 	"Compile a RISC-V RV64GC ELF (executable or shared object) to WebAssembly\n"
 	"for friscy's runtime.\n"
 	"  -o FILE     the module to write (required)\n"
@@ -26,7 +26,10 @@ static const char usage[] =
 	"              docs/COMPILER.md); Binaryen's own -O3 pipeline (default -O2)\n"
 	"  --stats     functions, blocks, instructions lifted and left to the\n"
 	"              interpreter (and which), output size, time per phase\n"
-	"  --wat       also write the text form to OUTPUT.wat\n";
+	"  --wat       also write the text form to OUTPUT.wat\n"
+	"  --names     a name section: each function named f_ADDR, the guest\n"
+	"              link address it starts at (for profilers; off by default,\n"
+	"              as it makes the module bigger)\n";
 
 /* The passes of -O1 and -O2. Lifted code is regular (locals set once and
  * read once, blocks in blocks, branches to the next block), and these
@@ -314,6 +317,8 @@ int main(int argc, char **argv)
 			stats = 1;
 		else if (!strcmp(a, "--wat"))
 			wat = 1;
+		else if (!strcmp(a, "--names"))
+			BinaryenSetDebugInfo(1);
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;

@@ -152,16 +152,52 @@ static void *space_clone(const void *p)
 	return c;
 }
 
+/* Room for one more map; 0, or -1 (out of memory). */
+static int space_grow(struct aot_space *sp)
+{
+	if (sp->n < sp->cap)
+		return 0;
+	size_t cap = sp->cap ? sp->cap * 2 : 4;
+	struct aot_map *v = realloc(sp->map, cap * sizeof *v);
+	if (!v)
+		return -1;
+	sp->map = v;
+	sp->cap = cap;
+	return 0;
+}
+
+/* What lies outside [start, end) of a map is as it was, and keeps its
+ * module: ld.so maps a library's whole span with its text's protection,
+ * then maps its data over part of it and takes the rest away (the text
+ * stays). A map cut in two takes a second entry; without room for one,
+ * it goes (its code is interpreted). */
 void aot_unmap(rv_mem *m, uint64_t start, uint64_t end)
 {
 	struct aot_space *sp = m->aot;
 	if (!sp)
 		return;
-	size_t k = 0;
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->map[i].end <= start || sp->map[i].start >= end)
-			sp->map[k++] = sp->map[i];
-	sp->n = k;
+	size_t n = sp->n, k = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct aot_map a = sp->map[i];
+		if (a.end <= start || a.start >= end) {
+			sp->map[k++] = a;
+			continue;
+		}
+		if (a.start < start && a.end > end && space_grow(sp) == 0) {
+			sp->map[sp->n++] = (struct aot_map){ end, a.end, a.bias, a.mod };
+			a.end = start;
+		} else if (a.start < start) {
+			a.end = start;
+		} else if (a.end > end) {
+			a.start = end;
+		} else {
+			continue;
+		}
+		sp->map[k++] = a;
+	}
+	/* (the second halves, appended after the first n) */
+	memmove(sp->map + k, sp->map + n, (sp->n - n) * sizeof *sp->map);
+	sp->n = k + (sp->n - n);
 }
 
 void aot_map(rt *r, rv_mem *m, uint64_t start, uint64_t end, uint64_t off,
@@ -209,14 +245,8 @@ void aot_map(rt *r, rv_mem *m, uint64_t start, uint64_t end, uint64_t off,
 		m->aot_clone = space_clone;
 	}
 	aot_unmap(m, start, end);
-	if (sp->n == sp->cap) {
-		size_t cap = sp->cap ? sp->cap * 2 : 4;
-		struct aot_map *v = realloc(sp->map, cap * sizeof *v);
-		if (!v)
-			return;
-		sp->map = v;
-		sp->cap = cap;
-	}
+	if (space_grow(sp) < 0)
+		return;
 	sp->map[sp->n++] = (struct aot_map){ start, end, bias, mod };
 }
 

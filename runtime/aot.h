@@ -64,7 +64,8 @@ int aot_far(struct aot_ctx *ctx, uint64_t pc, uint32_t depth);
 void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st);
 
 /* The mappings in [start, end) of m changed (mmap, munmap, mprotect,
- * mremap): forget compiled code there. */
+ * mremap): forget compiled code there (a module's map keeps what it has
+ * outside). */
 void aot_unmap(rv_mem *m, uint64_t start, uint64_t end);
 
 /* [start, end) of m maps the ELF `elf` (len bytes) from file offset off,

@@ -289,13 +289,22 @@ static void strace_line(rt_thread *t, long nr, const uint64_t a[6], int64_t ret)
 	r->host.log(l.buf);
 }
 
-static int64_t dispatch(rt_thread *t, long nr, const uint64_t a[6])
-{
-	switch (nr) {
-#define X(n, name, args) case n: return sys_##name(t, a);
+/* The handlers by number. A table, not a switch: a switch let the wasm
+ * build's optimizer inline every handler into one 55 KB function, which V8
+ * then compiled with TurboFan (160 ms on a background thread) in nearly
+ * every run, and node waits for that at exit; called through the table,
+ * each handler is compiled apart, and only if it gets hot. */
+typedef int64_t (*sys_handler)(rt_thread *t, const uint64_t a[6]);
+static const sys_handler handlers[] = {
+#define X(n, name, args) [n] = sys_##name,
 	SYSCALLS(X)
 #undef X
-	}
+};
+
+static int64_t dispatch(rt_thread *t, long nr, const uint64_t a[6])
+{
+	if (nr >= 0 && nr < (long)(sizeof handlers / sizeof *handlers) && handlers[nr])
+		return handlers[nr](t, a);
 	rt *r = t->proc->rt;
 	if (nr < 0 || nr >= (long)(sizeof r->unknown_reported / sizeof r->unknown_reported[0]) ||
 	    !r->unknown_reported[nr]) {

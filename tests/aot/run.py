@@ -10,8 +10,9 @@ Usage: tests/aot/run.py [BUILD]
    and checks each module with wabt's wasm-validate: the test programs in
    all four builds, busybox, and musl's ld.so/libc (all of them again
    when rv2wasm itself changed). glibc's shared
-   libraries are left out on purpose: the glibc-dynamic programs run their
-   own code compiled and libc interpreted, which tests the mix.
+   libraries are left out here on purpose: the glibc-dynamic programs run
+   their own code compiled and libc interpreted, which tests the mix
+   (check 14 compiles them too).
 3. Runs tests/diff and tests/busybox with the node runner and
    --aot BUILD/tests/aot/modules: same expected results as qemu-riscv64.
 4. Runs the CPU benchmarks (fib, hash, sieve, sort, strops, nbody,
@@ -41,6 +42,10 @@ Usage: tests/aot/run.py [BUILD]
    function, whose start checks no budget, until another thread sets a
    flag; a comparator called by qsort): rv2wasm counts leaves, the
    spinning thread is preempted, and what it prints is qemu's.
+14. Compiles glibc's ld.so, libc.so.6 and libm.so.6 too, into a folder
+   beside the modules: tests/diff's glibc-dynamic programs give qemu's
+   results, and args_env's run is over 90% compiled (libc's module is
+   kept across the mmaps and mprotects ld.so loads it with).
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -70,8 +75,8 @@ def check(name, ok, detail=""):
         REPORT.fail(name, detail.strip().splitlines())
 
 
-def compile_one(elf):
-    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
+def compile_one(elf, modules=MODULES):
+    out = os.path.join(modules, harness.sha256_file(elf) + ".wasm")
     if os.path.exists(out):
         return elf, None
     r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
@@ -137,6 +142,7 @@ def main():
     known(benchdir)
     stale(benchdir)
     leaf(benchdir)
+    glibc_libs()
     return REPORT.finish()
 
 
@@ -321,6 +327,52 @@ def leaf(outdir):
           % (n, "; ".join(q.stdout.splitlines())),
           n >= 2 and r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
           "after some rounds" in q.stdout, stats + r.stdout + r.stderr[-2000:])
+
+
+def glibc_libs():
+    """glibc's shared libraries compiled too (ld.so, libc.so.6, libm.so.6,
+    in a folder of their own beside the suite's modules, which the rest
+    of the suite runs without: the programs' code compiled, libc
+    interpreted): tests/diff's glibc-dynamic programs give qemu's results,
+    and a program's libc code runs compiled. ld.so maps a library's whole
+    span with its text's protection, then maps its data over part of it
+    and protects the gaps; the runtime used to drop the library's module
+    there, so glibc's libraries always ran interpreted."""
+    mods = MODULES + "-glibc"
+    harness.fresh_for(mods, RV2WASM)
+    os.makedirs(mods, exist_ok=True)
+    libdir = os.path.join(BUILD, "tests", "diff", "glibc", "lib", "riscv64-linux-gnu")
+    libs = [os.path.join(libdir, n) for n in
+            ("ld-linux-riscv64-lp64d.so.1", "libc.so.6", "libm.so.6")]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+        bad = [(e, err) for e, err in ex.map(lambda e: compile_one(e, mods), libs) if err]
+    check("glibc's ld.so, libc.so.6, libm.so.6 compiled and valid", not bad,
+          "\n".join("%s: %s" % b for b in bad))
+    for f in os.listdir(MODULES):
+        link = os.path.join(mods, f)
+        if not f.startswith(".") and not os.path.lexists(link):
+            os.symlink(os.path.join(MODULES, f), link)
+    env = dict(os.environ, RUNNER=NODE_RUNNER, FRISCY_RUNNER_ARGS="--aot " + mods)
+    r = subprocess.run(["sh", os.path.join(ROOT, "tests", "diff", "run.sh"),
+                        "--variant=glibc-dynamic"], cwd=ROOT, env=env, capture_output=True,
+                       text=True)
+    last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+    fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL")]
+    check("tests/diff's glibc-dynamic programs with glibc compiled too: %s" % last,
+          r.returncode == 0, "\n".join(fails[:10]) + r.stderr[-2000:])
+    glibc = os.path.join(BUILD, "tests", "diff", "glibc")
+    prog = "/t/args_env.glibc-dynamic"
+    q = subprocess.run(["qemu-riscv64", "-L", glibc, "-0", prog, glibc + prog, "a", "b"],
+                       capture_output=True, text=True)
+    argv = (NODE_RUNNER.split() + ["--aot", mods, "--stats", "--rootfs", glibc + ".tar", "-w",
+                                   "/", "--", prog, "a", "b"])
+    r = subprocess.run(argv, capture_output=True, text=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    check("args_env.glibc-dynamic with glibc compiled = qemu (exit %d), %.2f%% compiled "
+          "(over 90%%)" % (q.returncode, frac),
+          r.returncode == q.returncode and r.stdout == q.stdout and frac > 90.0,
+          r.stdout + r.stderr[-2000:])
 
 
 def jump_table(outdir):

@@ -39,8 +39,10 @@ import harness  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 VARIANTS = ("musl-static", "musl-dynamic", "glibc-static", "glibc-dynamic")
 CFLAGS = shlex.split(os.environ.get("DIFF_CFLAGS") or "-O2 -g0 -Wall -frounding-math")
-USAGE = """usage: tests/diff/run.sh [--qemu-only] [--build-only] [--list] [TEST...]
+USAGE = """usage: tests/diff/run.sh [--qemu-only] [--build-only] [--list] [--variant=V] [TEST...]
   TEST      test names (tests/diff/NAME.c), default all
+  --variant=V  only that build of each (musl-static, musl-dynamic, glibc-static,
+               glibc-dynamic), default all four
   --qemu-only  run only qemu, twice, and check each program is deterministic
                (chosen automatically when the runner is not there)
   --build-only build the binaries and images, run nothing (tests/aot uses it)
@@ -107,6 +109,7 @@ def compile_one(cfg, test, variant, outdir):
 def main(argv):
     qemu_only = build_only = False
     names = []
+    only = VARIANTS
     for a in argv:
         if a == "--qemu-only":
             qemu_only = True
@@ -117,6 +120,8 @@ def main(argv):
                 if f.endswith(".c"):
                     print(f[:-2])
             return 0
+        elif a.startswith("--variant=") and a[len("--variant="):] in VARIANTS:
+            only = (a[len("--variant="):],)
         elif a in ("-h", "--help"):
             print(USAGE)
             return 0
@@ -156,7 +161,7 @@ def main(argv):
                      count=sum(2 * len(t.runs) for t in tests))
             continue
         libcs[libc] = tar
-    variants = [v for v in VARIANTS if v.split("-")[0] in libcs]
+    variants = [v for v in VARIANTS if v.split("-")[0] in libcs and v in only]
 
     # build every binary (in parallel), remember failures
     jobs = [(t, v) for t in tests for v in variants]
