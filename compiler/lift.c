@@ -105,7 +105,7 @@ struct lifter {
 	int direct_calls;         /* jal to a function start is a wasm call */
 	uint32_t sites;           /* calls through a pointer so far (lookup_cached) */
 	int keep_sp;              /* the call being lifted keeps what is known of sp */
-	uint16_t *cost;           /* per function: frame_cost */
+	int32_t *cost;            /* per function: frame_cost */
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
 	size_t plan_cap;
 	uint32_t at;              /* the instruction being lifted, in its block */
@@ -1346,15 +1346,31 @@ static void load_state(struct lifter *L, uint64_t regs)
 	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
 }
 
-/* The host stack a function's frame may take, estimated: 16 bytes per
- * local, the guest registers (integer and F) it uses and 18 others. V8
- * (Liftoff or TurboFan) takes less than half of that: tests/aot/deep.c
- * recurses to the budget with node's stack cut to 400 KiB. Calls through
- * a pointer count the largest. */
-#define FRAME_COST(regs) (16 * ((regs) + 18))
-static int32_t frame_cost(const struct lifter *L)
+/* The host stack a function's frame may take, estimated from what V8
+ * (node 20's, Liftoff and TurboFan) was measured to take on every
+ * function of busybox's and libc.so.6's modules (6536 functions; frame =
+ * the prologue's rsp adjustment + 32): at most 8 bytes per guest
+ * register the function uses (integer and F) and 144-648 more, growing
+ * with its length — under 192 + its instruction count. From about 900
+ * instructions on TurboFan may fall back to its mid-tier register
+ * allocator, whose frames grow with the code: up to 11 bytes per
+ * instruction (libc's largest: 69 KiB); 16 are counted from 768 on.
+ * What the host stack has beyond STACK_BUDGET (a third) is the margin
+ * for other engines and versions: tests/aot/deep.c recurses to the
+ * budget with node's stack cut to 720 KiB. */
+#define FRAME_COST(regs, insns) \
+	(8 * (regs) + ((insns) < 768 ? 192 + (insns) : 16 * (insns)))
+/* What a call through a pointer counts for the callee, whose frame it
+ * does not know: the most a function under 768 instructions can take. A
+ * larger function counts the rest itself, at its start (lift_function). */
+#define INDIRECT_COST FRAME_COST(63, 767)
+static int32_t frame_cost(const struct lifter *L, const struct func *f)
 {
-	return FRAME_COST(__builtin_popcountll(L->used));
+	uint64_t insns = 0;
+	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++)
+		insns += L->p->blocks[b].n;
+	uint64_t c = FRAME_COST((uint64_t)__builtin_popcountll(L->used), insns);
+	return c > STACK_BUDGET ? STACK_BUDGET : (int32_t)c;
 }
 
 /* T1 := env.lookup(T0), through a cache of this call site's (two
@@ -1413,7 +1429,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	assert(!(L->dirty & ~L->valid & L->used));
 	store_state(L, L->dirty);
 	L->dirty = 0;
-	int32_t cost = callee < 0 ? FRAME_COST(63) : L->cost[callee];
+	int32_t cost = callee < 0 ? INDIRECT_COST : L->cost[callee];
 	if (callee < 0 || block)
 		emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
 				   callee < 0 ? exit_to(L, get64(L, L_T0), NEXT) : exit_at(L, target, NEXT, 0), NULL));
@@ -2398,11 +2414,13 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		emit(L, set(L, L_BIAS, BinaryenLoad(M, 8, false, CTX_BIAS, 8, L->i64, get32(L, L_CTX))));
 	/* A call to the start whose frame would take the stack past
 	 * STACK_BUDGET (depth counts it: emit_call) goes through the runtime:
-	 * nothing of it has run, the caller's state is in rv_cpu. */
+	 * nothing of it has run, the caller's state is in rv_cpu. A frame
+	 * larger than a call through a pointer counts adds what it lacks. */
 	E deep[2] = { BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), link_pc(L, L->fbase), L->i64),
 		      BinaryenReturn(M, c32(L, NEXT)) };
+	int32_t excess = L->cost[fi] > INDIRECT_COST ? L->cost[fi] - INDIRECT_COST : 0;
 	emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), un(L, BinaryenEqZInt32(), get32(L, L_BLOCK)),
-				  bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET))),
+				  bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - excess))),
 			   seq(L, deep, 2), NULL));
 	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
 	load_state(L, at0);
@@ -2609,7 +2627,7 @@ static void calls_of(struct lifter *L)
 	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
 		const struct func *f = &p->funcs[fi];
 		regs_of(L, f);
-		L->cost[fi] = (uint16_t)frame_cost(L);
+		L->cost[fi] = frame_cost(L, f);
 		L->clobbers[fi] = L->written;
 		for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++) {
 			const rv_insn *in = &p->insns[p->blocks[b].first + p->blocks[b].n - 1].in;
