@@ -1351,25 +1351,30 @@ static void load_state(struct lifter *L, uint64_t regs)
  * function of busybox's and libc.so.6's modules (6536 functions; frame =
  * the prologue's rsp adjustment + 32): at most 8 bytes per guest
  * register the function uses (integer and F) and 144-648 more, growing
- * with its length — under 192 + its instruction count. From about 900
- * instructions on TurboFan may fall back to its mid-tier register
- * allocator, whose frames grow with the code: up to 11 bytes per
- * instruction (libc's largest: 69 KiB); 16 are counted from 768 on.
- * What the host stack has beyond STACK_BUDGET (a third) is the margin
- * for other engines and versions: tests/aot/deep.c recurses to the
- * budget with node's stack cut to 720 KiB. */
-#define FRAME_COST(regs, insns) \
-	(8 * (regs) + ((insns) < 768 ? 192 + (insns) : 16 * (insns)))
+ * with its length — under 192 + its instruction count. A huge function
+ * TurboFan compiles with its mid-tier register allocator, whose frames
+ * grow with the code and most with calls (each reloads registers): up to
+ * 10 bytes per instruction and call * 8 (libc's largest, 69 KiB; and
+ * tests/aot/deep.c's `longest`, 43 KiB); none measured under 1833 of
+ * those, so from 1024 on 16 are counted. What the host stack has beyond
+ * STACK_BUDGET (a third) is the margin for other engines and versions. */
+#define FRAME_COST(regs, insns, calls)                                        \
+	(8 * (regs) + ((insns) + 8 * (calls) < 1024 ? 192 + (insns)            \
+						  : 16 * ((insns) + 8 * (calls))))
 /* What a call through a pointer counts for the callee, whose frame it
- * does not know: the most a function under 768 instructions can take. A
- * larger function counts the rest itself, at its start (lift_function). */
-#define INDIRECT_COST FRAME_COST(63, 767)
+ * does not know: the most a function under that size can take. A larger
+ * function counts the rest itself, at its start (lift_function). */
+#define INDIRECT_COST FRAME_COST(63, 1023, 0)
 static int32_t frame_cost(const struct lifter *L, const struct func *f)
 {
-	uint64_t insns = 0;
-	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++)
-		insns += L->p->blocks[b].n;
-	uint64_t c = FRAME_COST((uint64_t)__builtin_popcountll(L->used), insns);
+	uint64_t insns = 0, calls = 0;
+	for (uint32_t b = f->first_block; b < f->first_block + f->nblocks; b++) {
+		const struct block *bl = &L->p->blocks[b];
+		const rv_insn *last = &L->p->insns[bl->first + bl->n - 1].in;
+		insns += bl->n;
+		calls += (last->op == RV_OP_JAL || last->op == RV_OP_JALR) && last->rd;
+	}
+	uint64_t c = FRAME_COST((uint64_t)__builtin_popcountll(L->used), insns, calls);
 	return c > STACK_BUDGET ? STACK_BUDGET : (int32_t)c;
 }
 

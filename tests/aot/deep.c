@@ -1,8 +1,11 @@
 /* Deep recursion in compiled code, which runs on the host's (V8's) stack:
  * a function whose frame holds many values (every guest register in use),
- * recursing tens of thousands deep; and a recursion that goes through libc
+ * recursing tens of thousands deep; a recursion that goes through libc
  * at every level (qsort calls back into the program, which recurses into
- * qsort again: program -> libc -> program across two modules). The
+ * qsort again: program -> libc -> program across two modules); and a
+ * function so long that TurboFan compiles it with its mid-tier register
+ * allocator, whose frames grow with the code (over 10 KiB here), called
+ * often first, so that it is compiled so, then recursing deep. The
  * compiled frames must stay within the host stack (calls past its budget
  * go through the runtime) and the results be qemu's.
  *
@@ -23,6 +26,42 @@ __attribute__((noinline)) static unsigned long wide(long n, unsigned long a, uns
 	for (int i = 0; i < 20; i++)
 		r = r * 31 + v[i];
 	return r;
+}
+
+__attribute__((noinline)) static unsigned long mix(unsigned long t, unsigned long u)
+{
+	return t + (u >> 1);
+}
+
+/* Sixteen values stirred 256 times, with a call half the time, before and
+ * after the recursion: about 3000 instructions in 1000 blocks, the
+ * sixteen values live across every call. */
+#define STIR(x)                                                                     \
+	do {                                                                        \
+		unsigned long t_ = v[0] * 0x9E3779B97F4A7C15ul + (v[5] >> 3) + (x); \
+		if (t_ >> 63)                                                       \
+			t_ = mix(t_, v[9]);                                         \
+		for (int k_ = 0; k_ < 15; k_++)                                     \
+			v[k_] = v[k_ + 1];                                          \
+		v[15] = t_ ^ (v[11] << 7);                                          \
+	} while (0)
+#define STIR4(x) STIR(x); STIR((x) + 1); STIR((x) + 2); STIR((x) + 3)
+#define STIR16(x) STIR4(x); STIR4((x) + 4); STIR4((x) + 8); STIR4((x) + 12)
+#define STIR64(x) STIR16(x); STIR16((x) + 16); STIR16((x) + 32); STIR16((x) + 48)
+
+__attribute__((noinline, optimize("unroll-loops"))) static unsigned long longest(long n,
+										 unsigned long a)
+{
+	unsigned long v[16];
+	for (int i = 0; i < 16; i++)
+		v[i] = a + (unsigned long)i * 0x632BE59BD9B4E019ul;
+	STIR64(1); STIR64(2);
+	unsigned long r = n > 0 ? longest(n - 1, v[3] ^ v[12]) : 0;
+	STIR64(r); STIR64(3);
+	unsigned long s = 0;
+	for (int i = 0; i < 16; i++)
+		s = s * 31 + v[i];
+	return s;
 }
 
 static long pending; /* levels still to go down, taken by the next comparison */
@@ -57,5 +96,9 @@ int main(int argc, char **argv)
 	printf("wide: %lx\n", wide(depth, 1, 2, 3, 4));
 	through(depth / 20);
 	printf("through libc: %lx\n", through_sum);
+	unsigned long l = 0;
+	for (long i = 0; i < 3000; i++)
+		l += longest(1, (unsigned long)i);
+	printf("longest: %lx %lx\n", l, longest(depth / 20, 7));
 	return 0;
 }
