@@ -474,6 +474,30 @@ static int runnable(const rt_thread *t)
 	return !t->exited && t->wait == RT_WAIT_NONE;
 }
 
+/* How long t may run (left: the budget left): SLICE, so that the others
+ * get a turn; or all that is left when no one else could run before t
+ * makes a syscall, which ends its turn anyway — every other thread has
+ * exited or waits, with no deadline, for what only a syscall does (a
+ * futex wake, a child's exit, a signal, a vfork child's exec) — and no
+ * terminal waits for keys (^C). Compiled code loses its frames at the end
+ * of a turn, and the runtime then takes the returns into them one at a
+ * time: fib's 2000-deep Ackermann recursion entered compiled code 1.45
+ * million times in a run at scale 0.3 with 200,000-instruction turns. */
+static uint64_t turn(rt *r, const rt_thread *t, uint64_t left)
+{
+	if (left <= SLICE || tty_wants_input(r))
+		return left < SLICE ? left : SLICE;
+	for (size_t i = 0; i < r->nthreads; i++) {
+		const rt_thread *o = r->threads[i];
+		if (o == t || o->exited)
+			continue;
+		if (o->wait_deadline || (o->wait != RT_WAIT_FUTEX && o->wait != RT_WAIT_CHILD &&
+					 o->wait != RT_WAIT_SIGNAL && o->wait != RT_WAIT_VFORK))
+			return SLICE;
+	}
+	return left;
+}
+
 /* Deliver every deliverable signal (each nests a frame, as Linux does). */
 static void deliver_signals(rt_thread *t)
 {
@@ -539,7 +563,7 @@ int rt_run(rt *r, uint64_t budget)
 		deliver_signals(t);
 		if (!runnable(t))
 			continue;
-		uint64_t slice = budget - used < SLICE ? budget - used : SLICE;
+		uint64_t slice = turn(r, t, budget - used);
 		uint64_t before = t->cpu.instret;
 		interp_stop st;
 		aot_run(r, t, slice, &st);
