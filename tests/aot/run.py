@@ -91,6 +91,24 @@ def compile_one(elf, modules=MODULES):
     return elf, None
 
 
+def compile_all(elfs, modules=MODULES):
+    """Compiles every ELF (2 at a time) into modules: [(elf, error)] of
+    those that failed."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+        return [(e, err) for e, err in ex.map(lambda e: compile_one(e, modules), elfs) if err]
+
+
+def suite(name, modules, what, *args):
+    """tests/NAME/run.sh [ARGS] with the node runner and --aot modules,
+    as one check: `what` and the suite's last line."""
+    env = dict(os.environ, RUNNER=NODE_RUNNER, FRISCY_RUNNER_ARGS="--aot " + modules)
+    r = subprocess.run(["sh", os.path.join(ROOT, "tests", name, "run.sh")] + list(args),
+                       cwd=ROOT, env=env, capture_output=True, text=True)
+    last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+    fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL")]
+    check("%s: %s" % (what, last), r.returncode == 0, "\n".join(fails[:10]) + r.stderr[-2000:])
+
+
 def main():
     harness.fresh_for(MODULES, RV2WASM)
     r = subprocess.run(["sh", os.path.join(ROOT, "tests", "diff", "run.sh"), "--build-only"],
@@ -113,19 +131,12 @@ def main():
             check("benchmark %s built" % b, r.returncode == 0, r.stderr)
         elfs.append(out)
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
-        bad = [(e, err) for e, err in ex.map(compile_one, elfs) if err]
+    bad = compile_all(elfs)
     check("%d ELFs compiled by rv2wasm and valid (wasm-validate)" % len(elfs), not bad,
           "\n".join("%s: %s" % b for b in bad[:5]))
 
-    env = dict(os.environ, RUNNER=NODE_RUNNER, FRISCY_RUNNER_ARGS="--aot " + MODULES)
-    for suite in ("diff", "busybox"):
-        r = subprocess.run(["sh", os.path.join(ROOT, "tests", suite, "run.sh")], cwd=ROOT,
-                           env=env, capture_output=True, text=True)
-        last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
-        fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL")]
-        check("tests/%s with compiled code: %s" % (suite, last), r.returncode == 0,
-              "\n".join(fails[:10]) + r.stderr[-2000:])
+    for name in ("diff", "busybox"):
+        suite(name, MODULES, "tests/%s with compiled code" % name)
 
     for b in BENCH:
         argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats",
@@ -354,29 +365,20 @@ def glibc_libs():
     there, so glibc's libraries always ran interpreted."""
     mods = MODULES + "-glibc"
     harness.fresh_for(mods, RV2WASM)
-    os.makedirs(mods, exist_ok=True)
-    libdir = os.path.join(BUILD, "tests", "diff", "glibc", "lib", "riscv64-linux-gnu")
-    libs = [os.path.join(libdir, n) for n in
-            ("ld-linux-riscv64-lp64d.so.1", "libc.so.6", "libm.so.6")]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
-        bad = [(e, err) for e, err in ex.map(lambda e: compile_one(e, mods), libs) if err]
+    glibc = os.path.join(BUILD, "tests", "diff", "glibc")
+    libdir = os.path.join(glibc, "lib", "riscv64-linux-gnu")
+    bad = compile_all([os.path.join(libdir, n) for n in
+                       ("ld-linux-riscv64-lp64d.so.1", "libc.so.6", "libm.so.6")], mods)
     check("glibc's ld.so, libc.so.6, libm.so.6 compiled and valid", not bad,
           "\n".join("%s: %s" % b for b in bad))
     for f in os.listdir(MODULES):
         link = os.path.join(mods, f)
         if not f.startswith(".") and not os.path.lexists(link):
             os.symlink(os.path.join(MODULES, f), link)
-    env = dict(os.environ, RUNNER=NODE_RUNNER, FRISCY_RUNNER_ARGS="--aot " + mods)
-    r = subprocess.run(["sh", os.path.join(ROOT, "tests", "diff", "run.sh"),
-                        "--variant=glibc-dynamic"], cwd=ROOT, env=env, capture_output=True,
-                       text=True)
-    last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
-    fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL")]
-    check("tests/diff's glibc-dynamic programs with glibc compiled too: %s" % last,
-          r.returncode == 0, "\n".join(fails[:10]) + r.stderr[-2000:])
-    glibc = os.path.join(BUILD, "tests", "diff", "glibc")
+    suite("diff", mods, "tests/diff's glibc-dynamic programs with glibc compiled too",
+          "--variant=glibc-dynamic")
     prog = "/t/args_env.glibc-dynamic"
-    q = subprocess.run(["qemu-riscv64", "-L", glibc, "-0", prog, glibc + prog, "a", "b"],
+    q = subprocess.run(harness.qemu_argv(harness.Config(), glibc, prog, ["a", "b"]),
                        capture_output=True, text=True)
     argv = (NODE_RUNNER.split() + ["--aot", mods, "--stats", "--rootfs", glibc + ".tar", "-w",
                                    "/", "--", prog, "a", "b"])
