@@ -360,7 +360,7 @@ static int vma_split_at(rv_mem *m, uint64_t a)
 	return 0;
 }
 
-/* Remove the VMAs within [a, b) (after splitting) without zeroing. */
+/* Remove the VMAs within [a, b) (after splitting); their pages read zero. */
 static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
 {
 	if (vma_split_at(m, a) || vma_split_at(m, b))
@@ -372,8 +372,13 @@ static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
 	for (size_t k = i; k < j; k++)
 		if (m->vma[k].file)
 			mem_file_ops->unmapping(m, &m->vma[k]);
-	for (size_t k = i; k < j; k++)
+	/* What they held goes. Only mapped pages are cleared: the arena
+	 * outside every VMA is zero already (see arena_alloc), and touching
+	 * it would cost a fresh stack's 8 MiB at each exec. */
+	for (size_t k = i; k < j; k++) {
+		arena_zero(m, m->vma[k].start, m->vma[k].end);
 		vma_release(&m->vma[k]);
+	}
 	if (j > i)
 		memmove(&m->vma[i], &m->vma[j], (m->nvma - j) * sizeof *m->vma);
 	m->nvma -= j - i;
@@ -427,7 +432,6 @@ int mem_map_file(rv_mem *m, uint64_t start, uint64_t len, uint32_t prot,
 		return -LX_ENOMEM;
 	if (vma_remove(m, a, b) || vma_reserve(m, 1))
 		return -LX_ENOMEM;
-	arena_zero(m, a, b);
 	if (file && (prot & MEM_W))
 		flags |= VMA_WRITTEN;
 	if (file)
@@ -451,7 +455,6 @@ int mem_unmap(rv_mem *m, uint64_t start, uint64_t len)
 		return 0;
 	if (vma_remove(m, a, b))
 		return -LX_ENOMEM;
-	arena_zero(m, a, b);
 	set_prot(m, a, b, 0);
 	return 0;
 }
