@@ -438,7 +438,7 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 		goto oom;
 	for (size_t i = 0, n = 0; i < p->ninsns; i++)
 		fn[i] = (uint32_t)(n += fstart[i]);
-	int jt = cfg_jump_tables(p, ec, leader, fn);
+	int jt = cfg_jump_tables(p, ec, leader, entry, fn);
 	free(fn);
 	if (jt < 0)
 		goto oom;

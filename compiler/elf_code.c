@@ -1,8 +1,9 @@
 /* What is executable in the ELF: the sections marked SHF_EXECINSTR (or,
  * when the section headers are gone, the PF_X segments), the function
  * symbols of .symtab and .dynsym, the code addresses relative relocations
- * store, and the entry point; and the read-only
- * segments' file bytes, where cfg.c reads jump tables. Read with libelf. */
+ * store, and the entry point; and the read-only and RELRO segments' file
+ * bytes and the relative relocations, where jump_tables.c reads tables.
+ * Read with libelf. */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -68,8 +69,18 @@ static void add_starts(struct elf_code *ec, Elf_Scn *scn, GElf_Shdr *sh)
 		if (sh->sh_type == SHT_RELA) {
 			if (!gelf_getrela(d, (int)i, &r))
 				break;
-			if (GELF_R_TYPE(r.r_info) == R_RISCV_RELATIVE && r.r_addend > 0)
-				ec->syms[ec->nsyms++] = (uint64_t)r.r_addend;
+			if (GELF_R_TYPE(r.r_info) != R_RISCV_RELATIVE || r.r_addend <= 0)
+				continue;
+			ec->syms[ec->nsyms++] = (uint64_t)r.r_addend;
+			if (ec->nrel == ec->caprel) {
+				size_t cap = ec->caprel ? 2 * ec->caprel : 1024;
+				struct reloc *v2 = realloc(ec->rel, cap * sizeof *v2);
+				if (!v2)
+					continue; /* (a pointer not known: a table not read) */
+				ec->rel = v2;
+				ec->caprel = cap;
+			}
+			ec->rel[ec->nrel++] = (struct reloc){ r.r_offset, (uint64_t)r.r_addend };
 		} else {
 			if (!gelf_getsym(d, (int)i, &s))
 				break;
@@ -165,7 +176,18 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 	int from_segments = !ec->nranges;
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
-		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD)
+		if (!gelf_getphdr(e, (int)i, &ph))
+			continue;
+		if (ph.p_type == PT_GNU_RELRO && ph.p_offset <= ec->image_len &&
+		    ph.p_filesz <= ec->image_len - ph.p_offset) {
+			struct code_range *rr = realloc(ec->relro, (ec->nrelro + 1) * sizeof *rr);
+			if (rr) { /* (without it: tables there are not read) */
+				ec->relro = rr;
+				ec->relro[ec->nrelro++] = (struct code_range){
+					ph.p_vaddr, ec->image + ph.p_offset, ph.p_filesz };
+			}
+		}
+		if (ph.p_type != PT_LOAD)
 			continue;
 		if (ph.p_offset > ec->image_len || ph.p_filesz > ec->image_len - ph.p_offset) {
 			if (!from_segments || !(ph.p_flags & PF_X))
@@ -193,6 +215,8 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 	elf_end(e);
 	if (!ec->nranges)
 		return fail(err, cap, "%s: no executable code (no executable section or segment)", path);
+	if (ec->nrel)
+		qsort(ec->rel, ec->nrel, sizeof *ec->rel, cmp_u64); /* (by at, its first field) */
 	if (ec->nsyms) {
 		qsort(ec->syms, ec->nsyms, sizeof *ec->syms, cmp_u64);
 		size_t k = 0;
@@ -204,18 +228,53 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 	return 0;
 }
 
+
+static const uint8_t *in_ranges(const struct code_range *rs, size_t n, uint64_t vaddr,
+				uint64_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vaddr >= rs[i].vaddr && vaddr - rs[i].vaddr <= rs[i].len &&
+		    len <= rs[i].len - (vaddr - rs[i].vaddr))
+			return rs[i].bytes + (vaddr - rs[i].vaddr);
+	return NULL;
+}
+
 const uint8_t *elf_code_ro(const struct elf_code *ec, uint64_t vaddr, uint64_t n)
 {
-	for (size_t i = 0; i < ec->nro; i++) {
-		const struct code_range *r = &ec->ro[i];
-		if (vaddr >= r->vaddr && vaddr - r->vaddr <= r->len && n <= r->len - (vaddr - r->vaddr))
-			return r->bytes + (vaddr - r->vaddr);
+	return in_ranges(ec->ro, ec->nro, vaddr, n);
+}
+
+int elf_code_pointer(const struct elf_code *ec, uint64_t vaddr, uint64_t *v)
+{
+	if (ec->is_dyn) { /* the file holds no address, its relocation does */
+		size_t lo = 0, hi = ec->nrel;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (ec->rel[mid].at < vaddr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == ec->nrel || ec->rel[lo].at != vaddr)
+			return 0;
+		*v = ec->rel[lo].value;
+		return 1;
 	}
-	return NULL;
+	const uint8_t *b = in_ranges(ec->ro, ec->nro, vaddr, 8);
+	if (!b)
+		b = in_ranges(ec->relro, ec->nrelro, vaddr, 8);
+	if (!b)
+		return 0;
+	*v = 0;
+	for (int i = 7; i >= 0; i--)
+		*v = *v << 8 | b[i];
+	return 1;
 }
 
 void elf_code_free(struct elf_code *ec)
 {
+	free(ec->relro);
+	free(ec->rel);
 	free(ec->image);
 	free(ec->ranges);
 	free(ec->ro);

@@ -1,9 +1,20 @@
-/* Jump tables: the targets of a `jr` through a switch's table, read from
- * the ELF, so that lift.c can branch to them in compiled code (a compare
- * per target) instead of leaving the jump to the runtime. Only GCC's one
- * form of table on RISC-V is recognised (match_table). A wrong guess costs
- * speed, never correctness: the compiled jr exits for a target it does not
- * list. */
+/* Jump tables: the targets of a `jr` through a table, read from the ELF.
+ * GCC's two forms on RISC-V are recognised.
+ *
+ * A switch's table of offsets (match_table): lift.c branches to the
+ * targets in compiled code (a compare per target) instead of leaving the
+ * jump to the runtime.
+ *
+ * A computed goto's table of label addresses (match_pointers): its
+ * targets are made entries, and the jr stays an indirect jump, which
+ * env.lookup finds in the module: a wasm call into the function at that
+ * block. Without this the targets were no entries and ran interpreted up
+ * to the next one. Not compares: glibc's printf has 19 such jr sites over
+ * the same ~100 labels, and 1900 edges made TurboFan take 0.3 s over the
+ * function (and node waits for it at exit).
+ *
+ * A wrong guess costs speed, never correctness: the compiled jr exits
+ * for a target it does not list, and an extra entry is only a block cut. */
 #include <stdlib.h>
 
 #include "rv2wasm.h"
@@ -148,6 +159,59 @@ static int match_table(const struct program *p, const uint8_t *leader, long j, l
 	return 0;
 }
 
+/* A table of code addresses: GCC's computed goto (`goto *tbl[i]`; glibc's
+ * printf dispatches so on each character's class), within the jr's block:
+ *     auipc T, hi; addi T, T, lo     (or lui: T + K, the table's address)
+ *     slli I, N, 3
+ *     add Y, I, T
+ *     ld X, K(Y)
+ *     jr X
+ * The table's address, 1; or 0. No bound is proven: the caller reads
+ * entries while they point into the jr's function. */
+static int match_pointers(const struct program *p, const uint8_t *leader, long j, long f0,
+			  long f1, uint64_t *table)
+{
+	const rv_insn *jr = &p->insns[j].in;
+	if (jr->rd || jr->imm || jr->rs1 <= 1)
+		return 0;
+	long lo = j;
+	while (lo > 0 && !leader[lo])
+		lo--;
+	lo--; /* (the block is (lo, j]) */
+	long a = writer(p, lo, j, jr->rs1);
+	if (a < 0 || p->insns[a].in.op != RV_OP_LD)
+		return 0;
+	long s = writer(p, lo, a, p->insns[a].in.rs1);
+	if (s < 0 || p->insns[s].in.op != RV_OP_ADD)
+		return 0;
+	for (int swap = 0; swap < 2; swap++) {
+		int i = swap ? p->insns[s].in.rs2 : p->insns[s].in.rs1;
+		int t = swap ? p->insns[s].in.rs1 : p->insns[s].in.rs2;
+		long sh = writer(p, lo, s, i);
+		if (sh < 0 || p->insns[sh].in.op != RV_OP_SLLI || p->insns[sh].in.imm != 3 ||
+		    !address_of(p, lo, s, t, f0, f1, table))
+			continue;
+		*table += (uint64_t)(int64_t)p->insns[a].in.imm;
+		return 1;
+	}
+	return 0;
+}
+
+/* Entry i of a table: an offset from it (match_table's) or an address
+ * (match_pointers'). 1, or 0 when it cannot be read. */
+static int entry_at(const struct elf_code *ec, int pointers, uint64_t table, int64_t i,
+		    uint64_t *target)
+{
+	if (pointers)
+		return elf_code_pointer(ec, table + 8 * (uint64_t)i, target);
+	const uint8_t *e = elf_code_ro(ec, table + 4 * (uint64_t)i, 4);
+	if (!e)
+		return 0;
+	int32_t v = (int32_t)(e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24);
+	*target = table + (uint64_t)(int64_t)v;
+	return 1;
+}
+
 #define MAX_TABLE_GUESS 256 /* entries read when the bound is not found */
 
 static int cmp_u64(const void *a, const void *b)
@@ -157,7 +221,7 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
-		    const uint32_t *fn)
+		    uint8_t *entry, const uint32_t *fn)
 {
 	size_t capt = 0, capj = 0;
 	for (size_t j = 0; j < p->ninsns; j++) {
@@ -170,19 +234,22 @@ int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leade
 			f0--;
 		while ((size_t)f1 < p->ninsns && fn[f1] == fn[j])
 			f1++;
-		if (!match_table(p, leader, (long)j, f0, f1, &table, &count))
-			continue;
+		int pointers = 0;
+		if (!match_table(p, leader, (long)j, f0, f1, &table, &count)) {
+			if (!match_pointers(p, leader, (long)j, f0, f1, &table))
+				continue;
+			pointers = 1;
+			count = -1;
+		}
 		int64_t max = count >= 0 ? count : MAX_TABLE_GUESS;
 		if (max > JT_MAX_TARGETS || max < 1)
 			continue;
 		size_t first = p->njt_targets;
 		int64_t i;
 		for (i = 0; i < max; i++) {
-			const uint8_t *e = elf_code_ro(ec, table + 4 * (uint64_t)i, 4);
-			if (!e)
+			uint64_t target;
+			if (!entry_at(ec, pointers, table, i, &target))
 				break;
-			int32_t v = (int32_t)(e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24);
-			uint64_t target = table + (uint64_t)(int64_t)v;
 			long k = cfg_find_insn(p, target);
 			if (k < 0 || fn[k] != fn[j] || p->insns[k].in.op == RV_OP_ILLEGAL)
 				break;
@@ -205,8 +272,17 @@ int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leade
 			if (!n || p->jt_targets[first + n - 1] != p->jt_targets[t])
 				p->jt_targets[first + n++] = p->jt_targets[t];
 		p->njt_targets = first + n;
-		for (size_t t = first; t < p->njt_targets; t++)
-			leader[cfg_find_insn(p, p->jt_targets[t])] = 1;
+		for (size_t t = first; t < p->njt_targets; t++) {
+			long k = cfg_find_insn(p, p->jt_targets[t]);
+			p->ngoto_targets += pointers && !entry[k];
+			leader[k] = 1;
+			entry[k] |= pointers;
+		}
+		if (pointers) { /* (see the top of the file) */
+			p->ngotos++;
+			p->njt_targets = first;
+			continue;
+		}
 		if (p->njtabs == capj) {
 			capj = capj ? 2 * capj : 64;
 			struct jump_table *v2 = realloc(p->jtabs, capj * sizeof *v2);

@@ -35,6 +35,11 @@ struct elf_code {
 	uint64_t exec_bytes;     /* sum of the ranges' lengths */
 	struct code_range *ro;   /* read-only PT_LOAD segments (file bytes) */
 	size_t nro;
+	struct code_range *relro; /* PT_GNU_RELRO: read-only once relocated */
+	size_t nrelro;
+	struct reloc { uint64_t at, value; } *rel; /* R_RISCV_RELATIVE: the address
+				    each stores at `at` (link-time), by at */
+	size_t nrel, caprel;
 };
 
 /* 0, or -1 with a one-line message (naming the file) in err. */
@@ -42,6 +47,10 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap);
 void elf_code_free(struct elf_code *ec);
 /* n bytes at link address vaddr in a read-only segment, or NULL. */
 const uint8_t *elf_code_ro(const struct elf_code *ec, uint64_t vaddr, uint64_t n);
+/* The code address a pointer in read-only data holds once the ELF is
+ * loaded (link-time: a relative relocation's in an ET_DYN, the bytes
+ * of a read-only or RELRO segment otherwise), in *v: 1, or 0. */
+int elf_code_pointer(const struct elf_code *ec, uint64_t vaddr, uint64_t *v);
 
 /* ---- blocks and functions (cfg.c) ---- */
 
@@ -85,6 +94,8 @@ struct program {
 	size_t njtabs;
 	uint64_t *jt_targets;
 	size_t njt_targets;
+	size_t ngotos;           /* jr sites through tables of label addresses */
+	size_t ngoto_targets;    /* their targets, made entries */
 };
 
 /* Decode every range; split into blocks and functions. 0 or -1 (err). */
@@ -112,10 +123,11 @@ long cfg_find_insn(const struct program *p, uint64_t pc);
 
 /* Find every jr's jump table whose entries all land on decoded
  * instructions of the jr's own function (fn: the function number of each
- * instruction), into p->jtabs and p->jt_targets; the targets become
- * leaders. 0, or -1 (out of memory). */
+ * instruction): a switch's, into p->jtabs and p->jt_targets, its targets
+ * made leaders; a computed goto's, its targets made leaders and entries
+ * (the jr stays a jump through env.lookup). 0, or -1 (out of memory). */
 int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
-		    const uint32_t *fn);
+		    uint8_t *entry, const uint32_t *fn);
 /* The jump table of the jr at instruction index site, or NULL. */
 const struct jump_table *cfg_jump_table(const struct program *p, uint32_t site);
 /* The block starting at link address pc, or NULL. */

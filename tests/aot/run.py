@@ -21,8 +21,9 @@ Usage: tests/aot/run.py [BUILD]
    enters compiled code rarely: a thread alone runs long turns).
 5. Runs fib with its module's interface version (friscy.abi) changed:
    interpreted, with a message.
-6. Compiles tests/aot/switch.c (a switch in a loop): its jump table is
-   resolved, it runs over 99% compiled and gives qemu's result.
+6. Compiles tests/aot/switch.c (a switch in a loop, and threaded code
+   through a table of label addresses): both tables are resolved, it runs
+   over 99% compiled and gives qemu's results.
 7. Compiles tests/aot/calls.c (tail calls, calls through pointers in the
    data and taken in the code; stripped): qemu's result, and the runtime
    enters compiled code a few times, not at every iteration.
@@ -392,10 +393,11 @@ def glibc_libs():
 
 
 def jump_table(outdir):
-    """tests/aot/switch.c, a bytecode interpreter (a switch in a loop):
-    rv2wasm resolves its jump table, so it runs compiled (before, each
-    case ran interpreted up to the loop's header: 66% compiled), and
-    gives qemu's result."""
+    """tests/aot/switch.c, a bytecode interpreter (a switch in a loop,
+    then threaded code with computed gotos): rv2wasm reads both tables,
+    so it runs compiled (before, each case ran interpreted up to an
+    entry: 66% compiled without the switch's table, 59% without the
+    gotos' made entries), and gives qemu's results."""
     src = os.path.join(ROOT, "tests", "aot", "switch.c")
     elf = os.path.join(outdir, "switch")
     r = subprocess.run(["riscv64-linux-gnu-gcc", "-static", "-O2", src, "-o", elf],
@@ -407,6 +409,9 @@ def jump_table(outdir):
     r = subprocess.run([RV2WASM, elf, "-O1", "--stats", "-o", out], capture_output=True, text=True)
     m = re.search(r"(\d+) jumps through jump tables resolved", r.stdout + r.stderr)
     check("rv2wasm resolves switch.c's jump tables (%s)" % (m.group(0) if m else "none"),
+          r.returncode == 0 and m and int(m.group(1)) > 0, r.stdout + r.stderr)
+    m = re.search(r"(\d+) through tables of label addresses", r.stdout + r.stderr)
+    check("rv2wasm reads switch.c's table of label addresses (%s)" % (m.group(0) if m else "none"),
           r.returncode == 0 and m and int(m.group(1)) > 0, r.stdout + r.stderr)
     q = subprocess.run(["qemu-riscv64", elf, "300000"], capture_output=True, text=True)
     argv = NODE_RUNNER.split() + ["--aot", MODULES, "--stats", elf, "300000"]

@@ -1,6 +1,8 @@
-/* A bytecode interpreter: a dense switch in a loop, which GCC compiles to
- * a jump table. tests/aot/run.py checks that rv2wasm resolves it (so the
- * cases run compiled, not interpreted) and that the result is qemu's. */
+/* A bytecode interpreter twice: a dense switch in a loop, which GCC
+ * compiles to a table of offsets, and threaded code (computed gotos, as
+ * glibc's printf dispatches), a table of label addresses in read-only
+ * data. tests/aot/run.py checks that rv2wasm resolves both (so the cases
+ * run compiled, not interpreted) and that the results are qemu's. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,6 +26,30 @@ static long run(const unsigned char *code, int n, long x)
 	}
 }
 
+static long threaded(const unsigned char *code, int n, long x)
+{
+	static void *const op[] = { &&add, &&mix, &&mul, &&sub, &&low, &&rot,
+				    &&xr, &&dec, &&odd, &&tri, &&inc, &&inc };
+	long acc = x, r = 0;
+	int pc = 0;
+#define NEXT goto *op[code[pc = (pc + 1) % n]]
+	goto *op[code[0]];
+add:	acc += 3; NEXT;
+mix:	acc ^= acc >> 3; NEXT;
+mul:	acc *= 7; NEXT;
+sub:	acc -= r; NEXT;
+low:	r += acc & 255; NEXT;
+rot:	acc = (long)((unsigned long)acc << 1 | ((unsigned long)acc >> 63)); NEXT;
+xr:	r ^= acc; NEXT;
+dec:	if (--x <= 0)
+		return acc ^ r;
+	NEXT;
+odd:	acc |= 1; NEXT;
+tri:	r = r * 3 + 1; NEXT;
+inc:	acc++; NEXT;
+#undef NEXT
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char code[64];
@@ -31,5 +57,6 @@ int main(int argc, char **argv)
 		code[i] = (unsigned char)((i * 7 + 3) % 12);
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	printf("checksum: %ld\n", run(code, 64, n));
+	printf("threaded: %ld\n", threaded(code, 64, n));
 	return 0;
 }
