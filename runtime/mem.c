@@ -24,13 +24,48 @@ const struct mem_file_ops *mem_file_ops;
  * heap. Memory above the break was never used (the allocator never gives
  * any back): it comes from memory.grow, zeroed, so only the part malloc
  * recycled from below the break is cleared (calloc would write it all).
- * Freed arenas are kept for reuse (fork and exec go through them fast),
- * cleared where they were mapped: everything else is still zero. */
+ * Freed arenas are kept for reuse (fork and exec go through them fast)
+ * with the spans that were mapped, cleared when one is taken again: a
+ * last exit clears nothing. Everything else in them is still zero. */
 #ifdef __EMSCRIPTEN__
 #define ARENA_POOL 8
-static struct { uint8_t *base; uint64_t size; } pool[ARENA_POOL];
+struct span { uint64_t start, end; };
+static struct {
+	uint8_t *base;
+	uint64_t size;
+	struct span *dirty; /* what may be non-zero */
+	size_t ndirty;
+} pool[ARENA_POOL];
 static int npool;
 #endif
+
+static int page_is_zero(const uint8_t *p)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	for (size_t i = 0; i < MEM_PAGE / 8; i++)
+		if (w[i])
+			return 0;
+	return 1;
+}
+
+/* Make [start, end) of an arena read as zero, giving pages back where the
+ * host can. In wasm a page is written only when it is not zero already:
+ * most of a stack never was touched, and writing it would make the host
+ * commit it (reading it does not). */
+static void clear_span(uint8_t *base, uint64_t start, uint64_t end)
+{
+#ifdef __EMSCRIPTEN__
+	for (uint64_t g = start; g < end; g += MEM_PAGE)
+		if (!page_is_zero(base + g))
+			memset(base + g, 0, MEM_PAGE);
+#else
+	if (end - start >= 16 * MEM_PAGE) {
+		madvise(base + start, end - start, MADV_DONTNEED);
+		return;
+	}
+	memset(base + start, 0, end - start);
+#endif
+}
 
 static uint8_t *arena_alloc(uint64_t size)
 {
@@ -40,13 +75,19 @@ static uint8_t *arena_alloc(uint64_t size)
 	for (int i = 0; i < npool; i++)
 		if (pool[i].size == size) {
 			uint8_t *p = pool[i].base;
+			for (size_t k = 0; k < pool[i].ndirty; k++)
+				clear_span(p, pool[i].dirty[k].start, pool[i].dirty[k].end);
+			free(pool[i].dirty);
 			pool[i] = pool[--npool];
 			return p;
 		}
 	uint8_t *brk = sbrk(0), *p = malloc((size_t)size);
 	if (!p && npool) { /* no room for a new one: give the pool back */
-		while (npool)
-			free(pool[--npool].base);
+		while (npool) {
+			npool--;
+			free(pool[npool].base);
+			free(pool[npool].dirty);
+		}
 		p = malloc((size_t)size);
 	}
 	if (p && p < brk)
@@ -64,28 +105,22 @@ static void arena_release(rv_mem *m)
 {
 #ifdef __EMSCRIPTEN__
 	if (npool < ARENA_POOL) {
+		struct span *dirty = malloc(m->nvma * sizeof *dirty + 1);
 		for (size_t i = 0; i < m->nvma; i++)
-			memset(m->base + m->vma[i].start, 0, m->vma[i].end - m->vma[i].start);
+			if (dirty)
+				dirty[i] = (struct span){ m->vma[i].start, m->vma[i].end };
+			else
+				clear_span(m->base, m->vma[i].start, m->vma[i].end);
 		pool[npool].base = m->base;
-		pool[npool++].size = m->size;
+		pool[npool].size = m->size;
+		pool[npool].dirty = dirty;
+		pool[npool++].ndirty = dirty ? m->nvma : 0;
 		return;
 	}
 	free(m->base);
 #else
 	munmap(m->base, m->size);
 #endif
-}
-
-/* Give pages back and make them read as zero. */
-static void arena_zero(rv_mem *m, uint64_t start, uint64_t end)
-{
-#ifndef __EMSCRIPTEN__
-	if (end - start >= 16 * MEM_PAGE) {
-		madvise(m->base + start, end - start, MADV_DONTNEED);
-		return;
-	}
-#endif
-	memset(m->base + start, 0, end - start);
 }
 
 /* Page permissions as the interpreter checks them. Write implies read, as
@@ -193,15 +228,6 @@ void mem_free(rv_mem *m)
 	if (m->aot && m->aot_free)
 		m->aot_free(m->aot);
 	free(m);
-}
-
-static int page_is_zero(const uint8_t *p)
-{
-	const uint64_t *w = (const uint64_t *)p;
-	for (size_t i = 0; i < MEM_PAGE / 8; i++)
-		if (w[i])
-			return 0;
-	return 1;
 }
 
 /* Copy [a, b) of one arena to a fresh (zeroed) one, skipping pages that
@@ -376,7 +402,7 @@ static int vma_remove(rv_mem *m, uint64_t a, uint64_t b)
 	 * outside every VMA is zero already (see arena_alloc), and touching
 	 * it would cost a fresh stack's 8 MiB at each exec. */
 	for (size_t k = i; k < j; k++) {
-		arena_zero(m, m->vma[k].start, m->vma[k].end);
+		clear_span(m->base, m->vma[k].start, m->vma[k].end);
 		vma_release(&m->vma[k]);
 	}
 	if (j > i)
