@@ -103,6 +103,20 @@ static int address_of(const struct program *p, long lo, long j, int t, long f0, 
 	return 1;
 }
 
+/* For `jr X` at j (X not ra: a return), the instruction before its block
+ * (the block is (*lo, j]); 1, or 0 when j is not such a jump. */
+static int jump_block(const struct program *p, const uint8_t *leader, long j, long *lo)
+{
+	const rv_insn *jr = &p->insns[j].in;
+	if (jr->rd || jr->imm || jr->rs1 <= 1)
+		return 0;
+	long l = j;
+	while (l > 0 && !leader[l])
+		l--;
+	*lo = l - 1;
+	return 1;
+}
+
 /* GCC's jump table for a switch, position-independent or not (RISC-V
  * has no other form): within the block of the `jr X` at j,
  *     auipc T, hi; addi T, T, lo     (or lui: T, the table's address)
@@ -119,14 +133,10 @@ static int address_of(const struct program *p, long lo, long j, int t, long f0, 
 static int match_table(const struct program *p, const uint8_t *leader, long j, long f0, long f1,
 		       uint64_t *table, int64_t *count)
 {
-	const rv_insn *jr = &p->insns[j].in;
-	if (jr->rd || jr->imm || jr->rs1 <= 1)
+	long lo;
+	if (!jump_block(p, leader, j, &lo))
 		return 0;
-	long lo = j;
-	while (lo > 0 && !leader[lo])
-		lo--;
-	long start = lo--; /* (the block is (lo, j]) */
-	long a = writer(p, lo, j, jr->rs1);
+	long start = lo + 1, a = writer(p, lo, j, p->insns[j].in.rs1);
 	if (a < 0 || p->insns[a].in.op != RV_OP_ADD)
 		return 0;
 	for (int swap = 0; swap < 2; swap++) {
@@ -171,14 +181,10 @@ static int match_table(const struct program *p, const uint8_t *leader, long j, l
 static int match_pointers(const struct program *p, const uint8_t *leader, long j, long f0,
 			  long f1, uint64_t *table)
 {
-	const rv_insn *jr = &p->insns[j].in;
-	if (jr->rd || jr->imm || jr->rs1 <= 1)
+	long lo;
+	if (!jump_block(p, leader, j, &lo))
 		return 0;
-	long lo = j;
-	while (lo > 0 && !leader[lo])
-		lo--;
-	lo--; /* (the block is (lo, j]) */
-	long a = writer(p, lo, j, jr->rs1);
+	long a = writer(p, lo, j, p->insns[j].in.rs1);
 	if (a < 0 || p->insns[a].in.op != RV_OP_LD)
 		return 0;
 	long s = writer(p, lo, a, p->insns[a].in.rs1);
