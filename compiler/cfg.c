@@ -391,16 +391,23 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 		goto oom;
 	}
 	for (size_t r = 0; r < nr; r++)
-		if (range_first[r] < p->ninsns)
-			leader[range_first[r]] = fstart[range_first[r]] = 1;
+		if (range_first[r] < p->ninsns) {
+			leader[range_first[r]] = 1;
+			fstart[range_first[r]] = FS_SURE;
+		}
 	free(range_first);
 	long e = cfg_find_insn(p, ec->entry);
-	if (e >= 0)
-		leader[e] = fstart[e] = 1;
-	for (size_t i = 0; i < ec->nsyms; i++) {
-		long k = cfg_find_insn(p, ec->syms[i]);
-		if (k >= 0)
-			leader[k] = fstart[k] = 1;
+	if (e >= 0) {
+		leader[e] = 1;
+		fstart[e] = FS_SURE;
+	}
+	for (size_t i = 0; i < ec->nsyms + ec->nptrs; i++) {
+		int sym = i < ec->nsyms;
+		long k = cfg_find_insn(p, sym ? ec->syms[i] : ec->ptrs[i - ec->nsyms]);
+		if (k >= 0) {
+			leader[k] = 1;
+			fstart[k] |= sym ? FS_SURE : FS_GUESS;
+		}
 	}
 	for (size_t i = 0; i < p->ninsns; i++) {
 		const rv_insn *in = &p->insns[i].in;
@@ -419,27 +426,36 @@ int cfg_build(const struct elf_code *ec, struct program *p, char *err, size_t ca
 		    p->insns[i + 1].in.op == RV_OP_ADDI && p->insns[i + 1].in.rs1 == in->rd) {
 			long k = cfg_find_insn(p, p->insns[i].pc + (uint64_t)(int64_t)in->imm +
 						   (uint64_t)(int64_t)p->insns[i + 1].in.imm);
-			if (k >= 0)
-				leader[k] = fstart[k] = 1;
+			if (k >= 0) {
+				leader[k] = 1;
+				fstart[k] |= FS_GUESS;
+			}
 		}
 		if (cfg_is_branch(in->op) || in->op == RV_OP_JAL) {
 			long k = cfg_find_insn(p, p->insns[i].pc + (uint64_t)(int64_t)in->imm);
 			if (k >= 0) {
 				leader[k] = 1;
 				if (in->op == RV_OP_JAL && in->rd != 0)
-					fstart[k] = 1;
+					fstart[k] |= FS_SURE;
 			}
 		}
 	}
 
 	/* Jump tables: their targets start blocks. */
 	uint32_t *fn = malloc((p->ninsns + 1) * sizeof *fn);
-	if (!fn)
+	uint32_t *sure_fn = malloc((p->ninsns + 1) * sizeof *sure_fn);
+	if (!fn || !sure_fn) {
+		free(fn);
+		free(sure_fn);
 		goto oom;
-	for (size_t i = 0, n = 0; i < p->ninsns; i++)
-		fn[i] = (uint32_t)(n += fstart[i]);
-	int jt = cfg_jump_tables(p, ec, leader, entry, fn);
+	}
+	for (size_t i = 0, n = 0, m = 0; i < p->ninsns; i++) {
+		fn[i] = (uint32_t)(n += fstart[i] != 0);
+		sure_fn[i] = (uint32_t)(m += (fstart[i] & FS_SURE) != 0);
+	}
+	int jt = cfg_jump_tables(p, ec, leader, entry, fstart, fn, sure_fn);
 	free(fn);
+	free(sure_fn);
 	if (jt < 0)
 		goto oom;
 
@@ -498,6 +514,7 @@ void cfg_free(struct program *p)
 {
 	free(p->jtabs);
 	free(p->jt_targets);
+	free(p->gotos);
 	free(p->insns);
 	free(p->blocks);
 	free(p->funcs);

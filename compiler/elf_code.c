@@ -34,6 +34,18 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void sort_unique(uint64_t *v, size_t *n)
+{
+	if (!*n)
+		return;
+	qsort(v, *n, sizeof *v, cmp_u64);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	*n = k;
+}
+
 static int add_range(struct elf_code *ec, uint64_t vaddr, uint64_t off, uint64_t len)
 {
 	if (off > ec->image_len || len > ec->image_len - off)
@@ -47,31 +59,35 @@ static int add_range(struct elf_code *ec, uint64_t vaddr, uint64_t off, uint64_t
 	return 0;
 }
 
-/* Function starts from a section: the function symbols of a symbol
- * table, or the code addresses that a RELA section's R_RISCV_RELATIVE
- * relocations store (function pointers in the data: a PIE's or a
+/* Code addresses from a section: the function symbols of a symbol table
+ * (syms), or the addresses that a RELA section's R_RISCV_RELATIVE
+ * relocations store (ptrs): function pointers in the data (a PIE's or a
  * library's tables of handlers, say), which are called through a
- * register; a function start is an entry the runtime's lookup finds.
- * (cfg.c ignores the addresses that are not at an instruction.) */
+ * register, or a computed goto's label addresses; both are entries the
+ * runtime's lookup finds. (cfg.c ignores the addresses that are not at
+ * an instruction.) */
 static void add_starts(struct elf_code *ec, Elf_Scn *scn, GElf_Shdr *sh)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d || !sh->sh_entsize)
 		return;
 	size_t n = sh->sh_size / sh->sh_entsize;
-	uint64_t *v = realloc(ec->syms, (ec->nsyms + n) * sizeof *v);
+	int rela = sh->sh_type == SHT_RELA;
+	uint64_t **to = rela ? &ec->ptrs : &ec->syms;
+	size_t *nto = rela ? &ec->nptrs : &ec->nsyms;
+	uint64_t *v = realloc(*to, (*nto + n) * sizeof *v);
 	if (!v)
 		return;
-	ec->syms = v;
+	*to = v;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s;
 		GElf_Rela r;
-		if (sh->sh_type == SHT_RELA) {
+		if (rela) {
 			if (!gelf_getrela(d, (int)i, &r))
 				break;
 			if (GELF_R_TYPE(r.r_info) != R_RISCV_RELATIVE || r.r_addend <= 0)
 				continue;
-			ec->syms[ec->nsyms++] = (uint64_t)r.r_addend;
+			ec->ptrs[ec->nptrs++] = (uint64_t)r.r_addend;
 			if (ec->nrel == ec->caprel) {
 				size_t cap = ec->caprel ? 2 * ec->caprel : 1024;
 				struct reloc *v2 = realloc(ec->rel, cap * sizeof *v2);
@@ -217,14 +233,8 @@ int elf_code_read(const char *path, struct elf_code *ec, char *err, size_t cap)
 		return fail(err, cap, "%s: no executable code (no executable section or segment)", path);
 	if (ec->nrel)
 		qsort(ec->rel, ec->nrel, sizeof *ec->rel, cmp_u64); /* (by at, its first field) */
-	if (ec->nsyms) {
-		qsort(ec->syms, ec->nsyms, sizeof *ec->syms, cmp_u64);
-		size_t k = 0;
-		for (size_t i = 0; i < ec->nsyms; i++)
-			if (!k || ec->syms[k - 1] != ec->syms[i])
-				ec->syms[k++] = ec->syms[i];
-		ec->nsyms = k;
-	}
+	sort_unique(ec->syms, &ec->nsyms);
+	sort_unique(ec->ptrs, &ec->nptrs);
 	return 0;
 }
 
@@ -279,5 +289,6 @@ void elf_code_free(struct elf_code *ec)
 	free(ec->ranges);
 	free(ec->ro);
 	free(ec->syms);
+	free(ec->ptrs);
 	memset(ec, 0, sizeof *ec);
 }

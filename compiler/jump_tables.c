@@ -19,6 +19,19 @@
 
 #include "rv2wasm.h"
 
+int cfg_is_goto(const struct program *p, uint32_t site)
+{
+	size_t lo = 0, hi = p->ngotos;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->gotos[mid] < site)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->ngotos && p->gotos[lo] == site;
+}
+
 const struct jump_table *cfg_jump_table(const struct program *p, uint32_t site)
 {
 	size_t lo = 0, hi = p->njtabs;
@@ -169,8 +182,27 @@ static int match_table(const struct program *p, const uint8_t *leader, long j, l
 	return 0;
 }
 
-/* A table of code addresses: GCC's computed goto (`goto *tbl[i]`; glibc's
- * printf dispatches so on each character's class), within the jr's block:
+/* `add Y, I, T` at s (either order), I an index scaled by `slli I, N,
+ * shift`, T an address (address_of): that address, 1; or 0. */
+static int scaled_index(const struct program *p, long lo, long s, int shift, long f0, long f1,
+			uint64_t *table)
+{
+	if (s < 0 || p->insns[s].in.op != RV_OP_ADD)
+		return 0;
+	for (int swap = 0; swap < 2; swap++) {
+		int i = swap ? p->insns[s].in.rs2 : p->insns[s].in.rs1;
+		int t = swap ? p->insns[s].in.rs1 : p->insns[s].in.rs2;
+		long sh = writer(p, lo, s, i);
+		if (sh >= 0 && p->insns[sh].in.op == RV_OP_SLLI && p->insns[sh].in.imm == shift &&
+		    address_of(p, lo, s, t, f0, f1, table))
+			return 1;
+	}
+	return 0;
+}
+
+/* A table of code addresses: GCC's computed goto (`goto *tbl[i]`; static
+ * glibc's printf dispatches so on each character's class), within the
+ * jr's block:
  *     auipc T, hi; addi T, T, lo     (or lui: T + K, the table's address)
  *     slli I, N, 3
  *     add Y, I, T
@@ -185,36 +217,61 @@ static int match_pointers(const struct program *p, const uint8_t *leader, long j
 	if (!jump_block(p, leader, j, &lo))
 		return 0;
 	long a = writer(p, lo, j, p->insns[j].in.rs1);
-	if (a < 0 || p->insns[a].in.op != RV_OP_LD)
+	if (a < 0 || p->insns[a].in.op != RV_OP_LD ||
+	    !scaled_index(p, lo, writer(p, lo, a, p->insns[a].in.rs1), 3, f0, f1, table))
 		return 0;
-	long s = writer(p, lo, a, p->insns[a].in.rs1);
-	if (s < 0 || p->insns[s].in.op != RV_OP_ADD)
+	*table += (uint64_t)(int64_t)p->insns[a].in.imm;
+	return 1;
+}
+
+/* A table of label offsets: a computed goto with no relocations, as
+ * shared glibc's printf has it (`goto *(&&base + tbl[i])`):
+ *     slli I, N, 2
+ *     add Y, I, T                    (T: the table's address, less K)
+ *     lw L, K(Y)
+ *     auipc B, hi; addi B, B, lo     (B: the base label, in the code)
+ *     add X, L, B
+ *     jr X
+ * The table's address and the base, 1; or 0. No bound: as for
+ * match_pointers. */
+static int match_offsets(const struct program *p, const uint8_t *leader, long j, long f0,
+			 long f1, uint64_t *table, uint64_t *base)
+{
+	long lo;
+	if (!jump_block(p, leader, j, &lo))
+		return 0;
+	long a = writer(p, lo, j, p->insns[j].in.rs1);
+	if (a < 0 || p->insns[a].in.op != RV_OP_ADD)
 		return 0;
 	for (int swap = 0; swap < 2; swap++) {
-		int i = swap ? p->insns[s].in.rs2 : p->insns[s].in.rs1;
-		int t = swap ? p->insns[s].in.rs1 : p->insns[s].in.rs2;
-		long sh = writer(p, lo, s, i);
-		if (sh < 0 || p->insns[sh].in.op != RV_OP_SLLI || p->insns[sh].in.imm != 3 ||
-		    !address_of(p, lo, s, t, f0, f1, table))
+		int off = swap ? p->insns[a].in.rs2 : p->insns[a].in.rs1;
+		int b = swap ? p->insns[a].in.rs1 : p->insns[a].in.rs2;
+		long l = writer(p, lo, a, off);
+		if (l < 0 || p->insns[l].in.op != RV_OP_LW || !address_of(p, lo, a, b, f0, f1, base) ||
+		    cfg_find_insn(p, *base) < 0 ||
+		    !scaled_index(p, lo, writer(p, lo, l, p->insns[l].in.rs1), 2, f0, f1, table))
 			continue;
-		*table += (uint64_t)(int64_t)p->insns[a].in.imm;
+		*table += (uint64_t)(int64_t)p->insns[l].in.imm;
 		return 1;
 	}
 	return 0;
 }
 
-/* Entry i of a table: an offset from it (match_table's) or an address
- * (match_pointers'). 1, or 0 when it cannot be read. */
-static int entry_at(const struct elf_code *ec, int pointers, uint64_t table, int64_t i,
-		    uint64_t *target)
+enum table_kind { OFFSETS_FROM_TABLE, POINTERS, OFFSETS_FROM_LABEL };
+
+/* Entry i of a table: an offset from it (match_table's), an address
+ * (match_pointers') or an offset from base (match_offsets'). 1, or 0
+ * when it cannot be read. */
+static int entry_at(const struct elf_code *ec, enum table_kind kind, uint64_t table, uint64_t base,
+		    int64_t i, uint64_t *target)
 {
-	if (pointers)
+	if (kind == POINTERS)
 		return elf_code_pointer(ec, table + 8 * (uint64_t)i, target);
 	const uint8_t *e = elf_code_ro(ec, table + 4 * (uint64_t)i, 4);
 	if (!e)
 		return 0;
 	int32_t v = (int32_t)(e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24);
-	*target = table + (uint64_t)(int64_t)v;
+	*target = (kind == OFFSETS_FROM_LABEL ? base : table) + (uint64_t)(int64_t)v;
 	return 1;
 }
 
@@ -226,27 +283,44 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
-		    uint8_t *entry, const uint32_t *fn)
+/* The function [*f0, *f1) around instruction j by the numbering fn. */
+static void func_around(const struct program *p, const uint32_t *fn, long j, long *f0, long *f1)
 {
-	size_t capt = 0, capj = 0;
+	for (*f0 = j; *f0 > 0 && fn[*f0 - 1] == fn[j]; --*f0)
+		;
+	for (*f1 = j; (size_t)*f1 < p->ninsns && fn[*f1] == fn[j]; ++*f1)
+		;
+}
+
+int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
+		    uint8_t *entry, uint8_t *fstart, const uint32_t *fn, const uint32_t *sure_fn)
+{
+	size_t capt = 0, capj = 0, capg = 0;
 	for (size_t j = 0; j < p->ninsns; j++) {
 		uint64_t table;
 		int64_t count;
 		if (p->insns[j].in.op != RV_OP_JALR)
 			continue;
-		long f0 = (long)j, f1 = (long)j;
-		while (f0 > 0 && fn[f0 - 1] == fn[j])
-			f0--;
-		while ((size_t)f1 < p->ninsns && fn[f1] == fn[j])
-			f1++;
-		int pointers = 0;
+		long f0, f1;
+		const uint32_t *num = fn; /* (the numbering the entries must share with j) */
+		func_around(p, fn, (long)j, &f0, &f1);
+		enum table_kind kind = OFFSETS_FROM_TABLE;
+		uint64_t base = 0;
 		if (!match_table(p, leader, (long)j, f0, f1, &table, &count)) {
-			if (!match_pointers(p, leader, (long)j, f0, f1, &table))
+			/* A label's address taken is a guessed function start
+			 * (FS_GUESS), and would cut the function at each label:
+			 * here the function is the one sure starts bound. */
+			func_around(p, sure_fn, (long)j, &f0, &f1);
+			if (match_pointers(p, leader, (long)j, f0, f1, &table))
+				kind = POINTERS;
+			else if (match_offsets(p, leader, (long)j, f0, f1, &table, &base))
+				kind = OFFSETS_FROM_LABEL;
+			else
 				continue;
-			pointers = 1;
 			count = -1;
+			num = sure_fn;
 		}
+		int pointers = kind != OFFSETS_FROM_TABLE; /* a computed goto's */
 		int64_t max = count >= 0 ? count : MAX_TABLE_GUESS;
 		if (max > JT_MAX_TARGETS || max < 1)
 			continue;
@@ -254,10 +328,10 @@ int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leade
 		int64_t i;
 		for (i = 0; i < max; i++) {
 			uint64_t target;
-			if (!entry_at(ec, pointers, table, i, &target))
+			if (!entry_at(ec, kind, table, base, i, &target))
 				break;
 			long k = cfg_find_insn(p, target);
-			if (k < 0 || fn[k] != fn[j] || p->insns[k].in.op == RV_OP_ILLEGAL)
+			if (k < 0 || num[k] != num[j] || p->insns[k].in.op == RV_OP_ILLEGAL)
 				break;
 			if (p->njt_targets == capt) {
 				capt = capt ? 2 * capt : 256;
@@ -283,9 +357,20 @@ int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leade
 			p->ngoto_targets += pointers && !entry[k];
 			leader[k] = 1;
 			entry[k] |= pointers;
+			if (pointers && fstart[k] == FS_GUESS) { /* a label's, not a function's */
+				fstart[k] = 0;
+				p->ngoto_joined++;
+			}
 		}
 		if (pointers) { /* (see the top of the file) */
-			p->ngotos++;
+			if (p->ngotos == capg) {
+				capg = capg ? 2 * capg : 64;
+				uint32_t *v2 = realloc(p->gotos, capg * sizeof *v2);
+				if (!v2)
+					return -1;
+				p->gotos = v2;
+			}
+			p->gotos[p->ngotos++] = (uint32_t)j;
 			p->njt_targets = first;
 			continue;
 		}

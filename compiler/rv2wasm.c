@@ -268,9 +268,10 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 			p.nfuncs, ls.leaves, p.nblocks, ls.inner_entries);
 		SAY("  indirect jumps (jalr): %zu: %zu calls (direct when env.lookup finds the target in "
 			"the module), %zu jumps through jump tables resolved (%zu targets), %zu through "
-			"tables of label addresses (their %zu targets made entries), the rest to the "
-			"runtime's lookup\n", p.indirect, ls.indirect_calls, p.njtabs, p.njt_targets,
-			p.ngotos, p.ngoto_targets);
+			"tables of label addresses (their %zu targets made entries, %zu of them taken "
+			"for function starts before), the rest to the runtime's lookup\n", p.indirect,
+			ls.indirect_calls, p.njtabs, p.njt_targets, p.ngotos, p.ngoto_targets,
+			p.ngoto_joined);
 		SAY("  memory checks: %zu accesses need none (an earlier check covers them; %zu entries "
 			"check that on the runtime's way in), %zu groups test first for lying in the page "
 			"of a range checked before; %zu loops checked on the way in\n", ls.known,

@@ -29,9 +29,11 @@ struct elf_code {
 	uint64_t entry;
 	struct code_range *ranges;   /* executable sections (or segments) */
 	size_t nranges;
-	uint64_t *syms;          /* function starts: symbols, relocated code pointers;
-				    sorted, unique */
+	uint64_t *syms;          /* function starts: symbols (sorted, unique) */
 	size_t nsyms;
+	uint64_t *ptrs;          /* code addresses relative relocations store: a
+				    function's, or a label's (sorted, unique) */
+	size_t nptrs;
 	uint64_t exec_bytes;     /* sum of the ranges' lengths */
 	struct code_range *ro;   /* read-only PT_LOAD segments (file bytes) */
 	size_t nro;
@@ -94,8 +96,12 @@ struct program {
 	size_t njtabs;
 	uint64_t *jt_targets;
 	size_t njt_targets;
-	size_t ngotos;           /* jr sites through tables of label addresses */
+	uint32_t *gotos;         /* jr sites through tables of label addresses (or
+				    offsets): computed gotos, by site */
+	size_t ngotos;
 	size_t ngoto_targets;    /* their targets, made entries */
+	size_t ngoto_joined;     /* of those, code addresses taken that were
+				    guessed function starts (FS_GUESS) */
 };
 
 /* Decode every range; split into blocks and functions. 0 or -1 (err). */
@@ -121,13 +127,21 @@ long cfg_find_insn(const struct program *p, uint64_t pc);
 
 /* ---- jump tables (jump_tables.c) ---- */
 
+/* Function starts (cfg.c's fstart): FS_SURE from a symbol, the ELF's
+ * entry or a call; FS_GUESS from a code address taken (a relocated
+ * pointer, auipc+addi), which may be a label's as well as a function's. */
+enum { FS_GUESS = 1, FS_SURE = 2 };
 /* Find every jr's jump table whose entries all land on decoded
  * instructions of the jr's own function (fn: the function number of each
  * instruction): a switch's, into p->jtabs and p->jt_targets, its targets
- * made leaders; a computed goto's, its targets made leaders and entries
- * (the jr stays a jump through env.lookup). 0, or -1 (out of memory). */
+ * made leaders; a computed goto's (its own function by sure_fn, the
+ * numbering by FS_SURE starts only), its targets made leaders and
+ * entries (the jr stays a jump through env.lookup), and no function
+ * starts: their FS_GUESS cleared in fstart. 0, or -1 (out of memory). */
 int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
-		    uint8_t *entry, const uint32_t *fn);
+		    uint8_t *entry, uint8_t *fstart, const uint32_t *fn, const uint32_t *sure_fn);
+/* The jr at instruction index site is a computed goto (p->gotos). */
+int cfg_is_goto(const struct program *p, uint32_t site);
 /* The jump table of the jr at instruction index site, or NULL. */
 const struct jump_table *cfg_jump_table(const struct program *p, uint32_t site);
 /* The block starting at link address pc, or NULL. */

@@ -23,7 +23,9 @@ Usage: tests/aot/run.py [BUILD]
    interpreted, with a message.
 6. Compiles tests/aot/switch.c (a switch in a loop, and threaded code
    through a table of label addresses): both tables are resolved, it runs
-   over 99% compiled and gives qemu's results.
+   over 99% compiled and gives qemu's results; also as a musl PIE, where
+   the labels' addresses are relocations that look like function
+   pointers.
 7. Compiles tests/aot/calls.c (tail calls, calls through pointers in the
    data and taken in the code; stripped): qemu's result, and the runtime
    enters compiled code a few times, not at every iteration.
@@ -48,7 +50,8 @@ Usage: tests/aot/run.py [BUILD]
 14. Compiles glibc's ld.so, libc.so.6 and libm.so.6 too, into a folder
    beside the modules: tests/diff's glibc-dynamic programs give qemu's
    results, and args_env's run is over 90% compiled (libc's module is
-   kept across the mmaps and mprotects ld.so loads it with).
+   kept across the mmaps and mprotects ld.so loads it with); printf's
+   gotos (offsets from a label) stay in compiled code.
 One line per check; "N passed, M failed" at the end; exit status 1 if any
 failed.
 """
@@ -155,6 +158,7 @@ def main():
             check("fib: compiled code entered %d times (under 5000)" % n, 0 < n < 5000, r.stderr)
     abi_mismatch(os.path.join(benchdir, "fib"))
     jump_table(benchdir)
+    goto_pie(benchdir)
     calls(benchdir)
     deep(benchdir)
     duff(benchdir)
@@ -166,13 +170,15 @@ def main():
     return REPORT.finish()
 
 
-def musl_case(name, outdir, strip=False):
+def musl_case(name, outdir, strip=False, out=None):
     """Builds tests/aot/NAME.c as a musl PIE (stripped if asked), compiles
     it with rv2wasm -O1 --stats into the modules, and puts it in a copy of
-    the busybox image (whose musl it links against) as /t/NAME: the
-    ELF's path, the image's and rv2wasm's output, or None."""
+    the busybox image (whose musl it links against) as /t/NAME (or /t/OUT,
+    also the ELF's and the image's name): the ELF's path, the image's and
+    rv2wasm's output, or None."""
     cfg = harness.Config()
     src = os.path.join(ROOT, "tests", "aot", name + ".c")
+    name = out or name
     elf = os.path.join(outdir, name)
     if not os.access(cfg.musl_gcc, os.X_OK):
         check("%s.c built (musl PIE)" % name, False,
@@ -390,6 +396,22 @@ def glibc_libs():
           "(over 90%%)" % (q.returncode, frac),
           r.returncode == q.returncode and r.stdout == q.stdout and frac > 90.0,
           r.stdout + r.stderr[-2000:])
+    # Shared glibc's printf jumps by offsets from a label (no relocations):
+    # read as tables, its labels are entries and its gotos stay in the
+    # function (before: 97.6% compiled, entered 3755 times).
+    prog = "/t/printf_fmt.glibc-dynamic"
+    q = subprocess.run(harness.qemu_argv(harness.Config(), glibc, prog, []),
+                       capture_output=True, text=True)
+    argv = (NODE_RUNNER.split() + ["--aot", mods, "--stats", "--rootfs", glibc + ".tar", "-w",
+                                   "/", "--", prog])
+    r = subprocess.run(argv, capture_output=True, text=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    entries = count(r"compiled code entered (\d+) times", r.stderr)
+    check("printf_fmt.glibc-dynamic with glibc compiled = qemu, %.2f%% compiled (over 98.5%%), "
+          "entered %d times (under 1500)" % (frac, entries),
+          r.returncode == q.returncode and r.stdout == q.stdout and frac > 98.5 and
+          0 < entries < 1500, r.stdout[-1000:] + r.stderr[-2000:])
 
 
 def jump_table(outdir):
@@ -421,6 +443,32 @@ def jump_table(outdir):
     check("switch.c compiled = qemu (%s), %.2f%% compiled (over 99%%)" % (q.stdout.strip(), frac),
           r.returncode == 0 and r.stdout == q.stdout and q.returncode == 0 and frac > 99.0,
           r.stdout + r.stderr)
+
+
+def goto_pie(outdir):
+    """tests/aot/switch.c as a musl PIE: there its table of label addresses
+    is relocated data, each entry an R_RISCV_RELATIVE, whose addresses
+    rv2wasm took for function starts, cutting threaded() at every label
+    (no table read, the labels entered through the runtime's lookup). Now
+    the labels are threaded()'s own entries, and a goto to one branches
+    within the function: same output as qemu, over 99% compiled, and the
+    runtime enters compiled code a few times, not at every goto."""
+    case = musl_case("switch", outdir, out="switch-pie")
+    if not case:
+        return
+    elf, tar, out = case
+    tables = count(r"(\d+) through tables of label addresses", out)
+    joined = count(r"(\d+) of them taken for function starts before", out)
+    check("rv2wasm reads the PIE's table of label addresses (%d sites; %d labels were "
+          "function starts)" % (tables, joined), tables > 0 and joined > 0, out)
+    q, r = qemu_and_compiled(elf, tar, "switch-pie", "300000", stats=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    entries = count(r"compiled code entered (\d+) times", r.stderr)
+    check("switch.c PIE compiled = qemu (%s), %.2f%% compiled (over 99%%), entered %d times "
+          "(under 1000)" % (q.stdout.strip().replace("\n", " "), frac, entries),
+          r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and frac > 99.0 and
+          0 < entries < 1000, r.stdout + r.stderr[-2000:])
 
 
 def abi_mismatch(elf):
