@@ -514,7 +514,6 @@ void cfg_free(struct program *p)
 {
 	free(p->jtabs);
 	free(p->jt_targets);
-	free(p->gotos);
 	free(p->insns);
 	free(p->blocks);
 	free(p->funcs);

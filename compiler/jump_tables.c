@@ -19,19 +19,6 @@
 
 #include "rv2wasm.h"
 
-int cfg_is_goto(const struct program *p, uint32_t site)
-{
-	size_t lo = 0, hi = p->ngotos;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (p->gotos[mid] < site)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < p->ngotos && p->gotos[lo] == site;
-}
-
 const struct jump_table *cfg_jump_table(const struct program *p, uint32_t site)
 {
 	size_t lo = 0, hi = p->njtabs;
@@ -295,7 +282,7 @@ static void func_around(const struct program *p, const uint32_t *fn, long j, lon
 int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
 		    uint8_t *entry, uint8_t *fstart, const uint32_t *fn, const uint32_t *sure_fn)
 {
-	size_t capt = 0, capj = 0, capg = 0;
+	size_t capt = 0, capj = 0;
 	for (size_t j = 0; j < p->ninsns; j++) {
 		uint64_t table;
 		int64_t count;
@@ -363,14 +350,7 @@ int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leade
 			}
 		}
 		if (pointers) { /* (see the top of the file) */
-			if (p->ngotos == capg) {
-				capg = capg ? 2 * capg : 64;
-				uint32_t *v2 = realloc(p->gotos, capg * sizeof *v2);
-				if (!v2)
-					return -1;
-				p->gotos = v2;
-			}
-			p->gotos[p->ngotos++] = (uint32_t)j;
+			p->ngotos++;
 			p->njt_targets = first;
 			continue;
 		}

@@ -118,7 +118,6 @@ struct lifter {
 	uint64_t fbase;           /* the current function's first address (exit_at) */
 	int in_loop;              /* the block being lifted is in a loop */
 	int calls;                /* the current function calls */
-	int looked_up;            /* (emit_call) T1 holds env.lookup's answer for T0 */
 	size_t nexits, capexits;
 };
 
@@ -729,9 +728,7 @@ int lift_supports(int op)
 }
 
 enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED,
-		   LIFT_SWITCH, /* a jr through a jump table: the target in T0 */
-		   LIFT_GOTO /* a computed goto: the target in T0, env.lookup's in T1,
-				the registers stored */ };
+		   LIFT_SWITCH /* a jr through a jump table: the target in T0 */ };
 
 /* Integer register r between its local and rv_cpu. */
 static E load_x(struct lifter *L, int r)
@@ -1124,8 +1121,6 @@ static int rotate_of(const struct insn *ins, uint32_t at, int *x)
 }
 
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret);
-static void store_state(struct lifter *L, uint64_t regs);
-static void lookup_cached(struct lifter *L);
 
 /* Lift one instruction (not the block's branch, which the caller wires).
  * adj: instret correction for an exit here (k - n). */
@@ -1237,12 +1232,6 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		}
 		if (!rd && cfg_jump_table(L->p, (uint32_t)(ins - L->p->insns)))
 			return LIFT_SWITCH; /* (lift_function branches on T0) */
-		if (!rd && L->direct_calls && cfg_is_goto(L->p, (uint32_t)(ins - L->p->insns))) {
-			store_state(L, L->dirty); /* (lift_function goes on) */
-			L->dirty = 0;
-			lookup_cached(L);
-			return LIFT_GOTO;
-		}
 		if (in->rs1 != 1 && in->rs1 != 5 && L->direct_calls) {
 			/* Not a return (the ISA's hint: through ra or t0): an
 			 * indirect tail call, say through a function pointer. */
@@ -1457,8 +1446,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		E args[L_NPARAMS] = { get32(L, L_CTX), c32(L, (int32_t)block), depth, to };
 		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, L_NPARAMS, L->i32)));
 	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
-		if (!L->looked_up)
-			lookup_cached(L);
+		lookup_cached(L);
 		E args[L_NPARAMS] = { get32(L, L_CTX),
 				      lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))), depth, to };
 		E near = set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, L_NPARAMS,
@@ -2165,8 +2153,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	BinaryenIndex *idx = malloc(f->nblocks * sizeof *idx);
 	enum lift_result *ends = calloc(f->nblocks, sizeof *ends);
 	uint64_t *dirty = malloc(f->nblocks * sizeof *dirty), *dirty_out = malloc(f->nblocks * sizeof *dirty);
-	uint64_t *valid_out = malloc(f->nblocks * sizeof *valid_out);
-	RelooperBlockRef redo = NULL; /* computed gotos' switch (LIFT_GOTO) */
 	uint64_t *sync = malloc(f->nblocks * sizeof *sync), *live = malloc(f->nblocks * sizeof *live);
 	uint64_t *valid = malloc(f->nblocks * sizeof *valid), at0 = 0, other = 0;
 	/* Exit stubs for targets outside this function, one per target and
@@ -2174,7 +2160,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	struct { uint64_t pc, regs; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
 	if (!rb || !en.d || !en.s || !en.in || !en.hoist || !known || !hoist || !idx || !ends || !dirty ||
-	    !dirty_out || !valid_out || !sync || !live || !valid) {
+	    !dirty_out || !sync || !live || !valid) {
 		L->oom = 1;
 		goto out;
 	}
@@ -2270,7 +2256,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->st->lifted++;
 		}
 		dirty_out[k] = L->dirty;
-		valid_out[k] = L->valid;
 		if (L->oom)
 			goto out;
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
@@ -2343,37 +2328,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 					  NULL, NULL);
 			continue;
 		}
-		if (ends[k] == LIFT_GOTO) {
-			/* To a label of this function: back to a switch on the
-			 * block like the entry's, as the runtime would enter it
-			 * (its registers stored: loaded where not valid), which a
-			 * cycle of gotos passes through: the budget is checked.
-			 * Elsewhere: a tail call (emit_call). */
-			L->n = 0;
-			L->dirty = 0;
-			L->valid = valid_out[k];
-			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
-			emit(L, BinaryenIf(M, over, exit_to(L, get64(L, L_T0), BUDGET), NULL));
-			emit(L, set(L, L_BLOCK, lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32)))));
-			load_regs(L, (at0 | other) & ~valid_out[k]);
-			RelooperBlockRef in = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
-										BinaryenTypeNone()));
-			if (!redo)
-				redo = RelooperAddBlockWithSwitch(rl, BinaryenNop(M), get32(L, L_BLOCK));
-			RelooperAddBranch(in, redo, NULL, NULL);
-			RelooperAddBranch(rb[k], in, bin(L, BinaryenEqInt32(), lo32(L, get64(L, L_T1)),
-							 c32(L, (int32_t)fi)), NULL);
-			L->n = 0;
-			L->dirty = 0;
-			L->valid = valid_out[k];
-			L->looked_up = 1;
-			emit_call(L, -1, 0, 0, -1);
-			L->looked_up = 0;
-			RelooperAddBranch(rb[k], RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
-										     BinaryenTypeNone())),
-					  NULL, NULL);
-			continue;
-		}
 		uint64_t fall = last->pc + last->in.len;
 		RelooperBlockRef fallb, takenb;
 		if (k + 1 < f->nblocks && p->insns[bl[k + 1].first].pc == fall)
@@ -2413,8 +2367,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	E more = L->n ? BinaryenIf(M, get32(L, L_BLOCK), seq(L, L->list, L->n), NULL) : BinaryenNop(M);
 	RelooperBlockRef entry = RelooperAddBlockWithSwitch(rl, more, get32(L, L_BLOCK));
 	add_switch(L, f, &en, entry, -1, idx);
-	if (redo)
-		add_switch(L, f, &en, redo, -1, idx);
 	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
 	rl = NULL;
 	/* The exits, grouped by the registers they write back: a few sets
@@ -2541,7 +2493,6 @@ out:
 	free(ends);
 	free(dirty);
 	free(dirty_out);
-	free(valid_out);
 	free(sync);
 	free(live);
 	free(valid);

@@ -96,9 +96,7 @@ struct program {
 	size_t njtabs;
 	uint64_t *jt_targets;
 	size_t njt_targets;
-	uint32_t *gotos;         /* jr sites through tables of label addresses (or
-				    offsets): computed gotos, by site */
-	size_t ngotos;
+	size_t ngotos;           /* jr sites through tables of label addresses or offsets */
 	size_t ngoto_targets;    /* their targets, made entries */
 	size_t ngoto_joined;     /* of those, code addresses taken that were
 				    guessed function starts (FS_GUESS) */
@@ -140,8 +138,6 @@ enum { FS_GUESS = 1, FS_SURE = 2 };
  * starts: their FS_GUESS cleared in fstart. 0, or -1 (out of memory). */
 int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leader,
 		    uint8_t *entry, uint8_t *fstart, const uint32_t *fn, const uint32_t *sure_fn);
-/* The jr at instruction index site is a computed goto (p->gotos). */
-int cfg_is_goto(const struct program *p, uint32_t site);
 /* The jump table of the jr at instruction index site, or NULL. */
 const struct jump_table *cfg_jump_table(const struct program *p, uint32_t site);
 /* The block starting at link address pc, or NULL. */
