@@ -73,6 +73,9 @@ enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
  * runtime under the first frame and over the last (its interpreter's frame
  * alone is ~20 KiB). */
 #define STACK_BUDGET (640 * 1024)
+/* Functions of this many blocks or more keep registers in locals only
+ * within a block (lift_function's by_block). */
+#define BY_BLOCK_MIN 400
 #define MAX_EXIT_SETS 32
 
 /* Locals of a lifted function. */
@@ -2182,6 +2185,29 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		if (bl[k].entry)
 			other |= (live[k] | fact_regs(&known[k])) & L->used & ~at0;
 	valid_of(L, fi, live, at0, other, valid);
+	/* A huge function keeps the guest registers in locals only within a
+	 * block (by_block): each loads what it reads and stores what it
+	 * writes. With every register a local live across hundreds of
+	 * blocks, TurboFan gave __printf_fp_l a 13 KB frame whose
+	 * stack-to-stack moves at each join were most of its time. Nothing
+	 * is known across blocks then: each access checks itself. */
+	int by_block = f->nblocks >= BY_BLOCK_MIN;
+	if (by_block) {
+		memset(known, 0, f->nblocks * sizeof *known);
+		memset(hoist, 0, f->nblocks * sizeof *hoist);
+		for (uint32_t k = 0; k < f->nblocks; k++) {
+			uint64_t w = 0;
+			valid[k] = 0;
+			for (uint32_t i = bl[k].first; i < bl[k].first + bl[k].n; i++) {
+				valid[k] |= reads_of(&p->insns[i].in) & ~w;
+				w |= defs_of(&p->insns[i].in);
+			}
+			valid[k] &= L->used;
+			dirty[k] = sync[k] = live[k] = 0;
+		}
+		at0 = other = 0;
+		L->st->by_block++;
+	}
 #define STUB(target, rg, dst) do { \
 		size_t s_; \
 		for (s_ = 0; s_ < nstubs && (stubs[s_].pc != (target) || stubs[s_].regs != (rg)); s_++) ; \
@@ -2218,6 +2244,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		}
 		L->dirty = dirty[k];
 		L->valid = valid[k];
+		if (by_block) /* (first: an exit may store what is valid) */
+			load_regs(L, valid[k]);
 		if (b->entry && ((k == 0 && !leaf) || en.ln.loop_of[k] == (int32_t)k)) {
 			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
 			emit(L, BinaryenIf(M, over, exit_at(L, bpc, BUDGET, 0), NULL));
@@ -2230,7 +2258,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			goto out;
 		}
 		L->keep_sp = block_calls(L, &p->insns[b->first + b->n - 1]) && fa.perm[2];
-		L->live_after = live_after(L, fi, k, live);
+		L->live_after = by_block ? 0 : live_after(L, fi, k, live);
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
 			L->at = i;
@@ -2254,6 +2282,10 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				}
 			}
 			L->st->lifted++;
+		}
+		if (by_block && ends[k] != LIFT_EXITED) {
+			store_regs(L, L->dirty);
+			L->dirty = 0;
 		}
 		dirty_out[k] = L->dirty;
 		if (L->oom)

@@ -160,6 +160,7 @@ struct lift_stats {
 	size_t rechecked;        /* entries that check, on the runtime's way in, what their
 				    block takes as known */
 	size_t leaves;           /* functions whose start has no budget check (lift.c's is_leaf) */
+	size_t by_block;         /* functions lifted by_block (lift.c's BY_BLOCK_MIN) */
 	size_t inner_entries;    /* blocks that edges enter loops at, not at their headers
 				    (irreducible code: routed through the loop's dispatch) */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */

@@ -12,7 +12,7 @@ Usage: tests/aot/run.py [BUILD]
    when rv2wasm itself changed). glibc's shared
    libraries are left out here on purpose: the glibc-dynamic programs run
    their own code compiled and libc interpreted, which tests the mix
-   (check 14 compiles them too).
+   (check 15 compiles them too).
 3. Runs tests/diff and tests/busybox with the node runner and
    --aot BUILD/tests/aot/modules: same expected results as qemu-riscv64.
 4. Runs the CPU benchmarks (fib, hash, sieve, sort, strops, nbody,
@@ -47,7 +47,10 @@ Usage: tests/aot/run.py [BUILD]
    function, whose start checks no budget, until another thread sets a
    flag; a comparator called by qsort): rv2wasm counts leaves, the
    spinning thread is preempted, and what it prints is qemu's.
-14. Compiles glibc's ld.so, libc.so.6 and libm.so.6 too, into a folder
+14. Compiles tests/aot/huge.c (a function of over 400 blocks, lifted
+   with registers in locals within a block only, faulting in the middle):
+   what it prints is qemu's.
+15. Compiles glibc's ld.so, libc.so.6 and libm.so.6 too, into a folder
    beside the modules: tests/diff's glibc-dynamic programs give qemu's
    results, and args_env's run is over 90% compiled (libc's module is
    kept across the mmaps and mprotects ld.so loads it with); printf's
@@ -159,6 +162,7 @@ def main():
     abi_mismatch(os.path.join(benchdir, "fib"))
     jump_table(benchdir)
     goto_pie(benchdir)
+    huge(benchdir)
     calls(benchdir)
     deep(benchdir)
     duff(benchdir)
@@ -464,6 +468,27 @@ def goto_pie(outdir):
     frac = float(m.group(1)) if m else 0.0
     check("switch.c PIE compiled = qemu (%s), %.2f%% compiled (over 99%%)"
           % (q.stdout.strip().replace("\n", " "), frac),
+          r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and frac > 99.0,
+          r.stdout + r.stderr[-2000:])
+
+
+def huge(outdir):
+    """tests/aot/huge.c, a musl PIE: a function of over 400 blocks, which
+    rv2wasm lifts with the guest registers in locals only within a block
+    (by_block), run in a loop with calls in it, then made to fault in the
+    middle, its handler printing registers of the interrupted state: what
+    it prints is qemu's, and it ran over 99% compiled."""
+    case = musl_case("huge", outdir)
+    if not case:
+        return
+    elf, tar, out = case
+    n = count(r"(\d+) huge", out)
+    check("rv2wasm lifts huge.c's huge() by block (%d such functions)" % n, n > 0, out)
+    q, r = qemu_and_compiled(elf, tar, "huge", "2000", stats=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    check("huge.c compiled = qemu (%s), %.2f%% compiled (over 99%%)"
+          % (q.stdout.strip().replace("\n", "; "), frac),
           r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and frac > 99.0,
           r.stdout + r.stderr[-2000:])
 
