@@ -223,6 +223,18 @@ def qemu_and_compiled(elf, tar, name, *args, stats=False):
         return q, subprocess.CompletedProcess(argv, 124, "", "timed out after 300 s")
 
 
+def compiled_as_qemu(what, elf, tar, name, *args):
+    """A musl case's run gives qemu's output and exit status 0, over 99%
+    compiled."""
+    q, r = qemu_and_compiled(elf, tar, name, *args, stats=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    check("%s compiled = qemu (%s), %.2f%% compiled (over 99%%)"
+          % (what, q.stdout.strip().replace("\n", "; "), frac),
+          r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and frac > 99.0,
+          r.stdout + r.stderr[-2000:])
+
+
 def count(pattern, text):
     """The number the pattern's group matches in text, or 0."""
     m = re.search(pattern, text)
@@ -463,13 +475,7 @@ def goto_pie(outdir):
     joined = count(r"(\d+) of them taken for function starts before", out)
     check("rv2wasm reads the PIE's table of label addresses (%d sites; %d labels were "
           "function starts)" % (tables, joined), tables > 0 and joined > 0, out)
-    q, r = qemu_and_compiled(elf, tar, "switch-pie", "300000", stats=True)
-    m = re.search(r"\(([\d.]+)%\)", r.stderr)
-    frac = float(m.group(1)) if m else 0.0
-    check("switch.c PIE compiled = qemu (%s), %.2f%% compiled (over 99%%)"
-          % (q.stdout.strip().replace("\n", " "), frac),
-          r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and frac > 99.0,
-          r.stdout + r.stderr[-2000:])
+    compiled_as_qemu("switch.c PIE", elf, tar, "switch-pie", "300000")
 
 
 def huge(outdir):
@@ -484,13 +490,7 @@ def huge(outdir):
     elf, tar, out = case
     n = count(r"(\d+) huge", out)
     check("rv2wasm lifts huge.c's huge() by block (%d such functions)" % n, n > 0, out)
-    q, r = qemu_and_compiled(elf, tar, "huge", "2000", stats=True)
-    m = re.search(r"\(([\d.]+)%\)", r.stderr)
-    frac = float(m.group(1)) if m else 0.0
-    check("huge.c compiled = qemu (%s), %.2f%% compiled (over 99%%)"
-          % (q.stdout.strip().replace("\n", "; "), frac),
-          r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and frac > 99.0,
-          r.stdout + r.stderr[-2000:])
+    compiled_as_qemu("huge.c", elf, tar, "huge", "2000")
 
 
 def abi_mismatch(elf):
