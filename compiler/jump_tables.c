@@ -1,5 +1,5 @@
 /* Jump tables: the targets of a `jr` through a table, read from the ELF.
- * GCC's two forms on RISC-V are recognised.
+ * Three forms GCC writes on RISC-V are recognised.
  *
  * A switch's table of offsets (match_table): lift.c branches to the
  * targets in compiled code (a compare per target) instead of leaving the
@@ -11,7 +11,10 @@
  * block. Without this the targets were no entries and ran interpreted up
  * to the next one. Not compares: glibc's printf has 19 such jr sites over
  * the same ~100 labels, and 1900 edges made TurboFan take 0.3 s over the
- * function (and node waits for it at exit).
+ * function (and node waits for it at exit). A computed goto's table of
+ * offsets from a label (match_offsets: a library's, which needs no
+ * relocations) is handled the same way. The labels' addresses taken were
+ * guessed function starts (FS_GUESS): those the table lists are not.
  *
  * A wrong guess costs speed, never correctness: the compiled jr exits
  * for a target it does not list, and an extra entry is only a block cut. */
