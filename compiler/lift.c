@@ -1869,6 +1869,20 @@ static uint64_t reloads_of(const struct lifter *L, const struct block *b)
 	return L->clobbers[tb->func] & L->used;
 }
 
+/* The registers block b reads before it writes them; into *writes (if
+ * not NULL), those it writes. */
+static uint64_t reads_first(const struct program *p, const struct block *b, uint64_t *writes)
+{
+	uint64_t g = 0, w = 0;
+	for (uint32_t i = b->first; i < b->first + b->n; i++) {
+		g |= reads_of(&p->insns[i].in) & ~w;
+		w |= defs_of(&p->insns[i].in);
+	}
+	if (writes)
+		*writes = w;
+	return g;
+}
+
 /* The registers live as each block of function fi starts, into live[]: a
  * backward dataflow over what the code may read, where what an exit, a
  * call or a loop's hoist block writes back counts as read (it must be the
@@ -1889,14 +1903,8 @@ static int live_of(struct lifter *L, uint32_t fi, const uint64_t *dirty, const u
 	if (!gen)
 		return -1;
 	for (uint32_t k = 0; k < f->nblocks; k++) {
-		const struct block *b = &p->blocks[f->first_block + k];
-		uint64_t g = 0, w = 0;
-		for (uint32_t i = b->first; i < b->first + b->n; i++) {
-			g |= reads_of(&p->insns[i].in) & ~w;
-			w |= defs_of(&p->insns[i].in);
-		}
+		uint64_t g = reads_first(p, &p->blocks[f->first_block + k], &kill[k]);
 		gen[k] = g | dirty[k] | sync[k] | (k ? fact_regs(&hoist[k]) : 0) | 1ull << 2;
-		kill[k] = w;
 		live[k] = 0;
 	}
 	for (int changed = 1; changed;) {
@@ -2167,46 +2175,40 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->oom = 1;
 		goto out;
 	}
-	for (uint32_t h = 1; h < f->nblocks; h++)
-		if (en.ln.loop_of[h] == (int32_t)h && hoists_of(L, fi, &en.ln, h, &hoist[h]) < 0) {
-			L->oom = 1;
-			goto out;
-		}
-	if (facts_of(L, fi, &en.ln, hoist, known) < 0 || dirty_of(L, fi, &en.ln, dirty, sync) < 0 ||
-	    live_of(L, fi, dirty, sync, hoist, live) < 0) {
-		L->oom = 1;
-		goto out;
-	}
-	/* What the entries load: at block 0 (a call's way in) the registers
-	 * live there; at another (the runtime's: cold) also those live there
-	 * or that its way in checks. */
-	at0 = (live[0] | fact_regs(&known[0])) & L->used;
-	for (uint32_t k = 1; k < f->nblocks; k++)
-		if (bl[k].entry)
-			other |= (live[k] | fact_regs(&known[k])) & L->used & ~at0;
-	valid_of(L, fi, live, at0, other, valid);
 	/* A huge function keeps the guest registers in locals only within a
 	 * block (by_block): each loads what it reads and stores what it
-	 * writes. With every register a local live across hundreds of
+	 * writes, so nothing is dirty or live across blocks, and no dataflow
+	 * is run. With every register a local live across hundreds of
 	 * blocks, TurboFan gave __printf_fp_l a 13 KB frame whose
 	 * stack-to-stack moves at each join were most of its time. Nothing
-	 * is known across blocks then: each access checks itself. */
+	 * is known across blocks then either: each access checks itself. */
 	int by_block = f->nblocks >= BY_BLOCK_MIN;
 	if (by_block) {
 		memset(known, 0, f->nblocks * sizeof *known);
-		memset(hoist, 0, f->nblocks * sizeof *hoist);
 		for (uint32_t k = 0; k < f->nblocks; k++) {
-			uint64_t w = 0;
-			valid[k] = 0;
-			for (uint32_t i = bl[k].first; i < bl[k].first + bl[k].n; i++) {
-				valid[k] |= reads_of(&p->insns[i].in) & ~w;
-				w |= defs_of(&p->insns[i].in);
-			}
-			valid[k] &= L->used;
+			valid[k] = reads_first(p, &bl[k], NULL) & L->used;
 			dirty[k] = sync[k] = live[k] = 0;
 		}
-		at0 = other = 0;
 		L->st->by_block++;
+	} else {
+		for (uint32_t h = 1; h < f->nblocks; h++)
+			if (en.ln.loop_of[h] == (int32_t)h && hoists_of(L, fi, &en.ln, h, &hoist[h]) < 0) {
+				L->oom = 1;
+				goto out;
+			}
+		if (facts_of(L, fi, &en.ln, hoist, known) < 0 || dirty_of(L, fi, &en.ln, dirty, sync) < 0 ||
+		    live_of(L, fi, dirty, sync, hoist, live) < 0) {
+			L->oom = 1;
+			goto out;
+		}
+		/* What the entries load: at block 0 (a call's way in) the
+		 * registers live there; at another (the runtime's: cold) also
+		 * those live there or that its way in checks. */
+		at0 = (live[0] | fact_regs(&known[0])) & L->used;
+		for (uint32_t k = 1; k < f->nblocks; k++)
+			if (bl[k].entry)
+				other |= (live[k] | fact_regs(&known[k])) & L->used & ~at0;
+		valid_of(L, fi, live, at0, other, valid);
 	}
 #define STUB(target, rg, dst) do { \
 		size_t s_; \
@@ -2258,7 +2260,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			goto out;
 		}
 		L->keep_sp = block_calls(L, &p->insns[b->first + b->n - 1]) && fa.perm[2];
-		L->live_after = by_block ? 0 : live_after(L, fi, k, live);
+		L->live_after = live_after(L, fi, k, live);
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
 			L->at = i;
