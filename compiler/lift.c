@@ -85,7 +85,8 @@ enum {
 	L_X1 = L_NPARAMS,         /* x1..x31 */
 	L_CPU = L_X1 + 31, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
 	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_FS,
-	L_FCSR,                   /* fcsr, as rv_cpu had it at the last sync (i32) */
+	L_FCSR,                   /* what fcsr allows inline (load_fcsr), as of the
+				     last sync (i32) */
 	L_F0,                     /* f0..f31: L_F0.. (f64, any bit pattern) */
 	L_COUNT = L_F0 + 32,
 };
@@ -804,9 +805,17 @@ static E store_f(struct lifter *L, int r)
 			     BinaryenTypeFloat64());
 }
 
+/* fcsr's cached copy is what it allows the inline F operations
+ * (emit_fpu_inline): bit 0, NX is set (for an operation rounding to
+ * nearest even); bit 1, frm is RNE too (for one with rm dyn). So each
+ * tests a bit, not fcsr's fields: it is 0, 1 or 3. */
 static E load_fcsr(struct lifter *L)
 {
-	return set(L, L_FCSR, BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU)));
+	E dyn = bin(L, BinaryenEqInt32(), bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 0xe1)), c32(L, 1));
+	E two[2] = { set(L, L_FCSR, BinaryenLoad(M, 4, false, CPU_FCSR, 4, L->i32, get32(L, L_CPU))),
+		     set(L, L_FCSR, bin(L, BinaryenOrInt32(), bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1)),
+					bin(L, BinaryenShlInt32(), dyn, c32(L, 1)))) };
+	return BinaryenBlock(M, NULL, two, 2, BinaryenTypeNone());
 }
 
 /* The shapes of RV_FPU_OPS (rv_fpu.h) that read or write an integer
@@ -996,23 +1005,32 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 		E r = k == 4 ? un(L, d ? BinaryenSqrtFloat64() : BinaryenSqrtFloat32(), fval(L, in->rs1, d))
 			: bin(L, ops[d][k](), fval(L, in->rs1, d), fval(L, in->rs2, d));
 		emit(L, set(L, lr, r));
-		/* fcsr: NX set, and frm RNE when rm is dyn */
-		E ok = bin(L, BinaryenEqInt32(),
-			   bin(L, BinaryenAndInt32(),
-			       get32(L, L_FCSR),
-			       c32(L, in->rm == RV_DYN ? 0xe1 : 0x01)), c32(L, 1));
-		E tiny = d ? BinaryenConst(M, BinaryenLiteralFloat64(0x1p-1022))
-			   : BinaryenConst(M, BinaryenLiteralFloat32(0x1p-126f));
-		E inf = d ? BinaryenConst(M, BinaryenLiteralFloat64(INFINITY))
-			  : BinaryenConst(M, BinaryenLiteralFloat32(INFINITY));
-		ok = bin(L, BinaryenAndInt32(), ok,
-			 bin(L, BinaryenAndInt32(),
-			     bin(L, d ? BinaryenGtFloat64() : BinaryenGtFloat32(),
-				 un(L, d ? BinaryenAbsFloat64() : BinaryenAbsFloat32(),
-				    BinaryenLocalGet(M, (BinaryenIndex)lr, ft)), tiny),
-			     bin(L, d ? BinaryenLtFloat64() : BinaryenLtFloat32(),
-				 un(L, d ? BinaryenAbsFloat64() : BinaryenAbsFloat32(),
-				    BinaryenLocalGet(M, (BinaryenIndex)lr, ft)), inf)));
+		/* fcsr: NX set, and frm RNE when rm is dyn (load_fcsr) */
+		E ok = in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
+					: bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
+		/* The result finite and above the smallest normal: its bits
+		 * shifted left (no sign), less the smallest normal's and 2
+		 * (shifted bits are even: so "above"), below infinity's less
+		 * that, unsigned. One compare in the integer registers; as
+		 * two of the f64 absolute value, V8 made each constant anew in
+		 * a vector register at every operation (matmul 13% slower). */
+		E bits = d ? un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, (BinaryenIndex)lr, ft))
+			   : un(L, BinaryenReinterpretFloat32(), BinaryenLocalGet(M, (BinaryenIndex)lr, ft));
+		E normal;
+		if (d) {
+			uint64_t lo = (1ull << 53) + 2, inf = 0x7ffull << 53;
+			normal = bin(L, BinaryenLtUInt64(),
+				     bin(L, BinaryenSubInt64(), bin(L, BinaryenShlInt64(), bits, c64(L, 1)),
+					 c64(L, (int64_t)lo)),
+				     c64(L, (int64_t)(inf - lo)));
+		} else {
+			uint32_t lo = (1u << 24) + 2, inf = 0xffu << 24;
+			normal = bin(L, BinaryenLtUInt32(),
+				     bin(L, BinaryenSubInt32(), bin(L, BinaryenShlInt32(), bits, c32(L, 1)),
+					 c32(L, (int32_t)lo)),
+				     c32(L, (int32_t)(inf - lo)));
+		}
+		ok = bin(L, BinaryenAndInt32(), ok, normal);
 		if (!d)
 			ok = bin(L, BinaryenAndInt32(), ok,
 				 k == 4 ? boxed(L, in->rs1)
@@ -2266,9 +2284,12 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->at = i;
 			r = lift_insn(L, &p->insns[b->first + i], (int64_t)i - (int64_t)b->n);
 			/* (after: an exit before the write has rd's old value,
-			 * which may be stale: not live) */
-			L->dirty |= defs_of(&p->insns[b->first + i].in);
-			L->valid |= defs_of(&p->insns[b->first + i].in);
+			 * which may be stale: not live; a call through a pointer
+			 * wrote its link before it, and rv_cpu has the callee's) */
+			if (r != LIFT_CALLED) {
+				L->dirty |= defs_of(&p->insns[b->first + i].in);
+				L->valid |= defs_of(&p->insns[b->first + i].in);
+			}
 		}
 		ends[k] = r;
 		if (r == LIFT_ENDS) { /* jal: the link register */

@@ -169,6 +169,7 @@ def main():
     stride(benchdir)
     known(benchdir)
     stale(benchdir)
+    link(benchdir)
     leaf(benchdir)
     glibc_libs()
     return REPORT.finish()
@@ -357,6 +358,17 @@ def stale(outdir):
     check("stale.c compiled = qemu (%s)" % "; ".join(q.stdout.splitlines()),
           r.returncode == 0 and q.returncode == 0 and r.stdout == q.stdout and
           "a1 = 778" in q.stdout, stats + r.stdout + r.stderr[-2000:])
+
+
+def link(outdir):
+    """tests/aot/link.c, a musl PIE: after a call through a pointer, ra is
+    what the callee left (it returned through t0 with ra changed), also
+    where the way on is into another function: what it prints is qemu's."""
+    case = musl_case("link", outdir)
+    if not case:
+        return
+    elf, tar, _ = case
+    compiled_as_qemu("link.c", elf, tar, "link", "20000")
 
 
 def leaf(outdir):
