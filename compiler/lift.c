@@ -89,6 +89,9 @@ enum {
 				     last sync (i32) */
 	L_F0,                     /* f0..f31: L_F0.. (f64, any bit pattern) */
 	L_COUNT = L_F0 + 32,
+	L_FMA = L_COUNT,          /* f64 temporaries of emit_fma, only in a function
+				     that has one (lifter.fma) */
+	L_FMA_COUNT = 12,
 };
 
 typedef BinaryenExpressionRef E;
@@ -122,6 +125,7 @@ struct lifter {
 	uint64_t fbase;           /* the current function's first address (exit_at) */
 	int in_loop;              /* the block being lifted is in a loop */
 	int calls;                /* the current function calls */
+	int fma;                  /* it has an inline fused multiply-add (L_FMA) */
 	size_t nexits, capexits;
 };
 
@@ -784,6 +788,10 @@ static E fset(struct lifter *L, int r, E f64)
 	return BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + r), f64);
 }
 
+/* An f64 local by index (emit_fma's temporaries). */
+static E get_f(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIndex)i, BinaryenTypeFloat64()); }
+static E set_f(struct lifter *L, int i, E v) { return BinaryenLocalSet(M, (BinaryenIndex)i, v); }
+
 static E getf(struct lifter *L, int r) /* its bits, as an i64 */
 {
 	return un(L, BinaryenReinterpretFloat64(), fget(L, r));
@@ -935,8 +943,160 @@ _Static_assert(RV_OP_AMOMAXU_W - RV_OP_AMOSWAP_W == 8 && RV_OP_AMOMAXU_D - RV_OP
 	       RV_OP_AMOMAXU_W - RV_OP_LR_W == 10 && RV_OP_AMOMAXU_D - RV_OP_LR_D == 10,
 	       "emit_atomic indexes the AMOs in table order");
 _Static_assert(RV_OP_FSQRT_D - RV_OP_FADD_D == 4 && RV_OP_FSQRT_S - RV_OP_FADD_S == 4 &&
-	       RV_OP_FSGNJX_D - RV_OP_FSGNJ_D == 2,
-	       "emit_fpu_inline indexes fadd..fsqrt and fsgnj..fsgnjx in table order");
+	       RV_OP_FSGNJX_D - RV_OP_FSGNJ_D == 2 && RV_OP_FNMADD_D - RV_OP_FMADD_D == 3 &&
+	       RV_OP_FNMADD_S - RV_OP_FMADD_S == 3,
+	       "emit_fpu_inline indexes fadd..fsqrt, fsgnj..fsgnjx and fmadd..fnmadd in table order");
+
+/* The bits of f64 x shifted left (no sign) lie in [lo << 53, hi << 53):
+ * x's exponent field in [lo, hi), as one unsigned compare. */
+static E exp_in(struct lifter *L, E x, uint64_t lo, uint64_t hi)
+{
+	return bin(L, BinaryenLtUInt64(),
+		   bin(L, BinaryenSubInt64(), bin(L, BinaryenShlInt64(), un(L, BinaryenReinterpretFloat64(), x),
+						  c64(L, 1)),
+		       c64(L, (int64_t)(lo << 53))),
+		   c64(L, (int64_t)((hi - lo) << 53)));
+}
+
+/* Result r (in local lr) is finite and above the smallest normal: its
+ * bits shifted left (no sign), less the smallest normal's and 2 (shifted
+ * bits are even: so "above"), below infinity's less that, unsigned. One
+ * compare in the integer registers; as two of the f64 absolute value,
+ * V8 rebuilt each constant in a vector register at every operation
+ * (matmul 13% slower). */
+static E normal_result(struct lifter *L, int d, int lr)
+{
+	BinaryenType ft = d ? BinaryenTypeFloat64() : BinaryenTypeFloat32();
+	E bits = un(L, d ? BinaryenReinterpretFloat64() : BinaryenReinterpretFloat32(),
+		    BinaryenLocalGet(M, (BinaryenIndex)lr, ft));
+	if (d) {
+		uint64_t lo = (1ull << 53) + 2, inf = 0x7ffull << 53;
+		return bin(L, BinaryenLtUInt64(),
+			   bin(L, BinaryenSubInt64(), bin(L, BinaryenShlInt64(), bits, c64(L, 1)), c64(L, (int64_t)lo)),
+			   c64(L, (int64_t)(inf - lo)));
+	}
+	uint32_t lo = (1u << 24) + 2, inf = 0xffu << 24;
+	return bin(L, BinaryenLtUInt32(),
+		   bin(L, BinaryenSubInt32(), bin(L, BinaryenShlInt32(), bits, c32(L, 1)), c32(L, (int32_t)lo)),
+		   c32(L, (int32_t)(inf - lo)));
+}
+
+/* fmadd, fmsub, fnmsub, fnmadd (.d and .s) inline: wasm has no fused
+ * multiply-add, and the runtime's helper (a soft fma behind env.fpu) made
+ * a loop of them several times slower than qemu. The exact a * b + c,
+ * rounded once, from f64 operations (RNE) only, as Boldo and Melquiond
+ * showed ("Emulation of a FMA and correctly rounded sums: proved
+ * algorithms using rounding to odd", IEEE TC 2008): a * b = uh + ul
+ * exactly (Dekker's product, Veltkamp's split by 2^27 + 1); c + uh =
+ * th + tl exactly (Knuth's two-sum); tl + ul rounded to odd (rounded to
+ * nearest, then, if that was inexact and its last bit is even, one step
+ * towards the exact sum); th plus that, rounded to nearest. Exact while
+ * nothing overflows or underflows: a and b normal below 2^995, a * b and
+ * c (or c zero) between 2^-900 and 2^1000; the result, as for the other
+ * operations, finite and above the smallest normal, and fcsr as theirs.
+ * A single's product is exact in f64, and its sum rounded to odd in f64
+ * rounds to the single as the exact one would (53 >= 24 + 2). Else the
+ * helper. */
+/* s + e = x + y exactly (Knuth's two-sum), in f64 locals; then, if odd,
+ * s rounded to odd instead. */
+static E two_sum(struct lifter *L, int x, int y, int s, int e, int odd)
+{
+	E two[5] = {
+		set_f(L, s, bin(L, BinaryenAddFloat64(), get_f(L, x), get_f(L, y))),
+		set_f(L, e, bin(L, BinaryenSubFloat64(), get_f(L, s), get_f(L, x))), /* (bb) */
+		set_f(L, e, bin(L, BinaryenAddFloat64(),
+				bin(L, BinaryenSubFloat64(), get_f(L, x),
+				    bin(L, BinaryenSubFloat64(), get_f(L, s), get_f(L, e))),
+				bin(L, BinaryenSubFloat64(), get_f(L, y), get_f(L, e)))),
+		NULL, NULL };
+	/* to odd: inexact and even -> one step towards e (away from zero
+	 * when e has s's sign) */
+	E sb = un(L, BinaryenReinterpretFloat64(), get_f(L, s));
+	E step = bin(L, BinaryenSubInt64(), c64(L, 1),
+		     bin(L, BinaryenShlInt64(),
+			 bin(L, BinaryenShrUInt64(),
+			     bin(L, BinaryenXorInt64(), un(L, BinaryenReinterpretFloat64(), get_f(L, e)),
+				 un(L, BinaryenReinterpretFloat64(), get_f(L, s))),
+			     c64(L, 63)),
+			 c64(L, 1)));
+	E to_odd = bin(L, BinaryenAndInt32(), bin(L, BinaryenNeFloat64(), get_f(L, e), BinaryenConst(M, BinaryenLiteralFloat64(0))),
+		    un(L, BinaryenEqZInt64(), bin(L, BinaryenAndInt64(), sb, c64(L, 1))));
+	/* (a select: either way about half the time, a branch would miss) */
+	two[3] = set_f(L, s, un(L, BinaryenReinterpretInt64(),
+				bin(L, BinaryenAddInt64(), un(L, BinaryenReinterpretFloat64(), get_f(L, s)),
+				    BinaryenSelect(M, to_odd, step, c64(L, 0), L->i64))));
+	return BinaryenBlock(M, NULL, two, odd ? 4 : 3, BinaryenTypeNone());
+}
+
+static void emit_fma(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const rv_insn *in = &ins->in;
+	int d = in->op >= RV_OP_FMADD_D && in->op <= RV_OP_FNMADD_D;
+	int k = in->op - (d ? RV_OP_FMADD_D : RV_OP_FMADD_S); /* madd msub nmsub nmadd */
+	enum { A = L_FMA, B, C, UH, AH, AL, BH, BL, UL, TH, TL, T };
+	L->fma = 1;
+	E a = fval(L, in->rs1, d), b = fval(L, in->rs2, d), c = fval(L, in->rs3, d);
+	if (!d) {
+		a = un(L, BinaryenPromoteFloat32(), a);
+		b = un(L, BinaryenPromoteFloat32(), b);
+		c = un(L, BinaryenPromoteFloat32(), c);
+	}
+	if (k >= 2) /* -(a * b) */
+		a = un(L, BinaryenNegFloat64(), a);
+	if (k == 1 || k == 3)
+		c = un(L, BinaryenNegFloat64(), c);
+	emit(L, set_f(L, A, a));
+	emit(L, set_f(L, B, b));
+	emit(L, set_f(L, C, c));
+	E ok = in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
+				: bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
+	if (d) {
+		const double split = 134217729.0; /* 2^27 + 1 */
+		E p[8];
+		p[0] = set_f(L, UH, bin(L, BinaryenMulFloat64(), get_f(L, A), get_f(L, B)));
+		p[1] = set_f(L, AH, bin(L, BinaryenMulFloat64(), BinaryenConst(M, BinaryenLiteralFloat64(split)), get_f(L, A)));
+		p[2] = set_f(L, AH, bin(L, BinaryenSubFloat64(), get_f(L, AH), bin(L, BinaryenSubFloat64(), get_f(L, AH), get_f(L, A))));
+		p[3] = set_f(L, AL, bin(L, BinaryenSubFloat64(), get_f(L, A), get_f(L, AH)));
+		p[4] = set_f(L, BH, bin(L, BinaryenMulFloat64(), BinaryenConst(M, BinaryenLiteralFloat64(split)), get_f(L, B)));
+		p[5] = set_f(L, BH, bin(L, BinaryenSubFloat64(), get_f(L, BH), bin(L, BinaryenSubFloat64(), get_f(L, BH), get_f(L, B))));
+		p[6] = set_f(L, BL, bin(L, BinaryenSubFloat64(), get_f(L, B), get_f(L, BH)));
+		/* ul = al*bl - (((uh - ah*bh) - al*bh) - ah*bl) */
+		p[7] = set_f(L, UL, bin(L, BinaryenSubFloat64(),
+					bin(L, BinaryenMulFloat64(), get_f(L, AL), get_f(L, BL)),
+					bin(L, BinaryenSubFloat64(),
+					    bin(L, BinaryenSubFloat64(),
+						bin(L, BinaryenSubFloat64(), get_f(L, UH),
+						    bin(L, BinaryenMulFloat64(), get_f(L, AH), get_f(L, BH))),
+						bin(L, BinaryenMulFloat64(), get_f(L, AL), get_f(L, BH))),
+					    bin(L, BinaryenMulFloat64(), get_f(L, AH), get_f(L, BL)))));
+		for (int i = 0; i < 8; i++)
+			emit(L, p[i]);
+		/* th + tl = c + uh exactly; tl + ul to odd (in TL); th + that */
+		emit(L, two_sum(L, C, UH, TH, TL, 0));
+		emit(L, two_sum(L, TL, UL, T, AH, 1));
+		emit(L, set(L, L_FR, bin(L, BinaryenAddFloat64(), get_f(L, TH), get_f(L, T))));
+		E in_range = bin(L, BinaryenAndInt32(),
+				 bin(L, BinaryenAndInt32(), exp_in(L, get_f(L, A), 1, 2018), exp_in(L, get_f(L, B), 1, 2018)),
+				 bin(L, BinaryenAndInt32(), exp_in(L, get_f(L, UH), 123, 2023),
+				     bin(L, BinaryenOrInt32(), exp_in(L, get_f(L, C), 123, 2023),
+					 exp_in(L, get_f(L, C), 0, 1))));
+		ok = bin(L, BinaryenAndInt32(), ok, bin(L, BinaryenAndInt32(), in_range, normal_result(L, 1, L_FR)));
+		emit(L, BinaryenIf(M, ok, fset(L, in->rd, BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64())),
+				   fpu_call(L, ins, adj)));
+		return;
+	}
+	/* a single: a * b exact; + c to odd in f64; to the single */
+	emit(L, set_f(L, UH, bin(L, BinaryenMulFloat64(), get_f(L, A), get_f(L, B))));
+	emit(L, two_sum(L, UH, C, TH, TL, 1));
+	emit(L, set(L, L_FS, un(L, BinaryenDemoteFloat64(), get_f(L, TH))));
+	ok = bin(L, BinaryenAndInt32(), ok,
+		 bin(L, BinaryenAndInt32(), normal_result(L, 0, L_FS),
+		     bin(L, BinaryenAndInt32(), boxed(L, in->rs1),
+			 bin(L, BinaryenAndInt32(), boxed(L, in->rs2), boxed(L, in->rs3)))));
+	emit(L, BinaryenIf(M, ok, setf(L, in->rd, box(L, un(L, BinaryenReinterpretFloat32(),
+							     BinaryenLocalGet(M, L_FS, BinaryenTypeFloat32())))),
+			   fpu_call(L, ins, adj)));
+}
 
 static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj)
 {
@@ -988,6 +1148,12 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 		emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
 		return 1;
 	}
+	case RV_OP_FMADD_D: case RV_OP_FMSUB_D: case RV_OP_FNMSUB_D: case RV_OP_FNMADD_D:
+	case RV_OP_FMADD_S: case RV_OP_FMSUB_S: case RV_OP_FNMSUB_S: case RV_OP_FNMADD_S:
+		if (in->rm != RV_RNE && in->rm != RV_DYN)
+			return 0;
+		emit_fma(L, ins, adj);
+		return 1;
 	case RV_OP_FADD_D: case RV_OP_FSUB_D: case RV_OP_FMUL_D: case RV_OP_FDIV_D:
 	case RV_OP_FSQRT_D:
 	case RV_OP_FADD_S: case RV_OP_FSUB_S: case RV_OP_FMUL_S: case RV_OP_FDIV_S:
@@ -1008,29 +1174,7 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 		/* fcsr: NX set, and frm RNE when rm is dyn (load_fcsr) */
 		E ok = in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
 					: bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
-		/* The result finite and above the smallest normal: its bits
-		 * shifted left (no sign), less the smallest normal's and 2
-		 * (shifted bits are even: so "above"), below infinity's less
-		 * that, unsigned. One compare in the integer registers; as
-		 * two of the f64 absolute value, V8 made each constant anew in
-		 * a vector register at every operation (matmul 13% slower). */
-		E bits = d ? un(L, BinaryenReinterpretFloat64(), BinaryenLocalGet(M, (BinaryenIndex)lr, ft))
-			   : un(L, BinaryenReinterpretFloat32(), BinaryenLocalGet(M, (BinaryenIndex)lr, ft));
-		E normal;
-		if (d) {
-			uint64_t lo = (1ull << 53) + 2, inf = 0x7ffull << 53;
-			normal = bin(L, BinaryenLtUInt64(),
-				     bin(L, BinaryenSubInt64(), bin(L, BinaryenShlInt64(), bits, c64(L, 1)),
-					 c64(L, (int64_t)lo)),
-				     c64(L, (int64_t)(inf - lo)));
-		} else {
-			uint32_t lo = (1u << 24) + 2, inf = 0xffu << 24;
-			normal = bin(L, BinaryenLtUInt32(),
-				     bin(L, BinaryenSubInt32(), bin(L, BinaryenShlInt32(), bits, c32(L, 1)),
-					 c32(L, (int32_t)lo)),
-				     c32(L, (int32_t)(inf - lo)));
-		}
-		ok = bin(L, BinaryenAndInt32(), ok, normal);
+		ok = bin(L, BinaryenAndInt32(), ok, normal_result(L, d, lr));
 		if (!d)
 			ok = bin(L, BinaryenAndInt32(), ok,
 				 k == 4 ? boxed(L, in->rs1)
@@ -2164,6 +2308,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	const struct block *bl = &p->blocks[f->first_block];
 	regs_of(L, f);
 	L->nexits = 0;
+	L->fma = 0;
 	L->fbase = p->insns[bl[0].first].pc;
 	L->calls = 0;
 	for (uint32_t k = 0; k < f->nblocks && !L->calls; k++)
@@ -2525,14 +2670,15 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	if (L->oom)
 		goto out;
 
-	BinaryenType vars[L_COUNT - L_NPARAMS];
-	for (int i = L_NPARAMS; i < L_COUNT; i++)
+	BinaryenType vars[L_COUNT + L_FMA_COUNT - L_NPARAMS];
+	for (int i = L_NPARAMS; i < L_COUNT + L_FMA_COUNT; i++)
 		vars[i - L_NPARAMS] = i == L_FR || i >= L_F0 ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
 			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
 			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
 	char name[FUNC_NAME];
 	func_name(p, fi, name);
-	BinaryenAddFunction(M, name, func_type(L), L->i32, vars, L_COUNT - L_NPARAMS,
+	BinaryenIndex nvars = (BinaryenIndex)(L_COUNT - L_NPARAMS + (L->fma ? L_FMA_COUNT : 0));
+	BinaryenAddFunction(M, name, func_type(L), L->i32, vars, nvars,
 			    BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32));
 out:
 	if (rl)

@@ -170,6 +170,7 @@ def main():
     known(benchdir)
     stale(benchdir)
     link(benchdir)
+    fma(benchdir)
     leaf(benchdir)
     glibc_libs()
     return REPORT.finish()
@@ -369,6 +370,18 @@ def link(outdir):
         return
     elf, tar, _ = case
     compiled_as_qemu("link.c", elf, tar, "link", "20000")
+
+
+def fma(outdir):
+    """tests/aot/fma.c, a musl PIE: fused multiply-adds (.d and .s, all
+    four) on 200,000 random and hard operand triples with NX set, which
+    rv2wasm computes inline from f64 operations: every result and the
+    flags it raised are qemu's."""
+    case = musl_case("fma", outdir)
+    if not case:
+        return
+    elf, tar, _ = case
+    compiled_as_qemu("fma.c", elf, tar, "fma", "200000")
 
 
 def leaf(outdir):
