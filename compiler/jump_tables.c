@@ -82,18 +82,17 @@ static long writer_in_body(const struct program *p, long lo, long j, int r)
 }
 
 /* The address `auipc t, hi; addi t, t, lo` (or lui) gives t for j: in
- * j's block (lo, j), or before it in the function [f0, f1) with no other
- * writer of t after them (set once, outside the loop the switch is in,
- * often in a callee-saved register). 1 or 0. */
-static int address_of(const struct program *p, long lo, long j, int t, long f0, long f1,
-		      uint64_t *v)
+ * j's block (lo, j), else the nearest such before it in the function
+ * from f0 (set outside the loop the switch is in). A guess: t may be set
+ * again further on (a musl PIE's switch had its table in a1, printf's
+ * argument after the loop; requiring no other writer, rv2wasm read none
+ * of that program's switch tables), and a wrong one costs only speed.
+ * 1 or 0. */
+static int address_of(const struct program *p, long lo, long j, int t, long f0, uint64_t *v)
 {
 	long d = writer(p, lo, j, t), e;
-	if (d < 0) {
-		d = writer_in_body(p, f0 - 1, lo + 1, t);
-		if (d < 0 || writer_in_body(p, d, f1, t) >= 0)
-			return 0;
-	}
+	if (d < 0 && (d = writer_in_body(p, f0 - 1, lo + 1, t)) < 0)
+		return 0;
 	e = writer(p, f0 - 1, d, t);
 	if (e < 0 || p->insns[d].in.op != RV_OP_ADDI || p->insns[d].in.rs1 != t)
 		return 0;
@@ -151,7 +150,7 @@ static int match_table(const struct program *p, const uint8_t *leader, long j, l
 		long s = writer(p, lo, l, p->insns[l].in.rs1);
 		if (s < 0 || p->insns[s].in.op != RV_OP_ADD ||
 		    (p->insns[s].in.rs1 != t && p->insns[s].in.rs2 != t) || writer(p, s, a, t) >= 0 ||
-		    !address_of(p, lo, s, t, f0, f1, table))
+		    !address_of(p, lo, s, t, f0, table))
 			continue;
 		*count = -1;
 		if (start > 0) { /* the bound, from the branch that ends the block before */
@@ -174,7 +173,7 @@ static int match_table(const struct program *p, const uint8_t *leader, long j, l
 
 /* `add Y, I, T` at s (either order), I an index scaled by `slli I, N,
  * shift`, T an address (address_of): that address, 1; or 0. */
-static int scaled_index(const struct program *p, long lo, long s, int shift, long f0, long f1,
+static int scaled_index(const struct program *p, long lo, long s, int shift, long f0,
 			uint64_t *table)
 {
 	if (s < 0 || p->insns[s].in.op != RV_OP_ADD)
@@ -184,7 +183,7 @@ static int scaled_index(const struct program *p, long lo, long s, int shift, lon
 		int t = swap ? p->insns[s].in.rs1 : p->insns[s].in.rs2;
 		long sh = writer(p, lo, s, i);
 		if (sh >= 0 && p->insns[sh].in.op == RV_OP_SLLI && p->insns[sh].in.imm == shift &&
-		    address_of(p, lo, s, t, f0, f1, table))
+		    address_of(p, lo, s, t, f0, table))
 			return 1;
 	}
 	return 0;
@@ -201,14 +200,14 @@ static int scaled_index(const struct program *p, long lo, long s, int shift, lon
  * The table's address, 1; or 0. No bound is proven: the caller reads
  * entries while they point into the jr's function. */
 static int match_pointers(const struct program *p, const uint8_t *leader, long j, long f0,
-			  long f1, uint64_t *table)
+			  uint64_t *table)
 {
 	long lo;
 	if (!jump_block(p, leader, j, &lo))
 		return 0;
 	long a = writer(p, lo, j, p->insns[j].in.rs1);
 	if (a < 0 || p->insns[a].in.op != RV_OP_LD ||
-	    !scaled_index(p, lo, writer(p, lo, a, p->insns[a].in.rs1), 3, f0, f1, table))
+	    !scaled_index(p, lo, writer(p, lo, a, p->insns[a].in.rs1), 3, f0, table))
 		return 0;
 	*table += (uint64_t)(int64_t)p->insns[a].in.imm;
 	return 1;
@@ -225,7 +224,7 @@ static int match_pointers(const struct program *p, const uint8_t *leader, long j
  * The table's address and the base, 1; or 0. No bound: as for
  * match_pointers. */
 static int match_offsets(const struct program *p, const uint8_t *leader, long j, long f0,
-			 long f1, uint64_t *table, uint64_t *base)
+			 uint64_t *table, uint64_t *base)
 {
 	long lo;
 	if (!jump_block(p, leader, j, &lo))
@@ -237,9 +236,9 @@ static int match_offsets(const struct program *p, const uint8_t *leader, long j,
 		int off = swap ? p->insns[a].in.rs2 : p->insns[a].in.rs1;
 		int b = swap ? p->insns[a].in.rs1 : p->insns[a].in.rs2;
 		long l = writer(p, lo, a, off);
-		if (l < 0 || p->insns[l].in.op != RV_OP_LW || !address_of(p, lo, a, b, f0, f1, base) ||
+		if (l < 0 || p->insns[l].in.op != RV_OP_LW || !address_of(p, lo, a, b, f0, base) ||
 		    cfg_find_insn(p, *base) < 0 ||
-		    !scaled_index(p, lo, writer(p, lo, l, p->insns[l].in.rs1), 2, f0, f1, table))
+		    !scaled_index(p, lo, writer(p, lo, l, p->insns[l].in.rs1), 2, f0, table))
 			continue;
 		*table += (uint64_t)(int64_t)p->insns[l].in.imm;
 		return 1;
@@ -301,9 +300,9 @@ int cfg_jump_tables(struct program *p, const struct elf_code *ec, uint8_t *leade
 			 * (FS_GUESS), and would cut the function at each label:
 			 * here the function is the one sure starts bound. */
 			func_around(p, sure_fn, (long)j, &f0, &f1);
-			if (match_pointers(p, leader, (long)j, f0, f1, &table))
+			if (match_pointers(p, leader, (long)j, f0, &table))
 				kind = POINTERS;
-			else if (match_offsets(p, leader, (long)j, f0, f1, &table, &base))
+			else if (match_offsets(p, leader, (long)j, f0, &table, &base))
 				kind = OFFSETS_FROM_LABEL;
 			else
 				continue;

@@ -50,6 +50,29 @@ inc:	acc++; NEXT;
 #undef NEXT
 }
 
+/* A switch whose table address, set before the loop in a register, is
+ * set again after it (the register is printf's argument): rv2wasm takes
+ * the nearest setting before the jump's block (a wrong guess would cost
+ * only speed: the compiled jump compares its target with the table's). */
+static long again(const unsigned char *code, int n, long x)
+{
+	long acc = x, r = 0;
+	for (long i = 0; i < x; i++) {
+		switch (code[i % n]) {
+		case 0: acc += 5; break;
+		case 1: acc ^= acc >> 5; break;
+		case 2: acc *= 3; break;
+		case 3: acc -= r; break;
+		case 4: r += acc & 127; break;
+		case 5: r ^= acc; break;
+		case 6: acc |= 2; break;
+		default: acc--; break;
+		}
+	}
+	printf("again: %ld %ld %ld\n", acc, r, acc ^ r);
+	return acc;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char code[64];
@@ -58,5 +81,6 @@ int main(int argc, char **argv)
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	printf("checksum: %ld\n", run(code, 64, n));
 	printf("threaded: %ld\n", threaded(code, 64, n));
+	again(code, 64, n);
 	return 0;
 }
