@@ -1638,9 +1638,15 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		back = bin(L, BinaryenAndInt32(), back,
 			   bin(L, BinaryenEqInt64(), load_x(L, 2), get64(L, L_X1 + 1)));
 	/* Not back here (or with another sp): the callee's state is in
-	 * rv_cpu already; the runtime goes on at its pc. */
+	 * rv_cpu already; the runtime goes on at its pc. Back with another
+	 * sp is NEXT: passed up as RET, this function's caller took it for
+	 * this function's return (tests/aot/link.c). */
 	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
-			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
+			   BinaryenReturn(M, L->keep_sp ? BinaryenSelect(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY),
+										   c32(L, RET)),
+									 c32(L, NEXT), get32(L, L_WHY), L->i32)
+							: get32(L, L_WHY)),
+			   NULL));
 	uint64_t changed = callee < 0 ? ~0ull : L->clobbers[callee];
 	if (L->keep_sp) /* (sp is as it was: just compared) */
 		changed &= ~(1ull << 2);
