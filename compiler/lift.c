@@ -1098,6 +1098,95 @@ static void emit_fma(struct lifter *L, const struct insn *ins, int64_t adj)
 			   fpu_call(L, ins, adj)));
 }
 
+/* Conversions between doubles and integers inline where no flag can
+ * change and the rounding is known (C's casts, and (double)i in loops,
+ * went through the helper each time):
+ * - fcvt.d.w, fcvt.d.wu: always exact;
+ * - fcvt.d.l, fcvt.d.lu: exact within 2^53, else rounded to nearest
+ *   even when that is the rounding and NX is set (fcsr's cached bits);
+ * - fcvt.{w,wu,l,lu}.d, rounding toward zero (static) or to nearest even
+ *   (static; dyn under frm RNE): the rounded value in range (no NV) and
+ *   equal to the operand, or NX set. A NaN fails every compare;
+ * - fcvt.d.s: exact, for a boxed single not a NaN (a NaN becomes the
+ *   canonical one, and may raise NV); fcvt.s.d as the other operations.
+ * Else the helper. 1 if lifted so. */
+static int emit_fcvt(struct lifter *L, const struct insn *ins, int64_t adj)
+{
+	const rv_insn *in = &ins->in;
+	int op = in->op;
+	E fast, ok;
+	if (op == RV_OP_FCVT_D_W || op == RV_OP_FCVT_D_WU) {
+		E x = lo32(L, xr(L, in->rs1));
+		emit(L, fset(L, in->rd, un(L, op == RV_OP_FCVT_D_W ? BinaryenConvertSInt32ToFloat64()
+							       : BinaryenConvertUInt32ToFloat64(), x)));
+		return 1;
+	}
+	if (op == RV_OP_FCVT_D_L || op == RV_OP_FCVT_D_LU) {
+		int s = op == RV_OP_FCVT_D_L;
+		if (in->rm != RV_RNE && in->rm != RV_DYN)
+			return 0;
+		/* exact: within [-2^53, 2^53] (signed), below 2^53 (unsigned) */
+		E exact = s ? bin(L, BinaryenLeUInt64(), bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, 1ll << 53)),
+				  c64(L, 1ll << 54))
+			    : bin(L, BinaryenLtUInt64(), xr(L, in->rs1), c64(L, 1ll << 53));
+		ok = bin(L, BinaryenOrInt32(), exact,
+			 in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
+					  : bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1)));
+		fast = fset(L, in->rd, un(L, s ? BinaryenConvertSInt64ToFloat64() : BinaryenConvertUInt64ToFloat64(),
+					  xr(L, in->rs1)));
+		emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
+		return 1;
+	}
+	if (op == RV_OP_FCVT_D_S) {
+		E x = fval(L, in->rs1, 0);
+		ok = bin(L, BinaryenAndInt32(), boxed(L, in->rs1), bin(L, BinaryenEqFloat32(), x, fval(L, in->rs1, 0)));
+		emit(L, BinaryenIf(M, ok, fset(L, in->rd, un(L, BinaryenPromoteFloat32(), fval(L, in->rs1, 0))),
+				   fpu_call(L, ins, adj)));
+		return 1;
+	}
+	if (op == RV_OP_FCVT_S_D) {
+		if (in->rm != RV_RNE && in->rm != RV_DYN)
+			return 0;
+		emit(L, set(L, L_FS, un(L, BinaryenDemoteFloat64(), fget(L, in->rs1))));
+		ok = bin(L, BinaryenAndInt32(),
+			 in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
+					  : bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1)),
+			 normal_result(L, 0, L_FS));
+		emit(L, BinaryenIf(M, ok, setf(L, in->rd, box(L, un(L, BinaryenReinterpretFloat32(),
+								    BinaryenLocalGet(M, L_FS, BinaryenTypeFloat32())))),
+				   fpu_call(L, ins, adj)));
+		return 1;
+	}
+	int w = op == RV_OP_FCVT_W_D || op == RV_OP_FCVT_WU_D;
+	int u = op == RV_OP_FCVT_WU_D || op == RV_OP_FCVT_LU_D;
+	if (in->rm != RV_RTZ && in->rm != RV_RNE && in->rm != RV_DYN)
+		return 0;
+	E nx = in->rm == RV_DYN ? c32(L, 1) /* (bit 1: NX set too) */
+				: bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
+	/* v: the operand rounded to an integer, in L_FR */
+	emit(L, set(L, L_FR, un(L, in->rm == RV_RTZ ? BinaryenTruncFloat64() : BinaryenNearestFloat64(),
+				fget(L, in->rs1))));
+	E v = BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64());
+	double lo = u ? 0.0 : w ? -2147483648.0 : -9223372036854775808.0;
+	double hi = w ? (u ? 4294967296.0 : 2147483648.0) : (u ? 18446744073709551616.0 : 9223372036854775808.0);
+	E in_range = bin(L, BinaryenAndInt32(),
+			 bin(L, BinaryenGeFloat64(), v, BinaryenConst(M, BinaryenLiteralFloat64(lo))),
+			 bin(L, BinaryenLtFloat64(), BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64()),
+			     BinaryenConst(M, BinaryenLiteralFloat64(hi))));
+	E same = bin(L, BinaryenEqFloat64(), BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64()), fget(L, in->rs1));
+	ok = bin(L, BinaryenAndInt32(), in_range, bin(L, BinaryenOrInt32(), nx, same));
+	if (in->rm == RV_DYN)
+		ok = bin(L, BinaryenAndInt32(), ok, bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1)));
+	E r = BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64());
+	if (w) /* (a W result is sign-extended, the unsigned one too) */
+		r = sext32(L, un(L, u ? BinaryenTruncUFloat64ToInt32() : BinaryenTruncSFloat64ToInt32(), r));
+	else
+		r = un(L, u ? BinaryenTruncUFloat64ToInt64() : BinaryenTruncSFloat64ToInt64(), r);
+	fast = in->rd ? set(L, L_X1 + in->rd - 1, r) : BinaryenNop(M);
+	emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
+	return 1;
+}
+
 static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const rv_insn *in = &ins->in;
@@ -1145,6 +1234,28 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 		E fast = in->rd ? set(L, L_X1 + in->rd - 1,
 				      b2x(L, bin(L, cmp[d][k](), fval(L, in->rs1, d), fval(L, in->rs2, d))))
 			 : BinaryenNop(M);
+		emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
+		return 1;
+	}
+	case RV_OP_FCVT_D_W: case RV_OP_FCVT_D_WU: case RV_OP_FCVT_D_L: case RV_OP_FCVT_D_LU:
+	case RV_OP_FCVT_W_D: case RV_OP_FCVT_WU_D: case RV_OP_FCVT_L_D: case RV_OP_FCVT_LU_D:
+	case RV_OP_FCVT_D_S: case RV_OP_FCVT_S_D:
+		return emit_fcvt(L, ins, adj);
+	case RV_OP_FMIN_D: case RV_OP_FMAX_D: case RV_OP_FMIN_S: case RV_OP_FMAX_S: {
+		/* wasm's min and max order -0 below +0 as RISC-V's do; they
+		 * differ on NaNs (the helper's) */
+		d = in->op == RV_OP_FMIN_D || in->op == RV_OP_FMAX_D;
+		int mx = in->op == RV_OP_FMAX_D || in->op == RV_OP_FMAX_S;
+		BinaryenOp EQ = d ? BinaryenEqFloat64() : BinaryenEqFloat32();
+		E ok = bin(L, BinaryenAndInt32(), bin(L, EQ, fval(L, in->rs1, d), fval(L, in->rs1, d)),
+			   bin(L, EQ, fval(L, in->rs2, d), fval(L, in->rs2, d)));
+		if (!d)
+			ok = bin(L, BinaryenAndInt32(), ok,
+				 bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
+		E r = bin(L, d ? (mx ? BinaryenMaxFloat64() : BinaryenMinFloat64())
+			       : (mx ? BinaryenMaxFloat32() : BinaryenMinFloat32()),
+			  fval(L, in->rs1, d), fval(L, in->rs2, d));
+		E fast = d ? fset(L, in->rd, r) : setf(L, in->rd, box(L, un(L, BinaryenReinterpretFloat32(), r)));
 		emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
 		return 1;
 	}
