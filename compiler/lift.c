@@ -788,9 +788,9 @@ static E fset(struct lifter *L, int r, E f64)
 	return BinaryenLocalSet(M, (BinaryenIndex)(L_F0 + r), f64);
 }
 
-/* An f64 local by index (emit_fma's temporaries). */
-static E get_f(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIndex)i, BinaryenTypeFloat64()); }
-static E set_f(struct lifter *L, int i, E v) { return BinaryenLocalSet(M, (BinaryenIndex)i, v); }
+/* An f64 temporary local by index (emit_fma's, L_FMA..). */
+static E tget(struct lifter *L, int i) { return BinaryenLocalGet(M, (BinaryenIndex)i, BinaryenTypeFloat64()); }
+static E tset(struct lifter *L, int i, E v) { return BinaryenLocalSet(M, (BinaryenIndex)i, v); }
 
 static E getf(struct lifter *L, int r) /* its bits, as an i64 */
 {
@@ -824,6 +824,14 @@ static E load_fcsr(struct lifter *L)
 		     set(L, L_FCSR, bin(L, BinaryenOrInt32(), bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1)),
 					bin(L, BinaryenShlInt32(), dyn, c32(L, 1)))) };
 	return BinaryenBlock(M, NULL, two, 2, BinaryenTypeNone());
+}
+
+/* fcsr lets an operation with rounding mode rm (RNE or dyn) round to
+ * nearest even inline: NX set, and for dyn frm RNE too (load_fcsr). */
+static E rne_ok(struct lifter *L, int rm)
+{
+	return rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
+			    : bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
 }
 
 /* The shapes of RV_FPU_OPS (rv_fpu.h) that read or write an integer
@@ -947,15 +955,19 @@ _Static_assert(RV_OP_FSQRT_D - RV_OP_FADD_D == 4 && RV_OP_FSQRT_S - RV_OP_FADD_S
 	       RV_OP_FNMADD_S - RV_OP_FMADD_S == 3,
 	       "emit_fpu_inline indexes fadd..fsqrt, fsgnj..fsgnjx and fmadd..fnmadd in table order");
 
-/* The bits of f64 x shifted left (no sign) lie in [lo << 53, hi << 53):
- * x's exponent field in [lo, hi), as one unsigned compare. */
-static E exp_in(struct lifter *L, E x, uint64_t lo, uint64_t hi)
+/* An f64's bits shifted left (no sign) lie in [lo, hi): one unsigned
+ * compare. */
+static E shifted_in(struct lifter *L, E bits, uint64_t lo, uint64_t hi)
 {
 	return bin(L, BinaryenLtUInt64(),
-		   bin(L, BinaryenSubInt64(), bin(L, BinaryenShlInt64(), un(L, BinaryenReinterpretFloat64(), x),
-						  c64(L, 1)),
-		       c64(L, (int64_t)(lo << 53))),
-		   c64(L, (int64_t)((hi - lo) << 53)));
+		   bin(L, BinaryenSubInt64(), bin(L, BinaryenShlInt64(), bits, c64(L, 1)), c64(L, (int64_t)lo)),
+		   c64(L, (int64_t)(hi - lo)));
+}
+
+/* f64 x's exponent field lies in [lo, hi). */
+static E exp_in(struct lifter *L, E x, uint64_t lo, uint64_t hi)
+{
+	return shifted_in(L, un(L, BinaryenReinterpretFloat64(), x), lo << 53, hi << 53);
 }
 
 /* Result r (in local lr) is finite and above the smallest normal: its
@@ -969,16 +981,43 @@ static E normal_result(struct lifter *L, int d, int lr)
 	BinaryenType ft = d ? BinaryenTypeFloat64() : BinaryenTypeFloat32();
 	E bits = un(L, d ? BinaryenReinterpretFloat64() : BinaryenReinterpretFloat32(),
 		    BinaryenLocalGet(M, (BinaryenIndex)lr, ft));
-	if (d) {
-		uint64_t lo = (1ull << 53) + 2, inf = 0x7ffull << 53;
-		return bin(L, BinaryenLtUInt64(),
-			   bin(L, BinaryenSubInt64(), bin(L, BinaryenShlInt64(), bits, c64(L, 1)), c64(L, (int64_t)lo)),
-			   c64(L, (int64_t)(inf - lo)));
-	}
+	if (d)
+		return shifted_in(L, bits, (1ull << 53) + 2, 0x7ffull << 53);
 	uint32_t lo = (1u << 24) + 2, inf = 0xffu << 24;
 	return bin(L, BinaryenLtUInt32(),
 		   bin(L, BinaryenSubInt32(), bin(L, BinaryenShlInt32(), bits, c32(L, 1)), c32(L, (int32_t)lo)),
 		   c32(L, (int32_t)(inf - lo)));
+}
+
+/* s + e = x + y exactly (Knuth's two-sum), in f64 locals; then, if odd,
+ * s rounded to odd instead. */
+static E two_sum(struct lifter *L, int x, int y, int s, int e, int odd)
+{
+	E two[5] = {
+		tset(L, s, bin(L, BinaryenAddFloat64(), tget(L, x), tget(L, y))),
+		tset(L, e, bin(L, BinaryenSubFloat64(), tget(L, s), tget(L, x))), /* (bb) */
+		tset(L, e, bin(L, BinaryenAddFloat64(),
+				bin(L, BinaryenSubFloat64(), tget(L, x),
+				    bin(L, BinaryenSubFloat64(), tget(L, s), tget(L, e))),
+				bin(L, BinaryenSubFloat64(), tget(L, y), tget(L, e)))),
+		NULL, NULL };
+	/* to odd: inexact and even -> one step towards e (away from zero
+	 * when e has s's sign) */
+	E sb = un(L, BinaryenReinterpretFloat64(), tget(L, s));
+	E step = bin(L, BinaryenSubInt64(), c64(L, 1),
+		     bin(L, BinaryenShlInt64(),
+			 bin(L, BinaryenShrUInt64(),
+			     bin(L, BinaryenXorInt64(), un(L, BinaryenReinterpretFloat64(), tget(L, e)),
+				 un(L, BinaryenReinterpretFloat64(), tget(L, s))),
+			     c64(L, 63)),
+			 c64(L, 1)));
+	E to_odd = bin(L, BinaryenAndInt32(), bin(L, BinaryenNeFloat64(), tget(L, e), BinaryenConst(M, BinaryenLiteralFloat64(0))),
+		    un(L, BinaryenEqZInt64(), bin(L, BinaryenAndInt64(), sb, c64(L, 1))));
+	/* (a select: either way about half the time, a branch would miss) */
+	two[3] = tset(L, s, un(L, BinaryenReinterpretInt64(),
+				bin(L, BinaryenAddInt64(), un(L, BinaryenReinterpretFloat64(), tget(L, s)),
+				    BinaryenSelect(M, to_odd, step, c64(L, 0), L->i64))));
+	return BinaryenBlock(M, NULL, two, odd ? 4 : 3, BinaryenTypeNone());
 }
 
 /* fmadd, fmsub, fnmsub, fnmadd (.d and .s) inline: wasm has no fused
@@ -997,37 +1036,6 @@ static E normal_result(struct lifter *L, int d, int lr)
  * A single's product is exact in f64, and its sum rounded to odd in f64
  * rounds to the single as the exact one would (53 >= 24 + 2). Else the
  * helper. */
-/* s + e = x + y exactly (Knuth's two-sum), in f64 locals; then, if odd,
- * s rounded to odd instead. */
-static E two_sum(struct lifter *L, int x, int y, int s, int e, int odd)
-{
-	E two[5] = {
-		set_f(L, s, bin(L, BinaryenAddFloat64(), get_f(L, x), get_f(L, y))),
-		set_f(L, e, bin(L, BinaryenSubFloat64(), get_f(L, s), get_f(L, x))), /* (bb) */
-		set_f(L, e, bin(L, BinaryenAddFloat64(),
-				bin(L, BinaryenSubFloat64(), get_f(L, x),
-				    bin(L, BinaryenSubFloat64(), get_f(L, s), get_f(L, e))),
-				bin(L, BinaryenSubFloat64(), get_f(L, y), get_f(L, e)))),
-		NULL, NULL };
-	/* to odd: inexact and even -> one step towards e (away from zero
-	 * when e has s's sign) */
-	E sb = un(L, BinaryenReinterpretFloat64(), get_f(L, s));
-	E step = bin(L, BinaryenSubInt64(), c64(L, 1),
-		     bin(L, BinaryenShlInt64(),
-			 bin(L, BinaryenShrUInt64(),
-			     bin(L, BinaryenXorInt64(), un(L, BinaryenReinterpretFloat64(), get_f(L, e)),
-				 un(L, BinaryenReinterpretFloat64(), get_f(L, s))),
-			     c64(L, 63)),
-			 c64(L, 1)));
-	E to_odd = bin(L, BinaryenAndInt32(), bin(L, BinaryenNeFloat64(), get_f(L, e), BinaryenConst(M, BinaryenLiteralFloat64(0))),
-		    un(L, BinaryenEqZInt64(), bin(L, BinaryenAndInt64(), sb, c64(L, 1))));
-	/* (a select: either way about half the time, a branch would miss) */
-	two[3] = set_f(L, s, un(L, BinaryenReinterpretInt64(),
-				bin(L, BinaryenAddInt64(), un(L, BinaryenReinterpretFloat64(), get_f(L, s)),
-				    BinaryenSelect(M, to_odd, step, c64(L, 0), L->i64))));
-	return BinaryenBlock(M, NULL, two, odd ? 4 : 3, BinaryenTypeNone());
-}
-
 static void emit_fma(struct lifter *L, const struct insn *ins, int64_t adj)
 {
 	const rv_insn *in = &ins->in;
@@ -1045,50 +1053,49 @@ static void emit_fma(struct lifter *L, const struct insn *ins, int64_t adj)
 		a = un(L, BinaryenNegFloat64(), a);
 	if (k == 1 || k == 3)
 		c = un(L, BinaryenNegFloat64(), c);
-	emit(L, set_f(L, A, a));
-	emit(L, set_f(L, B, b));
-	emit(L, set_f(L, C, c));
-	E ok = in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
-				: bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
+	emit(L, tset(L, A, a));
+	emit(L, tset(L, B, b));
+	emit(L, tset(L, C, c));
+	E ok = rne_ok(L, in->rm);
 	if (d) {
 		const double split = 134217729.0; /* 2^27 + 1 */
 		E p[8];
-		p[0] = set_f(L, UH, bin(L, BinaryenMulFloat64(), get_f(L, A), get_f(L, B)));
-		p[1] = set_f(L, AH, bin(L, BinaryenMulFloat64(), BinaryenConst(M, BinaryenLiteralFloat64(split)), get_f(L, A)));
-		p[2] = set_f(L, AH, bin(L, BinaryenSubFloat64(), get_f(L, AH), bin(L, BinaryenSubFloat64(), get_f(L, AH), get_f(L, A))));
-		p[3] = set_f(L, AL, bin(L, BinaryenSubFloat64(), get_f(L, A), get_f(L, AH)));
-		p[4] = set_f(L, BH, bin(L, BinaryenMulFloat64(), BinaryenConst(M, BinaryenLiteralFloat64(split)), get_f(L, B)));
-		p[5] = set_f(L, BH, bin(L, BinaryenSubFloat64(), get_f(L, BH), bin(L, BinaryenSubFloat64(), get_f(L, BH), get_f(L, B))));
-		p[6] = set_f(L, BL, bin(L, BinaryenSubFloat64(), get_f(L, B), get_f(L, BH)));
+		p[0] = tset(L, UH, bin(L, BinaryenMulFloat64(), tget(L, A), tget(L, B)));
+		p[1] = tset(L, AH, bin(L, BinaryenMulFloat64(), BinaryenConst(M, BinaryenLiteralFloat64(split)), tget(L, A)));
+		p[2] = tset(L, AH, bin(L, BinaryenSubFloat64(), tget(L, AH), bin(L, BinaryenSubFloat64(), tget(L, AH), tget(L, A))));
+		p[3] = tset(L, AL, bin(L, BinaryenSubFloat64(), tget(L, A), tget(L, AH)));
+		p[4] = tset(L, BH, bin(L, BinaryenMulFloat64(), BinaryenConst(M, BinaryenLiteralFloat64(split)), tget(L, B)));
+		p[5] = tset(L, BH, bin(L, BinaryenSubFloat64(), tget(L, BH), bin(L, BinaryenSubFloat64(), tget(L, BH), tget(L, B))));
+		p[6] = tset(L, BL, bin(L, BinaryenSubFloat64(), tget(L, B), tget(L, BH)));
 		/* ul = al*bl - (((uh - ah*bh) - al*bh) - ah*bl) */
-		p[7] = set_f(L, UL, bin(L, BinaryenSubFloat64(),
-					bin(L, BinaryenMulFloat64(), get_f(L, AL), get_f(L, BL)),
+		p[7] = tset(L, UL, bin(L, BinaryenSubFloat64(),
+					bin(L, BinaryenMulFloat64(), tget(L, AL), tget(L, BL)),
 					bin(L, BinaryenSubFloat64(),
 					    bin(L, BinaryenSubFloat64(),
-						bin(L, BinaryenSubFloat64(), get_f(L, UH),
-						    bin(L, BinaryenMulFloat64(), get_f(L, AH), get_f(L, BH))),
-						bin(L, BinaryenMulFloat64(), get_f(L, AL), get_f(L, BH))),
-					    bin(L, BinaryenMulFloat64(), get_f(L, AH), get_f(L, BL)))));
+						bin(L, BinaryenSubFloat64(), tget(L, UH),
+						    bin(L, BinaryenMulFloat64(), tget(L, AH), tget(L, BH))),
+						bin(L, BinaryenMulFloat64(), tget(L, AL), tget(L, BH))),
+					    bin(L, BinaryenMulFloat64(), tget(L, AH), tget(L, BL)))));
 		for (int i = 0; i < 8; i++)
 			emit(L, p[i]);
 		/* th + tl = c + uh exactly; tl + ul to odd (in TL); th + that */
 		emit(L, two_sum(L, C, UH, TH, TL, 0));
 		emit(L, two_sum(L, TL, UL, T, AH, 1));
-		emit(L, set(L, L_FR, bin(L, BinaryenAddFloat64(), get_f(L, TH), get_f(L, T))));
+		emit(L, set(L, L_FR, bin(L, BinaryenAddFloat64(), tget(L, TH), tget(L, T))));
 		E in_range = bin(L, BinaryenAndInt32(),
-				 bin(L, BinaryenAndInt32(), exp_in(L, get_f(L, A), 1, 2018), exp_in(L, get_f(L, B), 1, 2018)),
-				 bin(L, BinaryenAndInt32(), exp_in(L, get_f(L, UH), 123, 2023),
-				     bin(L, BinaryenOrInt32(), exp_in(L, get_f(L, C), 123, 2023),
-					 exp_in(L, get_f(L, C), 0, 1))));
+				 bin(L, BinaryenAndInt32(), exp_in(L, tget(L, A), 1, 2018), exp_in(L, tget(L, B), 1, 2018)),
+				 bin(L, BinaryenAndInt32(), exp_in(L, tget(L, UH), 123, 2023),
+				     bin(L, BinaryenOrInt32(), exp_in(L, tget(L, C), 123, 2023),
+					 exp_in(L, tget(L, C), 0, 1))));
 		ok = bin(L, BinaryenAndInt32(), ok, bin(L, BinaryenAndInt32(), in_range, normal_result(L, 1, L_FR)));
 		emit(L, BinaryenIf(M, ok, fset(L, in->rd, BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64())),
 				   fpu_call(L, ins, adj)));
 		return;
 	}
 	/* a single: a * b exact; + c to odd in f64; to the single */
-	emit(L, set_f(L, UH, bin(L, BinaryenMulFloat64(), get_f(L, A), get_f(L, B))));
+	emit(L, tset(L, UH, bin(L, BinaryenMulFloat64(), tget(L, A), tget(L, B))));
 	emit(L, two_sum(L, UH, C, TH, TL, 1));
-	emit(L, set(L, L_FS, un(L, BinaryenDemoteFloat64(), get_f(L, TH))));
+	emit(L, set(L, L_FS, un(L, BinaryenDemoteFloat64(), tget(L, TH))));
 	ok = bin(L, BinaryenAndInt32(), ok,
 		 bin(L, BinaryenAndInt32(), normal_result(L, 0, L_FS),
 		     bin(L, BinaryenAndInt32(), boxed(L, in->rs1),
@@ -1129,9 +1136,7 @@ static int emit_fcvt(struct lifter *L, const struct insn *ins, int64_t adj)
 		E exact = s ? bin(L, BinaryenLeUInt64(), bin(L, BinaryenAddInt64(), xr(L, in->rs1), c64(L, 1ll << 53)),
 				  c64(L, 1ll << 54))
 			    : bin(L, BinaryenLtUInt64(), xr(L, in->rs1), c64(L, 1ll << 53));
-		ok = bin(L, BinaryenOrInt32(), exact,
-			 in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
-					  : bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1)));
+		ok = bin(L, BinaryenOrInt32(), exact, rne_ok(L, in->rm));
 		fast = fset(L, in->rd, un(L, s ? BinaryenConvertSInt64ToFloat64() : BinaryenConvertUInt64ToFloat64(),
 					  xr(L, in->rs1)));
 		emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
@@ -1148,10 +1153,7 @@ static int emit_fcvt(struct lifter *L, const struct insn *ins, int64_t adj)
 		if (in->rm != RV_RNE && in->rm != RV_DYN)
 			return 0;
 		emit(L, set(L, L_FS, un(L, BinaryenDemoteFloat64(), fget(L, in->rs1))));
-		ok = bin(L, BinaryenAndInt32(),
-			 in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
-					  : bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1)),
-			 normal_result(L, 0, L_FS));
+		ok = bin(L, BinaryenAndInt32(), rne_ok(L, in->rm), normal_result(L, 0, L_FS));
 		emit(L, BinaryenIf(M, ok, setf(L, in->rd, box(L, un(L, BinaryenReinterpretFloat32(),
 								    BinaryenLocalGet(M, L_FS, BinaryenTypeFloat32())))),
 				   fpu_call(L, ins, adj)));
@@ -1161,8 +1163,7 @@ static int emit_fcvt(struct lifter *L, const struct insn *ins, int64_t adj)
 	int u = op == RV_OP_FCVT_WU_D || op == RV_OP_FCVT_LU_D;
 	if (in->rm != RV_RTZ && in->rm != RV_RNE && in->rm != RV_DYN)
 		return 0;
-	E nx = in->rm == RV_DYN ? c32(L, 1) /* (bit 1: NX set too) */
-				: bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
+	E nx = bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
 	/* v: the operand rounded to an integer, in L_FR */
 	emit(L, set(L, L_FR, un(L, in->rm == RV_RTZ ? BinaryenTruncFloat64() : BinaryenNearestFloat64(),
 				fget(L, in->rs1))));
@@ -1175,8 +1176,8 @@ static int emit_fcvt(struct lifter *L, const struct insn *ins, int64_t adj)
 			     BinaryenConst(M, BinaryenLiteralFloat64(hi))));
 	E same = bin(L, BinaryenEqFloat64(), BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64()), fget(L, in->rs1));
 	ok = bin(L, BinaryenAndInt32(), in_range, bin(L, BinaryenOrInt32(), nx, same));
-	if (in->rm == RV_DYN)
-		ok = bin(L, BinaryenAndInt32(), ok, bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1)));
+	if (in->rm == RV_DYN) /* (rounding to nearest even: frm RNE) */
+		ok = bin(L, BinaryenAndInt32(), ok, rne_ok(L, RV_DYN));
 	E r = BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64());
 	if (w) /* (a W result is sign-extended, the unsigned one too) */
 		r = sext32(L, un(L, u ? BinaryenTruncUFloat64ToInt32() : BinaryenTruncSFloat64ToInt32(), r));
@@ -1185,6 +1186,18 @@ static int emit_fcvt(struct lifter *L, const struct insn *ins, int64_t adj)
 	fast = in->rd ? set(L, L_X1 + in->rd - 1, r) : BinaryenNop(M);
 	emit(L, BinaryenIf(M, ok, fast, fpu_call(L, ins, adj)));
 	return 1;
+}
+
+/* Neither of rs1 and rs2 is a NaN (nor, for singles, unboxed: that
+ * reads as the canonical NaN). */
+static E no_nans(struct lifter *L, const rv_insn *in, int d)
+{
+	BinaryenOp EQ = d ? BinaryenEqFloat64() : BinaryenEqFloat32();
+	E ok = bin(L, BinaryenAndInt32(), bin(L, EQ, fval(L, in->rs1, d), fval(L, in->rs1, d)),
+		   bin(L, EQ, fval(L, in->rs2, d), fval(L, in->rs2, d)));
+	if (!d)
+		ok = bin(L, BinaryenAndInt32(), ok, bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
+	return ok;
 }
 
 static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj)
@@ -1225,12 +1238,7 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 			{ BinaryenEqFloat32, BinaryenLtFloat32, BinaryenLeFloat32 },
 			{ BinaryenEqFloat64, BinaryenLtFloat64, BinaryenLeFloat64 },
 		};
-		BinaryenOp EQ = d ? BinaryenEqFloat64() : BinaryenEqFloat32();
-		E ok = bin(L, BinaryenAndInt32(), bin(L, EQ, fval(L, in->rs1, d), fval(L, in->rs1, d)),
-			   bin(L, EQ, fval(L, in->rs2, d), fval(L, in->rs2, d)));
-		if (!d)
-			ok = bin(L, BinaryenAndInt32(), ok,
-				 bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
+		E ok = no_nans(L, in, d);
 		E fast = in->rd ? set(L, L_X1 + in->rd - 1,
 				      b2x(L, bin(L, cmp[d][k](), fval(L, in->rs1, d), fval(L, in->rs2, d))))
 			 : BinaryenNop(M);
@@ -1246,12 +1254,7 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 		 * differ on NaNs (the helper's) */
 		d = in->op == RV_OP_FMIN_D || in->op == RV_OP_FMAX_D;
 		int mx = in->op == RV_OP_FMAX_D || in->op == RV_OP_FMAX_S;
-		BinaryenOp EQ = d ? BinaryenEqFloat64() : BinaryenEqFloat32();
-		E ok = bin(L, BinaryenAndInt32(), bin(L, EQ, fval(L, in->rs1, d), fval(L, in->rs1, d)),
-			   bin(L, EQ, fval(L, in->rs2, d), fval(L, in->rs2, d)));
-		if (!d)
-			ok = bin(L, BinaryenAndInt32(), ok,
-				 bin(L, BinaryenAndInt32(), boxed(L, in->rs1), boxed(L, in->rs2)));
+		E ok = no_nans(L, in, d);
 		E r = bin(L, d ? (mx ? BinaryenMaxFloat64() : BinaryenMinFloat64())
 			       : (mx ? BinaryenMaxFloat32() : BinaryenMinFloat32()),
 			  fval(L, in->rs1, d), fval(L, in->rs2, d));
@@ -1282,10 +1285,7 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
 		E r = k == 4 ? un(L, d ? BinaryenSqrtFloat64() : BinaryenSqrtFloat32(), fval(L, in->rs1, d))
 			: bin(L, ops[d][k](), fval(L, in->rs1, d), fval(L, in->rs2, d));
 		emit(L, set(L, lr, r));
-		/* fcsr: NX set, and frm RNE when rm is dyn (load_fcsr) */
-		E ok = in->rm == RV_DYN ? bin(L, BinaryenShrUInt32(), get32(L, L_FCSR), c32(L, 1))
-					: bin(L, BinaryenAndInt32(), get32(L, L_FCSR), c32(L, 1));
-		ok = bin(L, BinaryenAndInt32(), ok, normal_result(L, d, lr));
+		E ok = bin(L, BinaryenAndInt32(), rne_ok(L, in->rm), normal_result(L, d, lr));
 		if (!d)
 			ok = bin(L, BinaryenAndInt32(), ok,
 				 k == 4 ? boxed(L, in->rs1)
