@@ -61,11 +61,10 @@ enum { NEXT = AOT_NEXT, ECALL = AOT_ECALL, INTERP = AOT_INTERP, BUDGET = AOT_BUD
 enum { PROT_R = 1, PROT_ST = 16 }; /* mem.h's page bits (MEM_R, MEM_ST) */
 
 /* rv_cpu offsets (include/rv_cpu.h) */
-enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_LR_ADDR = 528, CPU_LR_VALUE = 536,
-       CPU_INSTRET = 544 };
+enum { CPU_X = 0, CPU_F = 256, CPU_PC = 512, CPU_FCSR = 520, CPU_LR_ADDR = 528, CPU_LR_VALUE = 536 };
 /* aot_ctx offsets */
 enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
-       CTX_LIMIT = 32, CTX_DEPTH = 60, CTX_START = 64, CTX_END = 72 };
+       CTX_LEFT = 32, CTX_DEPTH = 60, CTX_START = 64, CTX_END = 72 };
 /* The wasm stack is the host's (V8's: 984 KiB), and deep guest recursion
  * must not overflow it: nested calls go on while the host stack their
  * frames take, as frame_cost estimates it, stays under STACK_BUDGET; a
@@ -83,7 +82,12 @@ enum {
 	L_CTX = 0, L_BLOCK = 1, L_DEPTH = 2, L_RET = 3, /* the parameters */
 	L_NPARAMS,
 	L_X1 = L_NPARAMS,         /* x1..x31 */
-	L_CPU = L_X1 + 31, L_BASE, L_PP, L_LIM, L_BIAS, L_LIMIT, L_IC, L_PC, L_REASON,
+	L_CPU = L_X1 + 31, L_BASE, L_PP, L_LIM, L_BIAS,
+	L_IC,                     /* what is left of the slice (aot_ctx.left),
+				     counted down: a loop's budget test is a
+				     compare with 0, and no register holds a
+				     limit; rv_cpu's instret is the runtime's */
+	L_PC, L_REASON,
 	L_T0, L_T1, L_A, L_LABEL, L_WHY, L_FR, L_FS,
 	L_FCSR,                   /* what fcsr allows inline (load_fcsr), as of the
 				     last sync (i32) */
@@ -126,6 +130,9 @@ struct lifter {
 	int in_loop;              /* the block being lifted is in a loop */
 	int calls;                /* the current function calls */
 	int fma;                  /* it has an inline fused multiply-add (L_FMA) */
+	int32_t pending;          /* instructions that retired (or will, if the
+				     block goes on) but L_IC has not counted yet
+				     (uncounted) */
 	size_t nexits, capexits;
 };
 
@@ -229,16 +236,47 @@ static E link_of(struct lifter *L, E pc)
 	return L->p->is_dyn ? bin(L, BinaryenSubInt64(), pc, get64(L, L_BIAS)) : pc;
 }
 
+/* What L_IC has not counted of the instructions before the one at adj
+ * (adj: its index in its block less the block's length; 0 after the
+ * block): negative where it counted ahead. A block's instructions count
+ * as it starts, but L_IC takes them in only where it must: at a
+ * function's start, a loop header or an entry (the runtime comes there,
+ * and the budget is tested), at a call, at an exit; between, they are
+ * pending (L->pending). Another block starts with what one way in to it
+ * has pending (lift_function's start: the way from a block before it
+ * with the least), and the other ways in count the difference; a block
+ * with no such way starts with itself counted. So a loop subtracts once
+ * each time round, on its back edge, and an if-else once a way. */
+static int64_t uncounted(const struct lifter *L, int64_t adj)
+{
+	return (int64_t)L->pending + adj;
+}
+
+/* The code on a way from a block with `from` pending to one that starts
+ * with `to` pending, or none. */
+static E count_way(struct lifter *L, int32_t from, int32_t to)
+{
+	return from != to ? set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, from - to))) : NULL;
+}
+
+/* L_IC takes in what is pending. */
+static void count_pending(struct lifter *L)
+{
+	if (L->pending)
+		emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, L->pending))));
+	L->pending = 0;
+}
+
 /* Leave the function with why, at a pc given by code (pc) or by its link
- * address (exit_at); then a branch out of all the blocks' control flow to
- * the function's exit (lift_function), which writes back the registers
- * dirty here and returns why. */
-static E exit_code(struct lifter *L, E pc, E code, int64_t adj)
+ * address (exit_at), L_IC less fix; then a branch out of all the blocks'
+ * control flow to the function's exit (lift_function), which writes back
+ * the registers dirty here and returns why. */
+static E exit_code(struct lifter *L, E pc, E code, int64_t fix)
 {
 	E v[4];
 	size_t n = 0;
-	if (adj)
-		v[n++] = set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)));
+	if (fix)
+		v[n++] = set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, fix)));
 	if (pc)
 		v[n++] = set(L, L_PC, pc);
 	v[n++] = set(L, L_REASON, code);
@@ -262,7 +300,7 @@ static E exit_code(struct lifter *L, E pc, E code, int64_t adj)
 
 static E exit_to(struct lifter *L, E pc, int why)
 {
-	return exit_code(L, pc, c32(L, why), 0);
+	return exit_code(L, pc, c32(L, why), uncounted(L, 0));
 }
 
 /* A jump through a register that is not a call (a return, mostly): RET if
@@ -272,23 +310,26 @@ static E exit_ret(struct lifter *L)
 	_Static_assert(NEXT == 0 && RET == 1 << 2, "exit_ret's why is (T0 == ret) << 2");
 	return exit_code(L, get64(L, L_T0),
 			 bin(L, BinaryenShlInt32(), bin(L, BinaryenEqInt64(), get64(L, L_T0), get64(L, L_RET)),
-			     c32(L, 2)), 0);
+			     c32(L, 2)), uncounted(L, 0));
 }
 
-/* An exit at a link address packs it, why (EXIT_WHY_BITS) and instret's
- * correction into one i32 that the function's exit unpacks
+/* An exit at a link address packs it, why (EXIT_WHY_BITS) and L_IC's
+ * correction (uncounted, + EXIT_ADJ_MAX) into one i32 that the function's exit unpacks
  * (lift_function), which is all it sets: an exit
  * is on every checked access, and this makes it 7-8 bytes, not 15-22. */
 #define EXIT_WHY_BITS 3
-#define EXIT_PC_SHIFT 8
+#define EXIT_PC_SHIFT 9
 #define EXIT_ADJ_MAX 31
 static E exit_at(struct lifter *L, uint64_t vaddr, int why, int64_t adj)
 {
 	uint64_t off = (vaddr - L->fbase) / 2 + 1;
-	assert(why >= 0 && why < 1 << EXIT_WHY_BITS && EXIT_ADJ_MAX << EXIT_WHY_BITS < 1 << EXIT_PC_SHIFT);
-	if (vaddr < L->fbase || vaddr & 1 || off >= 1u << (31 - EXIT_PC_SHIFT) || adj > 0 || adj < -EXIT_ADJ_MAX)
-		return exit_code(L, link_pc(L, vaddr), c32(L, why), adj);
-	return exit_code(L, NULL, c32(L, (int32_t)(off << EXIT_PC_SHIFT | (uint64_t)-adj << EXIT_WHY_BITS | (uint64_t)why)), 0);
+	int64_t fix = uncounted(L, adj);
+	assert(why >= 0 && why < 1 << EXIT_WHY_BITS && 2 * EXIT_ADJ_MAX << EXIT_WHY_BITS < 1 << EXIT_PC_SHIFT);
+	if (vaddr < L->fbase || vaddr & 1 || off >= 1u << (31 - EXIT_PC_SHIFT) || fix > EXIT_ADJ_MAX ||
+	    fix < -EXIT_ADJ_MAX)
+		return exit_code(L, link_pc(L, vaddr), c32(L, why), fix);
+	return exit_code(L, NULL, c32(L, (int32_t)(off << EXIT_PC_SHIFT | (uint64_t)(fix + EXIT_ADJ_MAX) << EXIT_WHY_BITS |
+						   (uint64_t)why)), 0);
 }
 
 /* The checks of a block's memory accesses, planned before it is lifted:
@@ -766,8 +807,8 @@ static void emit_step(struct lifter *L, const struct insn *ins, int64_t adj)
 			emit(L, store_x(L, regs[k]));
 			done |= 1u << regs[k];
 		}
-	emit(L, BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU),
-			      bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, adj)), L->i64));
+	emit(L, BinaryenStore(M, 8, CTX_LEFT, 8, get32(L, L_CTX),
+			      bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, uncounted(L, adj))), L->i64));
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), link_pc(L, ins->pc), L->i64));
 	E ctx = get32(L, L_CTX);
 	emit(L, BinaryenIf(M, BinaryenCall(M, "step", &ctx, 1, L->i32),
@@ -1594,7 +1635,7 @@ static void store_regs(struct lifter *L, uint64_t regs)
 
 static E store_ic(struct lifter *L)
 {
-	return BinaryenStore(M, 8, CPU_INSTRET, 8, get32(L, L_CPU), get64(L, L_IC), L->i64);
+	return BinaryenStore(M, 8, CTX_LEFT, 8, get32(L, L_CTX), get64(L, L_IC), L->i64);
 }
 
 static void store_state(struct lifter *L, uint64_t regs)
@@ -1619,7 +1660,7 @@ static void load_state(struct lifter *L, uint64_t regs)
 	load_regs(L, regs);
 	if (L->fcsr)
 		emit(L, load_fcsr(L));
-	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CPU_INSTRET, 8, L->i64, get32(L, L_CPU))));
+	emit(L, set(L, L_IC, BinaryenLoad(M, 8, false, CTX_LEFT, 8, L->i64, get32(L, L_CTX))));
 }
 
 /* The host stack a function's frame may take, estimated from what V8
@@ -1708,6 +1749,7 @@ static E back_to(struct lifter *L, int64_t ret)
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
 	assert(!(L->dirty & ~L->valid & L->used));
+	count_pending(L);
 	store_state(L, L->dirty);
 	L->dirty = 0;
 	int32_t cost = callee < 0 ? INDIRECT_COST : L->cost[callee];
@@ -2446,12 +2488,17 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	uint64_t *dirty = malloc(f->nblocks * sizeof *dirty), *dirty_out = malloc(f->nblocks * sizeof *dirty);
 	uint64_t *sync = malloc(f->nblocks * sizeof *sync), *live = malloc(f->nblocks * sizeof *live);
 	uint64_t *valid = malloc(f->nblocks * sizeof *valid), at0 = 0, other = 0;
+	/* per block: the blocks that go on to it (preds, from pfirst[k] to
+	 * pfirst[k + 1]), and what is pending as it starts and at its end
+	 * (start, pend; uncounted) */
+	uint32_t *pfirst = calloc(f->nblocks + 1, sizeof *pfirst), *preds = NULL;
+	int32_t *start = calloc(f->nblocks, sizeof *start), *pend = calloc(f->nblocks, sizeof *pend);
 	/* Exit stubs for targets outside this function, one per target and
 	 * registers to write back. */
 	struct { uint64_t pc, regs; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
 	if (!rb || !en.d || !en.s || !en.in || !en.hoist || !known || !hoist || !idx || !ends || !dirty ||
-	    !dirty_out || !sync || !live || !valid) {
+	    !dirty_out || !sync || !live || !valid || !pfirst || !start || !pend) {
 		L->oom = 1;
 		goto out;
 	}
@@ -2509,6 +2556,28 @@ static int lift_function(struct lifter *L, uint32_t fi)
 
 	int leaf = is_leaf(L, fi, &en.ln);
 	L->st->leaves += (size_t)leaf;
+	/* Each block's ways in (for uncounted). */
+	for (int fill = 0; fill < 2; fill++) {
+		for (uint32_t k = 0; k < f->nblocks; k++) {
+			uint32_t to[JT_MAX_TARGETS + 2], n = successors(L, fi, k, to);
+			for (uint32_t i = 0; i < n; i++)
+				if (fill)
+					preds[pfirst[to[i]]++] = k;
+				else
+					pfirst[to[i] + 1]++;
+		}
+		if (fill) { /* (each pfirst[t] moved to t's end) */
+			memmove(pfirst + 1, pfirst, f->nblocks * sizeof *pfirst);
+			pfirst[0] = 0;
+			break;
+		}
+		for (uint32_t k = 0; k < f->nblocks; k++)
+			pfirst[k + 1] += pfirst[k];
+		if (!(preds = malloc((pfirst[f->nblocks] + 1) * sizeof *preds))) {
+			L->oom = 1;
+			goto out;
+		}
+	}
 	/* Blocks' code. */
 	for (uint32_t k = 0; k < f->nblocks; k++) {
 		const struct block *b = &bl[k];
@@ -2528,11 +2597,21 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->valid = valid[k];
 		if (by_block) /* (first: an exit may store what is valid) */
 			load_regs(L, valid[k]);
+		start[k] = 0;
+		if (k && !b->entry && en.ln.loop_of[k] != (int32_t)k) {
+			start[k] = -(int32_t)b->n;
+			for (uint32_t i = pfirst[k], j = 0; i < pfirst[k + 1]; i++)
+				if (preds[i] < k && (!j++ || pend[preds[i]] < start[k]))
+					start[k] = pend[preds[i]];
+		}
+		L->pending = start[k];
 		if (b->entry && ((k == 0 && !leaf) || en.ln.loop_of[k] == (int32_t)k)) {
-			E over = bin(L, BinaryenGeUInt64(), get64(L, L_IC), get64(L, L_LIMIT));
+			E over = bin(L, BinaryenLeSInt64(), get64(L, L_IC), c64(L, 0));
 			emit(L, BinaryenIf(M, over, exit_at(L, bpc, BUDGET, 0), NULL));
 		}
-		emit(L, set(L, L_IC, bin(L, BinaryenAddInt64(), get64(L, L_IC), c64(L, b->n))));
+		if (L->pending > 0 && L->pending + (int32_t)b->n > EXIT_ADJ_MAX) /* (an exit's fix fits its code) */
+			count_pending(L);
+		L->pending += (int32_t)b->n;
 		struct facts fa = known[k];
 		L->in_loop = en.ln.loop_of[k] >= 0;
 		if (plan_block(L, &p->insns[b->first], b->n, &fa, en.ln.loop_of[k] >= 0) < 0) {
@@ -2573,6 +2652,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->dirty = 0;
 		}
 		dirty_out[k] = L->dirty;
+		pend[k] = L->pending;
+		L->pending = 0;
 		if (L->oom)
 			goto out;
 		rb[k] = RelooperAddBlock(rl, BinaryenBlock(M, "bx", L->list, (BinaryenIndex)L->n,
@@ -2582,6 +2663,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		en.in[k] = rb[k];
 		L->n = 0;
 		L->dirty = L->valid = 0;
+		L->pending = start[k]; /* (an entry's is 0) */
 		if (k && (b->entry || en.ln.inner[k]) && check_known(L, &known[k], bpc, 1)) {
 			if (L->oom)
 				goto out;
@@ -2590,6 +2672,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			RelooperAddBranch(en.in[k], rb[k], NULL, NULL);
 			L->st->rechecked++;
 		}
+		L->pending = 0;
 	}
 	/* The loops that entries (and inner entries: struct entries) are
 	 * reached through. */
@@ -2622,6 +2705,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->st->hoisted += checks != 0;
 	}
 #define EDGE(k, t) edge_to(L, rl, &en, rb, (k), (t))
+#define COUNT(k, t) count_way(L, pend[k], (t) == UINT32_MAX ? 0 : start[t])
 	/* Branches (a block that exited has none: its code branched out). */
 	for (uint32_t k = 0; k < f->nblocks; k++) {
 		if (ends[k] == LIFT_EXITED)
@@ -2633,13 +2717,17 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			for (uint32_t i = 0; i < jt->n; i++) {
 				uint64_t t = p->jt_targets[jt->first + i];
 				const struct block *tb = cfg_block_at(p, t);
-				if (tb && tb->func == fi)
-					RelooperAddBranch(rb[k], EDGE(k, tb->index),
+				if (tb && tb->func == fi) {
+					RelooperBlockRef to = EDGE(k, tb->index);
+					RelooperAddBranch(rb[k], to,
 							  bin(L, BinaryenEqInt64(), get64(L, L_T0), link_pc(L, t)),
-							  NULL);
+							  COUNT(k, tb->index));
+				}
 			}
 			L->dirty = L->valid = dirty_out[k];
+			L->pending = pend[k];
 			E c = exit_to(L, get64(L, L_T0), NEXT);
+			L->pending = 0;
 			RelooperAddBranch(rb[k], RelooperAddBlock(rl, BinaryenBlock(M, "bx", &c, 1,
 										   BinaryenTypeNone())),
 					  NULL, NULL);
@@ -2647,26 +2735,27 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		}
 		uint64_t fall = last->pc + last->in.len;
 		RelooperBlockRef fallb, takenb;
+		uint32_t fallt = UINT32_MAX, takent = UINT32_MAX;
 		if (k + 1 < f->nblocks && p->insns[bl[k + 1].first].pc == fall)
-			fallb = EDGE(k, k + 1);
+			fallb = EDGE(k, fallt = k + 1);
 		else
 			STUB(fall, dirty_out[k], fallb);
 		if (ends[k] == LIFT_ENDS) { /* (a call, LIFT_CALLED, goes on at the return address) */
 			uint64_t target = last->pc + (uint64_t)(int64_t)last->in.imm;
 			const struct block *tb = cfg_block_at(p, target);
 			if (tb && tb->func == fi)
-				takenb = EDGE(k, tb->index);
+				takenb = EDGE(k, takent = tb->index);
 			else
 				STUB(target, dirty_out[k], takenb);
 			if (last->in.op == RV_OP_JAL) {
-				RelooperAddBranch(rb[k], takenb, NULL, NULL);
+				RelooperAddBranch(rb[k], takenb, NULL, COUNT(k, takent));
 			} else {
-				RelooperAddBranch(rb[k], takenb, branch_cond(L, &last->in), NULL);
+				RelooperAddBranch(rb[k], takenb, branch_cond(L, &last->in), COUNT(k, takent));
 				if (fallb != takenb)
-					RelooperAddBranch(rb[k], fallb, NULL, NULL);
+					RelooperAddBranch(rb[k], fallb, NULL, COUNT(k, fallt));
 			}
 		} else {
-			RelooperAddBranch(rb[k], fallb, NULL, NULL);
+			RelooperAddBranch(rb[k], fallb, NULL, COUNT(k, fallt));
 		}
 	}
 	for (uint32_t h = 0; h < f->nblocks; h++)
@@ -2677,6 +2766,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			add_switch(L, f, &en, en.s[h], (int32_t)h, idx);
 		}
 #undef EDGE
+#undef COUNT
 	/* The entry: a switch on the block to start at; the prologue loads
 	 * at0, the way to another entry `other` too. */
 	L->n = 0;
@@ -2744,7 +2834,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	emit(L, BinaryenIf(M, bin(L, BinaryenAndInt32(), un(L, BinaryenEqZInt32(), get32(L, L_BLOCK)),
 				  bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - excess))),
 			   seq(L, deep, 2), NULL));
-	emit(L, set(L, L_LIMIT, BinaryenLoad(M, 8, false, CTX_LIMIT, 8, L->i64, get32(L, L_CTX))));
 	load_state(L, at0);
 	E body[2] = { flow, BinaryenUnreachable(M) }; /* (every block branches or exits) */
 	E code = BinaryenBlock(M, "x0", body, 2, BinaryenTypeNone());
@@ -2769,18 +2858,20 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->n = n0;
 	}
 	emit(L, code);
-	/* exit_at's code: (pc - fbase) / 2 + 1 << EXIT_PC_SHIFT | -adj << EXIT_WHY_BITS | why;
+	/* exit_at's code: (pc - fbase) / 2 + 1 << EXIT_PC_SHIFT | uncounted + EXIT_ADJ_MAX << EXIT_WHY_BITS | why;
 	 * exit_to's and exit_ret's: why, with pc in L_PC */
 	E k = get32(L, L_REASON);
 	E packed = un(L, BinaryenExtendUInt32(), bin(L, BinaryenShrUInt32(), k, c32(L, EXIT_PC_SHIFT)));
 	E pc = bin(L, BinaryenAddInt64(), link_pc(L, L->fbase - 2), bin(L, BinaryenShlInt64(), packed, c64(L, 1)));
 	emit(L, set(L, L_PC, BinaryenSelect(M, bin(L, BinaryenGeUInt32(), get32(L, L_REASON), c32(L, 1 << EXIT_PC_SHIFT)),
 					    pc, get64(L, L_PC), L->i64)));
-	emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC),
-				 un(L, BinaryenExtendUInt32(),
-				    bin(L, BinaryenAndInt32(),
-					bin(L, BinaryenShrUInt32(), get32(L, L_REASON), c32(L, EXIT_WHY_BITS)),
-					c32(L, EXIT_ADJ_MAX))))));
+	E fix[2];
+	for (int i = 0; i < 2; i++)
+		fix[i] = bin(L, BinaryenAndInt32(), bin(L, BinaryenShrUInt32(), get32(L, L_REASON), c32(L, EXIT_WHY_BITS)),
+			     c32(L, 2 * EXIT_ADJ_MAX + 1));
+	E fixed = BinaryenSelect(M, bin(L, BinaryenGeUInt32(), get32(L, L_REASON), c32(L, 1 << EXIT_PC_SHIFT)),
+				 bin(L, BinaryenSubInt32(), fix[0], c32(L, EXIT_ADJ_MAX)), fix[1], L->i32);
+	emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), sext32(L, fixed))));
 	emit(L, store_ic(L));
 	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
 	emit(L, BinaryenReturn(M, bin(L, BinaryenAndInt32(), get32(L, L_REASON), c32(L, (1 << EXIT_WHY_BITS) - 1))));
@@ -2814,6 +2905,10 @@ out:
 	free(sync);
 	free(live);
 	free(valid);
+	free(pfirst);
+	free(preds);
+	free(start);
+	free(pend);
 	free(stubs);
 	cfg_loops_free(&en.ln);
 	return L->oom ? -1 : 0;

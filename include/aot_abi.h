@@ -16,8 +16,10 @@
  *   5  depth counts host stack bytes; env.far's depth; aot_ctx.depth
  *   6  a module of an ET_EXEC runs only at bias 0 (its addresses are
  *      constants)
- *   7  aot_ctx.start, .end (calls through a pointer cache env.lookup) */
-#define AOT_ABI_VERSION 7
+ *   7  aot_ctx.start, .end (calls through a pointer cache env.lookup)
+ *   8  aot_ctx.left, what compiled code counts down, in place of .limit;
+ *      rv_cpu's instret is the runtime's (env.step sees limit - left) */
+#define AOT_ABI_VERSION 8
 
 /* Why a module's function returned. */
 enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };

@@ -311,6 +311,7 @@ int aot_far(struct aot_ctx *ctx, uint64_t pc, uint32_t depth)
 int aot_step(struct aot_ctx *ctx)
 {
 	interp_stop st;
+	((rv_cpu *)(uintptr_t)ctx->cpu)->instret = ctx->limit - (uint64_t)ctx->left;
 	interp_run((rv_cpu *)(uintptr_t)ctx->cpu, (rv_mem *)(uintptr_t)ctx->mem, 1, &st);
 	if (st.why != INTERP_BUDGET)
 		return 1; /* not retired (state unchanged): the interpreter raises it at top level */
@@ -392,7 +393,9 @@ void aot_run(rt *r, rt_thread *t, uint64_t budget, interp_stop *st)
 			ctx.end = mp->end;
 			uint64_t before = c->instret;
 			uint64_t entered = c->pc;
+			ctx.left = (int64_t)(limit - before);
 			int why = r->host.aot_call(mp->mod->handle, &ctx, func, block);
+			c->instret = limit - (uint64_t)ctx.left;
 			r->aot_insns += c->instret - before;
 			r->aot_steps += ctx.steps;
 			r->aot_entries++;

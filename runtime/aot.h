@@ -21,7 +21,9 @@ struct aot_ctx {
 	uint32_t map;      /* the module's mapping being run (for aot_lookup) */
 	uint64_t size;     /* arena size */
 	uint64_t bias;     /* load bias of the module's ELF */
-	uint64_t limit;    /* instret at which to stop */
+	int64_t left;      /* instructions left to run in the slice: compiled
+			    * code counts it down (instret = limit - left) and
+			    * leaves rv_cpu's instret alone */
 	uint32_t mem;      /* rv_mem * (for aot_step) */
 	uint32_t rt;       /* rt * (for aot_far) */
 	uint64_t steps;    /* instructions aot_step ran */
@@ -31,8 +33,9 @@ struct aot_ctx {
 	uint64_t start, end; /* the mapping's guest range (a compiled call
 			      * through a pointer keeps what env.lookup found
 			      * for as long as its target lies in it) */
+	uint64_t limit;    /* instret at which to stop */
 };
-_Static_assert(sizeof(struct aot_ctx) == 80, "compiler/lift.c's CTX_ offsets");
+_Static_assert(sizeof(struct aot_ctx) == 88, "compiler/lift.c's CTX_ offsets");
 
 /* A module's env.step: the interpreter runs the one instruction at
  * cpu->pc (one the module does not compile: the counter CSRs). 0 if it

@@ -153,6 +153,13 @@ def main():
         frac = float(m.group(3)) if m else 0.0
         what = "%s: %.2f%% of %s instructions ran compiled" % (b, frac, m.group(1) if m else "?")
         check(what + " (over 99%)", r.returncode == 0 and frac > 99.0, r.stderr)
+        # instret is exact: blocks count lazily (lift.c's uncounted), and
+        # every exit, call and loop header must see the interpreter's count.
+        r0 = subprocess.run(NODE_RUNNER.split() + ["--no-aot", "--stats", os.path.join(benchdir, b), "0.02"],
+                            capture_output=True, text=True)
+        n0 = count(r"(\d+) instructions:", r0.stderr)
+        check("%s: %d instructions compiled, as many interpreted" % (b, n0),
+              m and n0 == int(m.group(1)), "%s vs %s" % (m.group(1) if m else "?", n0))
         if b == "fib":
             # Alone, the thread runs whole budgets, not 200,000-instruction
             # slices, at whose ends its 2000-deep recursion lost its frames
