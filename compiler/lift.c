@@ -242,10 +242,11 @@ static E link_of(struct lifter *L, E pc)
  * as it starts, but L_IC takes them in only where it must: at a
  * function's start, a loop header or an entry (the runtime comes there,
  * and the budget is tested), at a call, at an exit; between, they are
- * pending (L->pending). Another block starts with what one way in to it
- * has pending (lift_function's start: the way from a block before it
- * with the least), and the other ways in count the difference; a block
- * with no such way starts with itself counted. So a loop subtracts once
+ * pending (L->pending). Another block starts with what the way in from
+ * the first block before it that goes there has pending (a loop's fast
+ * way mostly: the header's, not the end of a chain of byte tests), and
+ * the other ways in count the difference; a block with no way in from
+ * before starts with itself counted. So a loop subtracts once
  * each time round, on its back edge, and an if-else once a way. */
 static int64_t uncounted(const struct lifter *L, int64_t adj)
 {
@@ -2600,9 +2601,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		start[k] = 0;
 		if (k && !b->entry && en.ln.loop_of[k] != (int32_t)k) {
 			start[k] = -(int32_t)b->n;
-			for (uint32_t i = pfirst[k], j = 0; i < pfirst[k + 1]; i++)
-				if (preds[i] < k && (!j++ || pend[preds[i]] < start[k]))
-					start[k] = pend[preds[i]];
+			if (pfirst[k] < pfirst[k + 1] && preds[pfirst[k]] < k) /* (the first: preds are in order) */
+				start[k] = pend[preds[pfirst[k]]];
 		}
 		L->pending = start[k];
 		if (b->entry && ((k == 0 && !leaf) || en.ln.loop_of[k] == (int32_t)k)) {
