@@ -1794,13 +1794,16 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	/* Not back here (or with another sp): the callee's state is in
 	 * rv_cpu already; the runtime goes on at its pc. Back with another
 	 * sp is NEXT: passed up as RET, this function's caller took it for
-	 * this function's return (tests/aot/link.c). */
-	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back),
-			   BinaryenReturn(M, L->keep_sp ? BinaryenSelect(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY),
-										   c32(L, RET)),
-									 c32(L, NEXT), get32(L, L_WHY), L->i32)
-							: get32(L, L_WHY)),
-			   NULL));
+	 * this function's return (tests/aot/link.c); and pc is set, which a
+	 * return (RET) leaves as it was. */
+	E up[2] = { NULL, BinaryenReturn(M, get32(L, L_WHY)) };
+	if (L->keep_sp) {
+		up[0] = BinaryenIf(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
+				   BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), back_to(L, ret), L->i64), NULL);
+		up[1] = BinaryenReturn(M, BinaryenSelect(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
+							 c32(L, NEXT), get32(L, L_WHY), L->i32));
+	}
+	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back), up[0] ? seq(L, up, 2) : up[1], NULL));
 	uint64_t changed = callee < 0 ? ~0ull : L->clobbers[callee];
 	if (L->keep_sp) /* (sp is as it was: just compared) */
 		changed &= ~(1ull << 2);
@@ -2873,7 +2876,10 @@ static int lift_function(struct lifter *L, uint32_t fi)
 				 bin(L, BinaryenSubInt32(), fix[0], c32(L, EXIT_ADJ_MAX)), fix[1], L->i32);
 	emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), sext32(L, fixed))));
 	emit(L, store_ic(L));
-	emit(L, BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64));
+	/* (a return to the caller's address, RET, leaves pc: its caller goes
+	 * on without reading it, or sets it: emit_call) */
+	emit(L, BinaryenIf(M, bin(L, BinaryenNeInt32(), get32(L, L_REASON), c32(L, RET)),
+			   BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_PC), L->i64), NULL));
 	emit(L, BinaryenReturn(M, bin(L, BinaryenAndInt32(), get32(L, L_REASON), c32(L, (1 << EXIT_WHY_BITS) - 1))));
 	if (L->oom)
 		goto out;
