@@ -253,18 +253,24 @@ static int64_t uncounted(const struct lifter *L, int64_t adj)
 	return (int64_t)L->pending + adj;
 }
 
+/* L_IC takes in n instructions. */
+static E count(struct lifter *L, int64_t n)
+{
+	return set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, n)));
+}
+
 /* The code on a way from a block with `from` pending to one that starts
  * with `to` pending, or none. */
 static E count_way(struct lifter *L, int32_t from, int32_t to)
 {
-	return from != to ? set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, from - to))) : NULL;
+	return from != to ? count(L, from - to) : NULL;
 }
 
 /* L_IC takes in what is pending. */
 static void count_pending(struct lifter *L)
 {
 	if (L->pending)
-		emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, L->pending))));
+		emit(L, count(L, L->pending));
 	L->pending = 0;
 }
 
@@ -277,7 +283,7 @@ static E exit_code(struct lifter *L, E pc, E code, int64_t fix)
 	E v[4];
 	size_t n = 0;
 	if (fix)
-		v[n++] = set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), c64(L, fix)));
+		v[n++] = count(L, fix);
 	if (pc)
 		v[n++] = set(L, L_PC, pc);
 	v[n++] = set(L, L_REASON, code);
@@ -2492,17 +2498,17 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	uint64_t *dirty = malloc(f->nblocks * sizeof *dirty), *dirty_out = malloc(f->nblocks * sizeof *dirty);
 	uint64_t *sync = malloc(f->nblocks * sizeof *sync), *live = malloc(f->nblocks * sizeof *live);
 	uint64_t *valid = malloc(f->nblocks * sizeof *valid), at0 = 0, other = 0;
-	/* per block: the blocks that go on to it (preds, from pfirst[k] to
-	 * pfirst[k + 1]), and what is pending as it starts and at its end
+	/* per block: the first block that goes on to it (first_in;
+	 * UINT32_MAX: none), and what is pending as it starts and at its end
 	 * (start, pend; uncounted) */
-	uint32_t *pfirst = calloc(f->nblocks + 1, sizeof *pfirst), *preds = NULL;
+	uint32_t *first_in = malloc(f->nblocks * sizeof *first_in);
 	int32_t *start = calloc(f->nblocks, sizeof *start), *pend = calloc(f->nblocks, sizeof *pend);
 	/* Exit stubs for targets outside this function, one per target and
 	 * registers to write back. */
 	struct { uint64_t pc, regs; RelooperBlockRef b; } *stubs = NULL;
 	size_t nstubs = 0, capstubs = 0;
 	if (!rb || !en.d || !en.s || !en.in || !en.hoist || !known || !hoist || !idx || !ends || !dirty ||
-	    !dirty_out || !sync || !live || !valid || !pfirst || !start || !pend) {
+	    !dirty_out || !sync || !live || !valid || !first_in || !start || !pend) {
 		L->oom = 1;
 		goto out;
 	}
@@ -2560,27 +2566,14 @@ static int lift_function(struct lifter *L, uint32_t fi)
 
 	int leaf = is_leaf(L, fi, &en.ln);
 	L->st->leaves += (size_t)leaf;
-	/* Each block's ways in (for uncounted). */
-	for (int fill = 0; fill < 2; fill++) {
-		for (uint32_t k = 0; k < f->nblocks; k++) {
-			uint32_t to[JT_MAX_TARGETS + 2], n = successors(L, fi, k, to);
-			for (uint32_t i = 0; i < n; i++)
-				if (fill)
-					preds[pfirst[to[i]]++] = k;
-				else
-					pfirst[to[i] + 1]++;
-		}
-		if (fill) { /* (each pfirst[t] moved to t's end) */
-			memmove(pfirst + 1, pfirst, f->nblocks * sizeof *pfirst);
-			pfirst[0] = 0;
-			break;
-		}
-		for (uint32_t k = 0; k < f->nblocks; k++)
-			pfirst[k + 1] += pfirst[k];
-		if (!(preds = malloc((pfirst[f->nblocks] + 1) * sizeof *preds))) {
-			L->oom = 1;
-			goto out;
-		}
+	/* Each block's first way in (for uncounted). */
+	for (uint32_t k = 0; k < f->nblocks; k++)
+		first_in[k] = UINT32_MAX;
+	for (uint32_t k = 0; k < f->nblocks; k++) {
+		uint32_t to[JT_MAX_TARGETS + 2], n = successors(L, fi, k, to);
+		for (uint32_t i = 0; i < n; i++)
+			if (first_in[to[i]] == UINT32_MAX)
+				first_in[to[i]] = k;
 	}
 	/* Blocks' code. */
 	for (uint32_t k = 0; k < f->nblocks; k++) {
@@ -2603,9 +2596,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			load_regs(L, valid[k]);
 		start[k] = 0;
 		if (k && !b->entry && en.ln.loop_of[k] != (int32_t)k) {
-			start[k] = -(int32_t)b->n;
-			if (pfirst[k] < pfirst[k + 1] && preds[pfirst[k]] < k) /* (the first: preds are in order) */
-				start[k] = pend[preds[pfirst[k]]];
+			start[k] = first_in[k] < k ? pend[first_in[k]] : -(int32_t)b->n;
 		}
 		L->pending = start[k];
 		if (b->entry && ((k == 0 && !leaf) || en.ln.loop_of[k] == (int32_t)k)) {
@@ -2720,12 +2711,10 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			for (uint32_t i = 0; i < jt->n; i++) {
 				uint64_t t = p->jt_targets[jt->first + i];
 				const struct block *tb = cfg_block_at(p, t);
-				if (tb && tb->func == fi) {
-					RelooperBlockRef to = EDGE(k, tb->index);
-					RelooperAddBranch(rb[k], to,
+				if (tb && tb->func == fi)
+					RelooperAddBranch(rb[k], EDGE(k, tb->index),
 							  bin(L, BinaryenEqInt64(), get64(L, L_T0), link_pc(L, t)),
 							  COUNT(k, tb->index));
-				}
 			}
 			L->dirty = L->valid = dirty_out[k];
 			L->pending = pend[k];
@@ -2911,8 +2900,7 @@ out:
 	free(sync);
 	free(live);
 	free(valid);
-	free(pfirst);
-	free(preds);
+	free(first_in);
 	free(start);
 	free(pend);
 	free(stubs);
