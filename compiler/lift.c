@@ -2850,20 +2850,22 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		L->n = n0;
 	}
 	emit(L, code);
-	/* exit_at's code: (pc - fbase) / 2 + 1 << EXIT_PC_SHIFT | uncounted + EXIT_ADJ_MAX << EXIT_WHY_BITS | why;
-	 * exit_to's and exit_ret's: why, with pc in L_PC */
+	/* exit_at's code: (pc - fbase) / 2 + 1 << EXIT_PC_SHIFT | uncounted + EXIT_ADJ_MAX << EXIT_WHY_BITS | why,
+	 * unpacked under a branch; exit_to's and exit_ret's: why alone (no
+	 * correction), with pc in L_PC. (A branch, not selects: a return, the
+	 * hot way out, tests one compare and skips the rest.) */
 	E k = get32(L, L_REASON);
 	E packed = un(L, BinaryenExtendUInt32(), bin(L, BinaryenShrUInt32(), k, c32(L, EXIT_PC_SHIFT)));
-	E pc = bin(L, BinaryenAddInt64(), link_pc(L, L->fbase - 2), bin(L, BinaryenShlInt64(), packed, c64(L, 1)));
-	emit(L, set(L, L_PC, BinaryenSelect(M, bin(L, BinaryenGeUInt32(), get32(L, L_REASON), c32(L, 1 << EXIT_PC_SHIFT)),
-					    pc, get64(L, L_PC), L->i64)));
-	E fix[2];
-	for (int i = 0; i < 2; i++)
-		fix[i] = bin(L, BinaryenAndInt32(), bin(L, BinaryenShrUInt32(), get32(L, L_REASON), c32(L, EXIT_WHY_BITS)),
-			     c32(L, 2 * EXIT_ADJ_MAX + 1));
-	E fixed = BinaryenSelect(M, bin(L, BinaryenGeUInt32(), get32(L, L_REASON), c32(L, 1 << EXIT_PC_SHIFT)),
-				 bin(L, BinaryenSubInt32(), fix[0], c32(L, EXIT_ADJ_MAX)), fix[1], L->i32);
-	emit(L, set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), sext32(L, fixed))));
+	E unpack[2];
+	unpack[0] = set(L, L_PC, bin(L, BinaryenAddInt64(), link_pc(L, L->fbase - 2),
+				     bin(L, BinaryenShlInt64(), packed, c64(L, 1))));
+	E fix = bin(L, BinaryenSubInt32(),
+		    bin(L, BinaryenAndInt32(), bin(L, BinaryenShrUInt32(), get32(L, L_REASON), c32(L, EXIT_WHY_BITS)),
+			c32(L, 2 * EXIT_ADJ_MAX + 1)),
+		    c32(L, EXIT_ADJ_MAX));
+	unpack[1] = set(L, L_IC, bin(L, BinaryenSubInt64(), get64(L, L_IC), sext32(L, fix)));
+	emit(L, BinaryenIf(M, bin(L, BinaryenGeUInt32(), get32(L, L_REASON), c32(L, 1 << EXIT_PC_SHIFT)),
+			   seq(L, unpack, 2), NULL));
 	emit(L, store_ic(L));
 	/* (a return to the caller's address, RET, leaves pc: its caller goes
 	 * on without reading it, or sets it: emit_call) */
