@@ -4,7 +4,8 @@
 #   make demo       build what is needed and run a busybox container
 #   make test       build what is needed and run every test
 #   make bench      CPU-bound benchmarks: native x86-64, qemu-riscv64, friscy
-#                   (native, wasm, wasm + rv2wasm), compile cost, start-up
+#                   (native, wasm, wasm + rv2wasm), the C through emcc (a
+#                   reference), compile cost, start-up
 #   make web        the runtime in WebAssembly and its node loader (mk/web.mk)
 #
 # Missing Debian packages are installed by mk/deps.sh (as root, apt-get).
@@ -162,12 +163,14 @@ test: deps
 		test-web test-browser test-tty test-hostfile test-aot test-rv2wasm test-asm
 
 # The CPU benchmarks native, under qemu, with friscy native, in wasm
-# interpreted and in wasm compiled by rv2wasm (node --aot), in one run; then
-# rv2wasm's compile cost, and the wasm build's size, start-up and fork+exec.
+# interpreted and in wasm compiled by rv2wasm (node --aot), and, for
+# reference, their C compiled straight to wasm by emcc (what wasm reaches
+# from the source here), in one run; then rv2wasm's compile cost, and the
+# wasm build's size, start-up and fork+exec.
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy $(BUILD)/bin/rv2wasm web images
 	python3 tests/bench/compile.py $(BUILD)
-	BENCH_RUNNERS="native;qemu;friscy;wasm=node $(BUILD)/web/friscy.mjs run;aot=node $(BUILD)/web/friscy.mjs run --aot $(BUILD)/tests/bench/aot" \
+	BENCH_RUNNERS="native;qemu;friscy;wasm=node $(BUILD)/web/friscy.mjs run;aot=node $(BUILD)/web/friscy.mjs run --aot $(BUILD)/tests/bench/aot;emcc" \
 		sh tests/bench/run.sh
 	node tests/bench/web.mjs $(BUILD)
 

@@ -36,7 +36,9 @@ set -eu
 PACKAGES="gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross
 qemu-user libelf-dev binaryen wabt dpkg-dev patch make xz-utils bzip2 python3"
 # With --web:
-#   emscripten:     emcc, for runtime.wasm (Debian's 3.1.6; brings nodejs)
+#   emscripten:     emcc, for runtime.wasm and make bench's reference column
+#                   (the C benchmarks straight to wasm) (Debian's 3.1.6;
+#                   brings nodejs)
 #   node-acorn:     the JS parser emcc's optimizer passes need (Debian's
 #                   emscripten does not depend on it)
 WEB_PACKAGES="emscripten node-acorn"

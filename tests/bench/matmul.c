@@ -15,8 +15,8 @@ int main(int argc, char **argv)
     double *a = malloc(sizeof(double) * N * N), *b = malloc(sizeof(double) * N * N),
            *c = malloc(sizeof(double) * N * N);
     for (int i = 0; i < N * N; i++) {
-        a[i] = (double)(((long)i * 7919) % 1000) / 1000.0 - 0.5;
-        b[i] = (double)(((long)i * 104729) % 997) / 997.0 - 0.25;
+        a[i] = (double)(((long long)i * 7919) % 1000) / 1000.0 - 0.5;
+        b[i] = (double)(((long long)i * 104729) % 997) / 997.0 - 0.25;
     }
     double check = 0;
     for (int r = 0; r < reps; r++) {

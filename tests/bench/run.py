@@ -24,6 +24,7 @@ Environment: BENCH_REPS (3) best-of count, BENCH_SCALE (1.0) work factor
 passed to every program, BENCH_TIMEOUT (900) seconds per run,
 BENCH_RUNNERS (native;qemu;friscy): ';'-separated runners, each one of
   native | qemu | friscy (= $RUNNER $FRISCY_RUNNER_ARGS, default build/bin/friscy)
+  | emcc (the C source compiled to wasm by emcc, run by node: a reference)
   | NAME=COMMAND  (a friscy-compatible command line, e.g.
                    wasm=node build/web/friscy.mjs run)"""
 
@@ -45,6 +46,33 @@ def build(cfg, name, outdir):
                 f.write(" ".join(cmd))
         outs[tag] = out
     return outs, None
+
+
+# The same C straight to wasm (wasm32: the sources keep their arithmetic in
+# 64-bit types, not long or size_t, so that it computes what they do on
+# LP64). Synchronous instantiation: the glue of Debian's emcc would fetch()
+# the .wasm under node 20.
+EMCC_FLAGS = ["-sALLOW_MEMORY_GROWTH=1", "-sENVIRONMENT=node", "-sWASM_ASYNC_COMPILATION=0"]
+
+
+def build_emcc(name, outdir):
+    """NAME.c -> outdir/NAME.emcc.js (+ .wasm); (path, None) or (None, error)."""
+    src = os.path.join(HERE, name + ".c")
+    out = os.path.join(outdir, name + ".emcc.js")
+    cmd = ["emcc"] + CFLAGS + EMCC_FLAGS + [src, "-o", out]
+    stamp = out + ".cmd"
+    if not (os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src)
+            and os.path.exists(stamp) and open(stamp).read() == " ".join(cmd)):
+        # (Debian's emcc runs its JS passes with /usr/bin/node, which finds
+        # acorn in /usr/share/nodejs only through NODE_PATH: mk/web.mk)
+        env = dict(os.environ, NODE_PATH=":".join(filter(None, ["/usr/share/nodejs",
+                                                                os.environ.get("NODE_PATH")])))
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        if r.returncode != 0:
+            return None, r.stdout.decode("utf-8", "replace")
+        with open(stamp, "w") as f:
+            f.write(" ".join(cmd))
+    return out, None
 
 
 def checksum(out):
@@ -85,6 +113,8 @@ def main(argv):
             continue
         if spec in ("native", "qemu"):
             runners.append((spec, None))
+        elif spec == "emcc":
+            runners.append((spec, ["emcc"]))
         elif spec == "friscy":
             runners.append(("friscy", cfg.runner + cfg.runner_args))
         elif "=" in spec:
@@ -105,12 +135,20 @@ def main(argv):
                 print("NOTE: runner %s (%s) not found: its column shows n/a" % (n, prog), flush=True)
 
     builds, failed_builds = {}, {}
+    problems, emcc_failed = [], 0
     for n in names:
         outs, err = build(cfg, n, outdir)
         if outs:
             builds[n] = outs
         else:
             failed_builds[n] = err
+        if outs and available.get("emcc"):
+            js, err = build_emcc(n, outdir)
+            if js:
+                outs["emcc"] = js
+            else:
+                problems.append("%s: emcc build failed:\n%s" % (n, err))
+                emcc_failed += 1
     members = [harness.Member("b", "dir")] + [
         harness.Member("b/" + n, src=o["rv64"], mode=0o755) for n, o in sorted(builds.items())]
     tar = os.path.join(outdir, "bench.tar")
@@ -121,6 +159,8 @@ def main(argv):
             return [builds[n]["native"], scale]
         if runner == "qemu":
             return [cfg.qemu, builds[n]["rv64"], scale]
+        if runner == "emcc":
+            return ["node", builds[n]["emcc"], scale]
         return cmd + ["--rootfs", tar, "-w", "/", "--", "/b/" + n, scale]
 
     print("benchmarks: best of %d, scale %s, runners: %s" % (reps, scale, ", ".join(n for n, _ in runners)),
@@ -131,8 +171,8 @@ def main(argv):
         head += "  friscy/qemu"
     print(head, flush=True)
     rep = harness.Report()  # a benchmark passes when all its checksums agree
+    rep.failed += emcc_failed
     ratios = {c: [] for c in cols}
-    problems = []
     for n in names:
         if n in failed_builds:
             problems.append("%s: build failed:\n%s" % (n, failed_builds[n]))
@@ -141,7 +181,7 @@ def main(argv):
             continue
         times, sums = {}, {}
         for r, cmd in runners:
-            if not available[r]:
+            if not available[r] or (r == "emcc" and "emcc" not in builds[n]):
                 continue
             best = None
             for _ in range(reps):

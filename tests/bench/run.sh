@@ -17,8 +17,9 @@
 #
 # Environment: BENCH_REPS, BENCH_SCALE (work factor, default 1: each
 # program takes 0.5-2 s natively), BENCH_TIMEOUT, BENCH_CFLAGS, CC_NATIVE,
-# BENCH_RUNNERS="native;qemu;friscy[;NAME=COMMAND...]" (COMMAND takes
-# friscy's arguments, e.g. "wasm=node build/web/friscy.mjs run"), and
+# BENCH_RUNNERS="native;qemu;friscy[;emcc][;NAME=COMMAND...]" (emcc: the C
+# compiled straight to wasm by emcc and run by node, a reference; COMMAND
+# takes friscy's arguments, e.g. "wasm=node build/web/friscy.mjs run"), and
 # FRISCY / RUNNER / FRISCY_RUNNER_ARGS / BUILD as in tests/diff/harness.py.
 here=$(cd "$(dirname "$0")" && pwd)
 PYTHONDONTWRITEBYTECODE=1 exec python3 "$here/run.py" "$@"

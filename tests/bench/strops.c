@@ -16,8 +16,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < cap + 64; i++) a[i] = (char)('a' + i % 23);
     for (long it = 0; it < iters; it++) {
         x ^= x << 7; x ^= x >> 9;
-        size_t len = (size_t)(x % 1500) + 1, off = (size_t)(x >> 20) % 61, off2 = (size_t)(x >> 30) % 59;
-        size_t pos = (size_t)(x >> 40) % (cap - 2048);
+        size_t len = (size_t)(x % 1500) + 1, off = (size_t)((x >> 20) % 61), off2 = (size_t)((x >> 30) % 59);
+        size_t pos = (size_t)((x >> 40) % (cap - 2048));
         memcpy(b + off2, a + pos + off, len);
         b[off2 + len] = 0;
         size_t l = strlen(b + off2);
