@@ -278,9 +278,10 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 			"of a range checked before; %zu loops checked on the way in\n", ls.known,
 			ls.rechecked, ls.near, ls.hoisted);
 		SAY("  lifted: %zu of %zu instructions compiled inline (%.1f%%), %zu run in place by "
-			"the runtime's interpreter (env.step), %zu left to the interpreter (exits)\n",
+			"the runtime's interpreter (env.step), %zu left to the interpreter (exits); "
+			"%zu runs of double arithmetic lifted as one (%zu operations)\n",
 			ls.lifted, insns, insns ? 100.0 * (double)ls.lifted / (double)insns : 0.0, ls.stepped,
-			ls.to_interp);
+			ls.to_interp, ls.fp_runs, ls.fp_run_ops);
 		/* The most frequent reasons. */
 		for (int shown = 0; shown < 8; shown++) {
 			int best = -1;

@@ -163,6 +163,8 @@ struct lift_stats {
 	size_t by_block;         /* functions lifted by_block (lift.c's BY_BLOCK_MIN) */
 	size_t inner_entries;    /* blocks that edges enter loops at, not at their headers
 				    (irreducible code: routed through the loop's dispatch) */
+	size_t fp_runs, fp_run_ops; /* runs of double arithmetic lifted as one (lift.c's
+				       emit_fp_batch), and their operations */
 	size_t by_op[RV_OP_COUNT]; /* those, by operation */
 };
 

@@ -50,7 +50,11 @@ Usage: tests/aot/run.py [BUILD]
 14. Compiles tests/aot/huge.c (a function of over 400 blocks, lifted
    with registers in locals within a block only, faulting in the middle):
    what it prints is qemu's.
-15. Compiles glibc's ld.so, libc.so.6 and libm.so.6 too, into a folder
+15. Compiles tests/aot/fpruns.c (runs of double arithmetic in a row,
+   lifted as one, over zeros, subnormals, infinities and NaNs, NX clear
+   or set, frm RNE or not): rv2wasm lifts its runs as runs, and every
+   result and the flags raised are qemu's.
+16. Compiles glibc's ld.so, libc.so.6 and libm.so.6 too, into a folder
    beside the modules: tests/diff's glibc-dynamic programs give qemu's
    results, and args_env's run is over 90% compiled (libc's module is
    kept across the mmaps and mprotects ld.so loads it with); printf's
@@ -178,6 +182,7 @@ def main():
     stale(benchdir)
     link(benchdir)
     fma(benchdir)
+    fpruns(benchdir)
     leaf(benchdir)
     glibc_libs()
     return REPORT.finish()
@@ -389,6 +394,22 @@ def fma(outdir):
         return
     elf, tar, _ = case
     compiled_as_qemu("fma.c", elf, tar, "fma", "200000")
+
+
+def fpruns(outdir):
+    """tests/aot/fpruns.c, a musl PIE: runs of double arithmetic in a row,
+    which rv2wasm lifts as one (one test for the run; the helper for each
+    operation in turn when it fails), over zeros, subnormals, infinities,
+    NaNs and huge operands, NX clear or set, frm RNE or not: rv2wasm
+    lifts the runs as runs (--stats), and every result and the flags
+    raised are qemu's."""
+    case = musl_case("fpruns", outdir)
+    if not case:
+        return
+    elf, tar, stats = case
+    runs = count(r"(\d+) runs of double arithmetic", stats)
+    check("fpruns.c: %d runs of double arithmetic lifted as one (at least 4)" % runs, runs >= 4, stats)
+    compiled_as_qemu("fpruns.c", elf, tar, "fpruns", "100000")
 
 
 def leaf(outdir):
