@@ -13,29 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t next(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
-
-static double from_bits(uint64_t b)
-{
-	double d;
-	memcpy(&d, &b, sizeof d);
-	return d;
-}
-
-static uint64_t bits_of(double d)
-{
-	uint64_t b;
-	memcpy(&b, &d, sizeof b);
-	return b;
-}
+#include "fpbits.h"
 
 static double operand(void)
 {
@@ -72,11 +50,6 @@ static double addend(double a, double b)
 
 #define FMA(op, r, a, b, c) __asm__ volatile(op " %0, %1, %2, %3" : "=f"(r) : "f"(a), "f"(b), "f"(c))
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	return (h ^ v) * 0x100000001b3ull;
-}
-
 static uint64_t h[8], flags[8][32];
 
 static void note(int k, uint64_t bits, unsigned fl)
@@ -99,6 +72,7 @@ static void note(int k, uint64_t bits, unsigned fl)
 
 int main(int argc, char **argv)
 {
+	state = 0x9E3779B97F4A7C15ull;
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	static const char *const names[8] = { "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d",
 					      "fmadd.s", "fmsub.s", "fnmsub.s", "fnmadd.s" };

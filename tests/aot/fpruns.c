@@ -14,29 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t state = 0x2545F4914F6CDD1Dull;
-
-static uint64_t next(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
-
-static double from_bits(uint64_t b)
-{
-	double d;
-	memcpy(&d, &b, sizeof d);
-	return d;
-}
-
-static uint64_t bits_of(double d)
-{
-	uint64_t b;
-	memcpy(&b, &d, sizeof b);
-	return b;
-}
+#include "fpbits.h"
 
 static double operand(void)
 {
@@ -52,11 +30,6 @@ static double operand(void)
 	}
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	return (h ^ v) * 0x100000001b3ull;
-}
-
 static uint64_t h[4], flags[4][32];
 
 static void note(int k, double x, double y, double z, unsigned fl)
@@ -67,6 +40,7 @@ static void note(int k, double x, double y, double z, unsigned fl)
 
 int main(int argc, char **argv)
 {
+	state = 0x2545F4914F6CDD1Dull;
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	for (int k = 0; k < 4; k++)
 		h[k] = 0xcbf29ce484222325ull;
