@@ -1372,7 +1372,13 @@ static int emit_fpu_inline(struct lifter *L, const struct insn *ins, int64_t adj
  * an exit in the middle are as one at a time. One branch, and one call on
  * the slow path, a run instead of one an operation: nbody 17% faster,
  * matmul 5% (with no test at all they ran 2.5x and 2.2x as fast: what is
- * left is the tests' own instructions). */
+ * left is the tests' own instructions). The sums and differences of a
+ * run, which need only be finite, are tested together in the f64
+ * registers: their total s less itself is 0 if every one is finite, NaN
+ * if one is infinite or NaN (and when finite ones overflow the total, the
+ * helper runs them: speed only). Two f64 operations each instead of a
+ * move to an integer register, a shift and a compare: nbody 8-12%
+ * faster, matmul the same (its runs are products: A/B, min of 7 and 9). */
 static int batchable(const rv_insn *in)
 {
 	return in->op >= RV_OP_FADD_D && in->op <= RV_OP_FSQRT_D && (in->rm == RV_RNE || in->rm == RV_DYN);
@@ -1392,7 +1398,7 @@ static void emit_fp_batch(struct lifter *L, const struct insn *ins, uint32_t m, 
 						    BinaryenDivFloat64 };
 	int tmp[32]; /* per F register: the temporary that has its value in the run, or -1 */
 	int dyn = 0;
-	E ok = NULL;
+	E ok = NULL, sum = NULL;
 	L->fma = 1;
 	for (int r = 0; r < 32; r++)
 		tmp[r] = -1;
@@ -1403,10 +1409,22 @@ static void emit_fp_batch(struct lifter *L, const struct insn *ins, uint32_t m, 
 		E r = k == 4 ? un(L, BinaryenSqrtFloat64(), a)
 			: bin(L, ops[k](), a, tmp[in->rs2] >= 0 ? tget(L, tmp[in->rs2]) : fget(L, in->rs2));
 		emit(L, tset(L, L_FMA + (int)j, r));
-		E good = result_ok(L, 1, k, L_FMA + (int)j);
-		ok = ok ? bin(L, BinaryenAndInt32(), ok, good) : good;
+		if (k < 2) { /* (its test: the total's, below) */
+			sum = sum ? bin(L, BinaryenAddFloat64(), sum, tget(L, L_FMA + (int)j)) : tget(L, L_FMA + (int)j);
+		} else {
+			E good = result_ok(L, 1, k, L_FMA + (int)j);
+			ok = ok ? bin(L, BinaryenAndInt32(), ok, good) : good;
+		}
 		dyn |= in->rm == RV_DYN;
 		tmp[in->rd] = L_FMA + (int)j;
+	}
+	if (sum) {
+		emit(L, BinaryenLocalSet(M, L_FR, sum));
+		E fin = bin(L, BinaryenEqFloat64(),
+			    bin(L, BinaryenSubFloat64(), BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64()),
+				BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64())),
+			    BinaryenConst(M, BinaryenLiteralFloat64(0)));
+		ok = ok ? bin(L, BinaryenAndInt32(), ok, fin) : fin;
 	}
 	ok = bin(L, BinaryenAndInt32(), rne_ok(L, dyn ? RV_DYN : RV_RNE), ok);
 	E fast[32];
