@@ -1419,10 +1419,8 @@ static void emit_fp_batch(struct lifter *L, const struct insn *ins, uint32_t m, 
 		tmp[in->rd] = L_FMA + (int)j;
 	}
 	if (sum) {
-		emit(L, BinaryenLocalSet(M, L_FR, sum));
-		E fin = bin(L, BinaryenEqFloat64(),
-			    bin(L, BinaryenSubFloat64(), BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64()),
-				BinaryenLocalGet(M, L_FR, BinaryenTypeFloat64())),
+		emit(L, tset(L, L_FR, sum));
+		E fin = bin(L, BinaryenEqFloat64(), bin(L, BinaryenSubFloat64(), tget(L, L_FR), tget(L, L_FR)),
 			    BinaryenConst(M, BinaryenLiteralFloat64(0)));
 		ok = ok ? bin(L, BinaryenAndInt32(), ok, fin) : fin;
 	}
