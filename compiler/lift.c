@@ -46,9 +46,12 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <binaryen-c.h>
 
@@ -100,10 +103,22 @@ enum {
 
 typedef BinaryenExpressionRef E;
 
+/* A function lifted, waiting to be added to the module: the lifters run on
+ * threads, and the module takes functions and globals in function order
+ * (lift_program), so that its output does not depend on their timing. */
+struct lifted {
+	BinaryenExpressionRef body;
+	BinaryenIndex nvars;
+	uint32_t sites;           /* its calls through a pointer (lookup_cached) */
+};
+
 struct lifter {
 	BinaryenModuleRef m;
 	const struct program *p;
-	struct lift_stats *st;
+	struct lift_stats *st;    /* this lifter's (lift_program sums them) */
+	struct lifted *out;       /* per function, shared: each lifter writes its own */
+	_Atomic uint32_t *next;   /* the next function to lift, shared */
+	_Atomic int *failed;
 	BinaryenType i32, i64;
 	/* Register sets are uint64_t: bit r is xr, bit 32 + r is fr. */
 	uint64_t used, written;   /* registers of the current function */
@@ -114,7 +129,8 @@ struct lifter {
 	size_t n, cap;
 	int oom;
 	int direct_calls;         /* jal to a function start is a wasm call */
-	uint32_t sites;           /* calls through a pointer so far (lookup_cached) */
+	uint32_t fi;              /* the function being lifted */
+	uint32_t sites;           /* its calls through a pointer so far (lookup_cached) */
 	int keep_sp;              /* the call being lifted keeps what is known of sp */
 	int32_t *cost;            /* per function: frame_cost */
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
@@ -1801,6 +1817,14 @@ static int32_t frame_cost(const struct lifter *L, const struct func *f)
 	return c > STACK_BUDGET ? STACK_BUDGET : (int32_t)c;
 }
 
+/* The names of the globals of function fi's call site k (lookup_cached),
+ * which lift_program adds. */
+static void site_names(uint32_t fi, uint32_t k, char pc[32], char fb[32])
+{
+	snprintf(pc, 32, "c%" PRIu32 ".%" PRIu32 "p", fi, k);
+	snprintf(fb, 32, "c%" PRIu32 ".%" PRIu32 "f", fi, k);
+}
+
 /* T1 := env.lookup(T0), through a cache of this call site's (two
  * globals of the module: the link address last found, and what was
  * found): a call through a pointer mostly goes to the same place each
@@ -1809,11 +1833,8 @@ static int32_t frame_cost(const struct lifter *L, const struct func *f)
  * run (ctx's start and end). */
 static void lookup_cached(struct lifter *L)
 {
-	char pc[24], fb[24];
-	snprintf(pc, sizeof pc, "c%up", L->sites);
-	snprintf(fb, sizeof fb, "c%uf", L->sites++);
-	BinaryenAddGlobal(M, pc, L->i64, true, c64(L, -1));
-	BinaryenAddGlobal(M, fb, L->i64, true, c64(L, -1));
+	char pc[32], fb[32];
+	site_names(L->fi, L->sites++, pc, fb);
 	E hit = bin(L, BinaryenAndInt32(),
 		    bin(L, BinaryenEqInt64(), link_of(L, get64(L, L_T0)), BinaryenGlobalGet(M, pc, L->i64)),
 		    bin(L, BinaryenAndInt32(),
@@ -2575,6 +2596,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	const struct func *f = &p->funcs[fi];
 	const struct block *bl = &p->blocks[f->first_block];
 	regs_of(L, f);
+	L->fi = fi;
+	L->sites = 0;
 	L->nexits = 0;
 	L->fma = 0;
 	L->fbase = p->insns[bl[0].first].pc;
@@ -2984,16 +3007,11 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	if (L->oom)
 		goto out;
 
-	BinaryenType vars[L_COUNT + L_FMA_COUNT - L_NPARAMS];
-	for (int i = L_NPARAMS; i < L_COUNT + L_FMA_COUNT; i++)
-		vars[i - L_NPARAMS] = i == L_FR || i >= L_F0 ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
-			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
-			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
-	char name[FUNC_NAME];
-	func_name(p, fi, name);
-	BinaryenIndex nvars = (BinaryenIndex)(L_COUNT - L_NPARAMS + (L->fma ? L_FMA_COUNT : 0));
-	BinaryenAddFunction(M, name, func_type(L), L->i32, vars, nvars,
-			    BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32));
+	L->out[fi] = (struct lifted){
+		.body = BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32),
+		.nvars = (BinaryenIndex)(L_COUNT - L_NPARAMS + (L->fma ? L_FMA_COUNT : 0)),
+		.sites = L->sites,
+	};
 out:
 	if (rl)
 		RelooperRenderAndDispose(rl, RelooperAddBlock(rl, BinaryenNop(M)), L_LABEL);
@@ -3179,6 +3197,81 @@ static void calls_of(struct lifter *L)
 	}
 }
 
+/* Lifts the functions not yet taken, until none is left or a lifter
+ * failed (*failed: that function + 1). */
+static void *lift_some(void *arg)
+{
+	struct lifter *L = arg;
+	uint32_t fi;
+	while (!atomic_load(L->failed) && (fi = atomic_fetch_add(L->next, 1)) < L->p->nfuncs) {
+		if (lift_function(L, fi) < 0) {
+			atomic_store(L->failed, (int)fi + 1);
+			break;
+		}
+		atomic_fetch_add(&progress.done, 1);
+	}
+	free(L->list);
+	free(L->exits);
+	free(L->plan);
+	L->list = NULL;
+	L->exits = NULL;
+	L->plan = NULL;
+	return NULL;
+}
+
+static void add_stats(struct lift_stats *to, const struct lift_stats *from)
+{
+	_Static_assert(sizeof *to % sizeof(size_t) == 0, "struct lift_stats: size_t counts only");
+	size_t *t = (size_t *)to;
+	const size_t *f = (const size_t *)from;
+	for (size_t i = 0; i < sizeof *to / sizeof *t; i++)
+		t[i] += f[i];
+}
+
+/* Lifting is most of rv2wasm's time after Binaryen's passes (which run on
+ * every core): the functions are lifted on as many threads, each lifter
+ * with its own buffers and counts. Binaryen's arenas and name interning
+ * take expressions built on any thread; only adding to the module is not
+ * (lift_program does that, after, in order). BINARYEN_CORES, which limits
+ * Binaryen's threads, limits these too. */
+enum { MAX_LIFTERS = 8 };
+
+static void lift_all(struct lifter *L0)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *cores = getenv("BINARYEN_CORES");
+	if (cores && atoi(cores) > 0)
+		n = atoi(cores);
+	n = n < 1 ? 1 : n > MAX_LIFTERS ? MAX_LIFTERS : n;
+	struct lifter Ls[MAX_LIFTERS];
+	struct lift_stats sts[MAX_LIFTERS];
+	pthread_t th[MAX_LIFTERS];
+	int started[MAX_LIFTERS] = { 0 };
+	pthread_attr_t attr;
+	int attr_ok = !pthread_attr_init(&attr) && !pthread_attr_setstacksize(&attr, 64u << 20);
+	for (long i = 1; i < n; i++) {
+		Ls[i] = *L0;
+		Ls[i].list = NULL;
+		Ls[i].n = Ls[i].cap = 0;
+		Ls[i].exits = NULL;
+		Ls[i].nexits = Ls[i].capexits = 0;
+		Ls[i].plan = NULL;
+		Ls[i].plan_cap = 0;
+		memset(&sts[i], 0, sizeof sts[i]);
+		Ls[i].st = &sts[i];
+		started[i] = !pthread_create(&th[i], attr_ok ? &attr : NULL, lift_some, &Ls[i]);
+	}
+	lift_some(L0);
+	for (long i = 1; i < n; i++) {
+		if (!started[i])
+			continue;
+		pthread_join(th[i], NULL);
+		add_stats(L0->st, &sts[i]);
+	}
+	if (attr_ok)
+		pthread_attr_destroy(&attr);
+}
+
 void *lift_program(const struct program *p, struct lift_stats *st, char *err, size_t cap)
 {
 	struct lifter L0 = { .p = p, .st = st }, *L = &L0;
@@ -3207,25 +3300,42 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 		BinaryenAddFunctionImport(M, "dbg", "env", "dbg", L->i64, BinaryenTypeNone());
 	L->cost = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *L->cost);
 	L->clobbers = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *L->clobbers);
-	if (L->cost && L->clobbers)
+	L->out = calloc(p->nfuncs ? p->nfuncs : 1, sizeof *L->out);
+	_Atomic uint32_t next = 0;
+	_Atomic int failed = 0;
+	L->next = &next;
+	L->failed = &failed;
+	if (L->cost && L->clobbers && L->out) {
 		calls_of(L);
-	progress.total = p->nfuncs;
-	for (uint32_t fi = 0; fi < p->nfuncs; fi++, progress.done = fi)
-		if (!L->cost || !L->clobbers || lift_function(L, fi) < 0) {
-			snprintf(err, cap, "out of memory lifting function %u", fi);
-			free(L->cost);
-			free(L->clobbers);
-			free(L->list);
-			free(L->exits);
-			free(L->plan);
-			BinaryenModuleDispose(M);
-			return NULL;
-		}
+		progress.total = p->nfuncs;
+		lift_all(L);
+	} else {
+		failed = 1;
+	}
 	free(L->cost);
 	free(L->clobbers);
-	free(L->list);
-	free(L->exits);
-	free(L->plan);
+	if (failed) {
+		snprintf(err, cap, "out of memory lifting function %d", failed - 1);
+		free(L->out);
+		BinaryenModuleDispose(M);
+		return NULL;
+	}
+	BinaryenType vars[L_COUNT + L_FMA_COUNT - L_NPARAMS];
+	for (int i = L_NPARAMS; i < L_COUNT + L_FMA_COUNT; i++)
+		vars[i - L_NPARAMS] = i == L_FR || i >= L_F0 ? BinaryenTypeFloat64() : i == L_FS ? BinaryenTypeFloat32()
+			      : (i >= L_X1 && i < L_CPU) || (i >= L_LIM && i <= L_PC) ||
+			      i == L_T0 || i == L_T1 || i == L_A ? L->i64 : L->i32;
+	for (uint32_t fi = 0; fi < p->nfuncs; fi++) {
+		char name[FUNC_NAME], pc[32], fb[32];
+		for (uint32_t k = 0; k < L->out[fi].sites; k++) {
+			site_names(fi, k, pc, fb);
+			BinaryenAddGlobal(M, pc, L->i64, true, c64(L, -1));
+			BinaryenAddGlobal(M, fb, L->i64, true, c64(L, -1));
+		}
+		func_name(p, fi, name);
+		BinaryenAddFunction(M, name, func_type(L), L->i32, vars, L->out[fi].nvars, L->out[fi].body);
+	}
+	free(L->out);
 
 	/* run(ctx, func, block): through a table of every function. */
 	const char **names = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *names);

@@ -145,6 +145,7 @@ const struct block *cfg_block_at(const struct program *p, uint64_t pc);
 
 /* ---- code generation (lift.c) ---- */
 
+/* (every field a size_t count: lift.c's add_stats sums the lifters') */
 struct lift_stats {
 	size_t lifted;           /* instructions compiled */
 	size_t to_interp;        /* instructions left to the interpreter */
