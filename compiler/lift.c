@@ -132,6 +132,8 @@ struct lifter {
 	uint32_t fi;              /* the function being lifted */
 	uint32_t sites;           /* its calls through a pointer so far (lookup_cached) */
 	int keep_sp;              /* the call being lifted keeps what is known of sp */
+	E *ups;                   /* the current function's branches to "up" (emit_call) */
+	size_t nups, capups;
 	int32_t *cost;            /* per function: frame_cost */
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
 	size_t plan_cap;
@@ -1921,15 +1923,26 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	 * rv_cpu already; the runtime goes on at its pc. Back with another
 	 * sp is NEXT: passed up as RET, this function's caller took it for
 	 * this function's return (tests/aot/link.c); and pc is set, which a
-	 * return (RET) leaves as it was. */
-	E up[2] = { NULL, BinaryenReturn(M, get32(L, L_WHY)) };
+	 * return (RET) leaves as it was: the function's "up" (lift_function)
+	 * does that, with the return address in T1, for all its call sites
+	 * (inline it took 33 bytes a call). */
+	E up = BinaryenReturn(M, get32(L, L_WHY));
 	if (L->keep_sp) {
-		up[0] = BinaryenIf(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
-				   BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), back_to(L, ret), L->i64), NULL);
-		up[1] = BinaryenReturn(M, BinaryenSelect(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
-							 c32(L, NEXT), get32(L, L_WHY), L->i32));
+		/* (to "bx", renamed: as exit_code's) */
+		E to_up[2] = { set(L, L_T1, back_to(L, ret)), BinaryenBreak(M, "bx", NULL, NULL) };
+		up = seq(L, to_up, 2);
+		if (L->nups == L->capups) {
+			size_t cap = L->capups ? L->capups * 2 : 16;
+			E *u = realloc(L->ups, cap * sizeof *u);
+			if (!u)
+				L->oom = 1;
+			else
+				L->ups = u, L->capups = cap;
+		}
+		if (L->nups < L->capups)
+			L->ups[L->nups++] = to_up[1];
 	}
-	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back), up[0] ? seq(L, up, 2) : up[1], NULL));
+	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back), up, NULL));
 	uint64_t changed = callee < 0 ? ~0ull : L->clobbers[callee];
 	if (L->keep_sp) /* (sp is as it was: just compared) */
 		changed &= ~(1ull << 2);
@@ -2598,6 +2611,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	regs_of(L, f);
 	L->fi = fi;
 	L->sites = 0;
+	L->nups = 0;
 	L->nexits = 0;
 	L->fma = 0;
 	L->fbase = p->insns[bl[0].first].pc;
@@ -2900,6 +2914,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	add_switch(L, f, &en, entry, -1, idx);
 	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
 	rl = NULL;
+	for (size_t i = 0; i < L->nups; i++)
+		BinaryenBreakSetName(L->ups[i], "up");
 	/* The exits, grouped by the registers they write back: a few sets
 	 * (a function's exits before its first call, after it, in a loop),
 	 * each stored by a block of its own at the function's end; past
@@ -3007,8 +3023,19 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	if (L->oom)
 		goto out;
 
+	E whole;
+	if (!L->nups) {
+		whole = BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32);
+	} else { /* block { block up { body }; up: emit_call's way up } */
+		E up[3] = { BinaryenBlock(M, "up", L->list, (BinaryenIndex)L->n, BinaryenTypeNone()),
+			    BinaryenIf(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
+				       BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_T1), L->i64), NULL),
+			    BinaryenReturn(M, BinaryenSelect(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
+							     c32(L, NEXT), get32(L, L_WHY), L->i32)) };
+		whole = BinaryenBlock(M, NULL, up, 3, L->i32);
+	}
 	L->out[fi] = (struct lifted){
-		.body = BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32),
+		.body = whole,
 		.nvars = (BinaryenIndex)(L_COUNT - L_NPARAMS + (L->fma ? L_FMA_COUNT : 0)),
 		.sites = L->sites,
 	};
@@ -3213,9 +3240,11 @@ static void *lift_some(void *arg)
 	free(L->list);
 	free(L->exits);
 	free(L->plan);
+	free(L->ups);
 	L->list = NULL;
 	L->exits = NULL;
 	L->plan = NULL;
+	L->ups = NULL;
 	return NULL;
 }
 
@@ -3257,6 +3286,8 @@ static void lift_all(struct lifter *L0)
 		Ls[i].nexits = Ls[i].capexits = 0;
 		Ls[i].plan = NULL;
 		Ls[i].plan_cap = 0;
+		Ls[i].ups = NULL;
+		Ls[i].nups = Ls[i].capups = 0;
 		memset(&sts[i], 0, sizeof sts[i]);
 		Ls[i].st = &sts[i];
 		started[i] = !pthread_create(&th[i], attr_ok ? &attr : NULL, lift_some, &Ls[i]);
