@@ -18,8 +18,10 @@
  *      constants)
  *   7  aot_ctx.start, .end (calls through a pointer cache env.lookup)
  *   8  aot_ctx.left, what compiled code counts down, in place of .limit;
- *      rv_cpu's instret is the runtime's (env.step sees limit - left) */
-#define AOT_ABI_VERSION 8
+ *      rv_cpu's instret is the runtime's (env.step sees limit - left)
+ *   9  friscy.entries in ULEB128s, each entry's numbers less the one's
+ *      before (compiler/lift.c) */
+#define AOT_ABI_VERSION 9
 
 /* Why a module's function returned. */
 enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };

@@ -60,7 +60,23 @@ static int module_lookup(const struct aot_module *mod, uint64_t pc, uint32_t *fu
 	}
 }
 
-/* The module for a host handle, reading its entry table the first time. */
+/* A ULEB128 at *s, before end: 0, or -1 if it runs past end or 64 bits. */
+static int uleb(const uint8_t **s, const uint8_t *end, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (unsigned shift = 0; shift < 64 && *s < end; shift += 7) {
+		uint8_t b = *(*s)++;
+		r |= (uint64_t)(b & 127) << shift;
+		if (!(b & 128)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The module for a host handle, reading its entry table (compiler/lift.c
+ * writes it) the first time. */
 static struct aot_module *module_for(rt *r, int handle)
 {
 	for (size_t i = 0; i < nmodules; i++)
@@ -74,7 +90,7 @@ static struct aot_module *module_for(rt *r, int handle)
 	}
 	uint32_t n;
 	memcpy(&n, sec, 4);
-	if ((len - 4) / 16 < n) {
+	if ((len - 4) / 3 < n) { /* (an entry takes 3 bytes at least) */
 		free(sec);
 		rt_logf(r, "compiled module %d: corrupt entry table, not used", handle);
 		return NULL;
@@ -104,12 +120,21 @@ static struct aot_module *module_for(rt *r, int handle)
 	}
 	modules = v;
 	mod->handle = handle;
+	const uint8_t *at = sec + 4, *end = sec + len;
+	uint64_t pc = 0, f = 0;
 	for (uint32_t k = 0; k < n; k++) {
-		uint64_t pc;
-		uint32_t f, b;
-		memcpy(&pc, sec + 4 + 16 * k, 8);
-		memcpy(&f, sec + 12 + 16 * k, 4);
-		memcpy(&b, sec + 16 + 16 * k, 4);
+		uint64_t dpc, df, b;
+		if (uleb(&at, end, &dpc) < 0 || uleb(&at, end, &df) < 0 || uleb(&at, end, &b) < 0 ||
+		    b > UINT32_MAX || df > UINT32_MAX || (f += df) > UINT32_MAX || dpc > UINT64_MAX / 4) {
+			rt_logf(r, "compiled module %d: corrupt entry table, not used", handle);
+			free(mod->pc);
+			free(mod->func);
+			free(mod->block);
+			free(mod);
+			free(sec);
+			return NULL;
+		}
+		pc += 2 * dpc;
 		if (!pc)
 			continue;
 		size_t i = hash_pc(pc, cap);

@@ -19,8 +19,8 @@ Usage: tests/aot/run.py [BUILD]
    matmul) at a small scale with --stats and checks that compiled code
    ran above 99% of their instructions (and that fib's deep recursion
    enters compiled code rarely: a thread alone runs long turns).
-5. Runs fib with its module's interface version (friscy.abi) changed:
-   interpreted, with a message.
+5. Runs fib with its module's interface version (friscy.abi) changed,
+   and with its entry table made unreadable: interpreted, with a message.
 6. Compiles tests/aot/switch.c (a switch in a loop, and threaded code
    through a table of label addresses): both tables are resolved, it runs
    over 99% compiled and gives qemu's results; also as a musl PIE, where
@@ -171,6 +171,7 @@ def main():
             n = count(r"compiled code entered (\d+) times", r.stderr)
             check("fib: compiled code entered %d times (under 5000)" % n, 0 < n < 5000, r.stderr)
     abi_mismatch(os.path.join(benchdir, "fib"))
+    corrupt_entries(os.path.join(benchdir, "fib"))
     jump_table(benchdir)
     goto_pie(benchdir)
     huge(benchdir)
@@ -572,6 +573,29 @@ def abi_mismatch(elf):
           r.returncode == 0 and "checksum:" in r.stdout and m and m.group(1) == "0" and
           "module interface 65535" in r.stderr, r.stdout + r.stderr)
 
+
+
+def corrupt_entries(elf):
+    """A module whose entry table does not parse (its ULEB128s run past
+    the section's end) is not run: interpreted, one line saying so."""
+    name = harness.sha256_file(elf) + ".wasm"
+    data = bytearray(open(os.path.join(MODULES, name), "rb").read())
+    at = data.find(b"\x0efriscy.entries")
+    end = data.find(b"\x0afriscy.abi") - 2  # (section id 0, its size, the name's)
+    check("module carries its entry table before its interface version", 0 <= at < end)
+    if not 0 <= at < end:
+        return
+    data[at + 19:end] = b"\xff" * (end - at - 19)
+    other = os.path.join(BUILD, "tests", "aot", "corrupt-entries")
+    os.makedirs(other, exist_ok=True)
+    with open(os.path.join(other, name), "wb") as f:
+        f.write(data)
+    argv = NODE_RUNNER.split() + ["--aot", other, "--stats", elf, "0.02"]
+    r = subprocess.run(argv, capture_output=True, text=True)
+    m = re.search(r"instructions: (\d+) compiled", r.stderr)
+    check("a module whose entry table does not parse is not run (interpreted, one message)",
+          r.returncode == 0 and "checksum:" in r.stdout and m and m.group(1) == "0" and
+          r.stderr.count("corrupt entry table") == 1, r.stdout + r.stderr)
 
 if __name__ == "__main__":
     if not shutil.which("wasm-validate"):
