@@ -25,7 +25,8 @@ Usage: tests/aot/run.py [BUILD]
    through a table of label addresses): both tables are resolved, it runs
    over 99% compiled and gives qemu's results; also as a musl PIE, where
    the labels' addresses are relocations that look like function
-   pointers.
+   pointers. Then tests/aot/exceptions.cc (static glibc C++): exceptions
+   thrown through compiled frames give qemu's output, over 99% compiled.
 7. Compiles tests/aot/calls.c (tail calls, calls through pointers in the
    data and taken in the code; stripped): qemu's result, and the runtime
    enters compiled code a few times, not at every iteration.
@@ -173,6 +174,7 @@ def main():
     abi_mismatch(os.path.join(benchdir, "fib"))
     corrupt_entries(os.path.join(benchdir, "fib"))
     jump_table(benchdir)
+    exceptions(benchdir)
     goto_pie(benchdir)
     huge(benchdir)
     calls(benchdir)
@@ -513,6 +515,37 @@ def jump_table(outdir):
     check("switch.c compiled = qemu (%s), %.2f%% compiled (over 99%%)" % (q.stdout.strip(), frac),
           r.returncode == 0 and r.stdout == q.stdout and q.returncode == 0 and frac > 99.0,
           r.stdout + r.stderr)
+
+
+def exceptions(outdir):
+    """tests/aot/exceptions.cc, static glibc C++: exceptions thrown
+    through compiled frames (libgcc's unwinder reads the return addresses
+    compiled calls left on the guest stack, runs destructors, and jumps
+    into catch blocks inside functions) give qemu's output and exit
+    status, over 99% compiled, a few entries into compiled code per
+    throw."""
+    src = os.path.join(ROOT, "tests", "aot", "exceptions.cc")
+    elf = os.path.join(outdir, "exceptions")
+    r = subprocess.run(["riscv64-linux-gnu-g++", "-static", "-O2", src, "-o", elf],
+                       capture_output=True, text=True)
+    check("exceptions.cc built", r.returncode == 0, r.stderr)
+    if r.returncode:
+        return
+    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
+    r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
+    check("exceptions.cc compiled", r.returncode == 0, r.stderr)
+    n = 200
+    q = subprocess.run(["qemu-riscv64", elf, str(n)], capture_output=True, text=True)
+    r = subprocess.run(NODE_RUNNER.split() + ["--aot", MODULES, "--stats", elf, str(n)],
+                       capture_output=True, text=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    entries = count(r"compiled code entered (\d+) times", r.stderr)
+    check("exceptions.cc compiled = qemu (%s), %.2f%% compiled (over 99%%), entered %d times "
+          "for %d throws (under 20 a throw)" % (" ".join(re.findall(r"work=\S+", q.stdout)) or "?",
+                                                frac, entries, n * 12 // 14),
+          r.returncode == q.returncode and r.stdout == q.stdout and q.stdout and frac > 99.0 and
+          0 < entries < 20 * n, r.stdout[-1000:] + r.stderr[-2000:])
 
 
 def goto_pie(outdir):
