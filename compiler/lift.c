@@ -3413,7 +3413,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	BinaryenAddFunctionExport(M, "run", "run");
 
 	/* The entry table, its numbers small: 3.2 bytes an entry where a
-	 * u64 and two u32s took 16 (busybox's module 3.4% smaller). */
+	 * u64 and two u32s took 16 (busybox's module 3.8% smaller). */
 	uint8_t *sec = malloc(4 + p->nentries * 3 * ULEB64_MAX);
 	if (!sec) {
 		BinaryenModuleDispose(M);

@@ -88,14 +88,12 @@ static struct aot_module *module_for(rt *r, int handle)
 		free(sec);
 		return NULL;
 	}
+	struct aot_module *mod = NULL;
 	uint32_t n;
 	memcpy(&n, sec, 4);
-	if ((len - 4) / 3 < n) { /* (an entry takes 3 bytes at least) */
-		free(sec);
-		rt_logf(r, "compiled module %d: corrupt entry table, not used", handle);
-		return NULL;
-	}
-	struct aot_module *mod = calloc(1, sizeof *mod);
+	if ((len - 4) / 3 < n) /* (an entry takes 3 bytes at least) */
+		goto corrupt;
+	mod = calloc(1, sizeof *mod);
 	struct aot_module **v = realloc(modules, (nmodules + 1) * sizeof *v);
 	size_t cap = 16;
 	while (cap < 2 * (size_t)n + 2)
@@ -106,34 +104,18 @@ static struct aot_module *module_for(rt *r, int handle)
 		mod->func = calloc(cap, sizeof *mod->func);
 		mod->block = calloc(cap, sizeof *mod->block);
 	}
-	if (!v || !mod || !mod->pc || !mod->func || !mod->block) {
-		if (mod) {
-			free(mod->pc);
-			free(mod->func);
-			free(mod->block);
-		}
-		free(mod);
-		free(sec);
-		if (v)
-			modules = v;
-		return NULL;
-	}
-	modules = v;
+	if (v)
+		modules = v;
+	if (!v || !mod || !mod->pc || !mod->func || !mod->block)
+		goto fail;
 	mod->handle = handle;
 	const uint8_t *at = sec + 4, *end = sec + len;
 	uint64_t pc = 0, f = 0;
 	for (uint32_t k = 0; k < n; k++) {
 		uint64_t dpc, df, b;
 		if (uleb(&at, end, &dpc) < 0 || uleb(&at, end, &df) < 0 || uleb(&at, end, &b) < 0 ||
-		    b > UINT32_MAX || df > UINT32_MAX || (f += df) > UINT32_MAX || dpc > UINT64_MAX / 4) {
-			rt_logf(r, "compiled module %d: corrupt entry table, not used", handle);
-			free(mod->pc);
-			free(mod->func);
-			free(mod->block);
-			free(mod);
-			free(sec);
-			return NULL;
-		}
+		    b > UINT32_MAX || df > UINT32_MAX || (f += df) > UINT32_MAX || dpc > UINT64_MAX / 4)
+			goto corrupt;
 		pc += 2 * dpc;
 		if (!pc)
 			continue;
@@ -147,6 +129,17 @@ static struct aot_module *module_for(rt *r, int handle)
 	free(sec);
 	modules[nmodules++] = mod;
 	return mod;
+corrupt:
+	rt_logf(r, "compiled module %d: corrupt entry table, not used", handle);
+fail:
+	if (mod) {
+		free(mod->pc);
+		free(mod->func);
+		free(mod->block);
+	}
+	free(mod);
+	free(sec);
+	return NULL;
 }
 
 /* ---- the space's list of mapped modules ---- */

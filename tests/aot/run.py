@@ -486,21 +486,31 @@ def glibc_libs():
           0 < entries < 1500, r.stdout[-1000:] + r.stderr[-2000:])
 
 
+def static_case(source, outdir, cc):
+    """Builds tests/aot/SOURCE static (glibc) with cc into outdir, and
+    compiles it with rv2wasm -O1 --stats into the modules: the ELF's path
+    and rv2wasm's run, or None if it did not build."""
+    src = os.path.join(ROOT, "tests", "aot", source)
+    elf = os.path.join(outdir, os.path.splitext(source)[0])
+    r = subprocess.run([cc, "-static", "-O2", src, "-o", elf], capture_output=True, text=True)
+    check("%s built" % source, r.returncode == 0, r.stderr)
+    if r.returncode:
+        return None
+    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
+    return elf, subprocess.run([RV2WASM, elf, "-O1", "--stats", "-o", out],
+                               capture_output=True, text=True)
+
+
 def jump_table(outdir):
     """tests/aot/switch.c, a bytecode interpreter (a switch in a loop,
     then threaded code with computed gotos): rv2wasm reads both tables,
     so it runs compiled (before, each case ran interpreted up to an
     entry: 66% compiled without the switch's table, 59% without the
     gotos' made entries), and gives qemu's results."""
-    src = os.path.join(ROOT, "tests", "aot", "switch.c")
-    elf = os.path.join(outdir, "switch")
-    r = subprocess.run(["riscv64-linux-gnu-gcc", "-static", "-O2", src, "-o", elf],
-                       capture_output=True, text=True)
-    check("switch.c built", r.returncode == 0, r.stderr)
-    if r.returncode:
+    case = static_case("switch.c", outdir, "riscv64-linux-gnu-gcc")
+    if not case:
         return
-    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
-    r = subprocess.run([RV2WASM, elf, "-O1", "--stats", "-o", out], capture_output=True, text=True)
+    elf, r = case
     m = re.search(r"(\d+) jumps through jump tables resolved", r.stdout + r.stderr)
     check("rv2wasm resolves switch.c's jump tables (%s)" % (m.group(0) if m else "none"),
           r.returncode == 0 and m and int(m.group(1)) > 0, r.stdout + r.stderr)
@@ -524,15 +534,10 @@ def exceptions(outdir):
     into catch blocks inside functions) give qemu's output and exit
     status, over 99% compiled, a few entries into compiled code per
     throw."""
-    src = os.path.join(ROOT, "tests", "aot", "exceptions.cc")
-    elf = os.path.join(outdir, "exceptions")
-    r = subprocess.run(["riscv64-linux-gnu-g++", "-static", "-O2", src, "-o", elf],
-                       capture_output=True, text=True)
-    check("exceptions.cc built", r.returncode == 0, r.stderr)
-    if r.returncode:
+    case = static_case("exceptions.cc", outdir, "riscv64-linux-gnu-g++")
+    if not case:
         return
-    out = os.path.join(MODULES, harness.sha256_file(elf) + ".wasm")
-    r = subprocess.run([RV2WASM, elf, "-O1", "-o", out], capture_output=True, text=True)
+    elf, r = case
     check("exceptions.cc compiled", r.returncode == 0, r.stderr)
     n = 200
     q = subprocess.run(["qemu-riscv64", elf, str(n)], capture_output=True, text=True)
