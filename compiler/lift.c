@@ -86,6 +86,7 @@ enum { CTX_CPU = 0, CTX_BASE = 4, CTX_PP = 8, CTX_SIZE = 16, CTX_BIAS = 24,
 /* Locals of a lifted function. */
 enum {
 	L_CTX = 0, L_BLOCK = 1, L_DEPTH = 2, L_RET = 3, /* the parameters */
+	L_RSP = 4,                /* sp at the call (emit_call) */
 	L_NPARAMS,
 	L_X1 = L_NPARAMS,         /* x1..x31 */
 	L_CPU = L_X1 + 31, L_BASE, L_PP, L_LIM, L_BIAS,
@@ -134,9 +135,6 @@ struct lifter {
 	int direct_calls;         /* jal to a function start is a wasm call */
 	uint32_t fi;              /* the function being lifted */
 	uint32_t sites;           /* its calls through a pointer so far (lookup_cached) */
-	int keep_sp;              /* the call being lifted keeps what is known of sp */
-	E *ups;                   /* the current function's branches to "up" (emit_call) */
-	size_t nups, capups;
 	int32_t *cost;            /* per function: frame_cost */
 	struct mem_plan *plan;    /* the current block's accesses (plan_block) */
 	size_t plan_cap;
@@ -201,7 +199,7 @@ static E b2x(struct lifter *L, E cond32) { return un(L, BinaryenExtendUInt32(), 
 /* A lifted function's type: f(ctx, block, depth, ret) -> why. */
 static BinaryenType func_type(struct lifter *L)
 {
-	BinaryenType params[L_NPARAMS] = { L->i32, L->i32, L->i32, L->i64 };
+	BinaryenType params[L_NPARAMS] = { L->i32, L->i32, L->i32, L->i64, L->i64 };
 	return BinaryenTypeCreate(params, L_NPARAMS);
 }
 
@@ -332,14 +330,35 @@ static E exit_to(struct lifter *L, E pc, int why)
 	return exit_code(L, pc, c32(L, why), uncounted(L, 0));
 }
 
+/* Integer register r between its local and rv_cpu. */
+static E load_x(struct lifter *L, int r)
+{
+	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * r), 8, L->i64, get32(L, L_CPU));
+}
+
+static E store_x(struct lifter *L, int r)
+{
+	return BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU), get64(L, L_X1 + r - 1),
+			     L->i64);
+}
+
+/* sp as it is now: its local if that holds it, else rv_cpu's. */
+static E sp_now(struct lifter *L)
+{
+	return L->valid & 1ull << 2 ? get64(L, L_X1 + 1) : load_x(L, 2);
+}
+
 /* A jump through a register that is not a call (a return, mostly): RET if
- * it goes to the address the caller passed (L_RET), else NEXT. */
+ * it goes to the address the caller passed (L_RET) with sp as the caller
+ * passed it (L_RSP), else NEXT. A function that never writes sp need not
+ * compare: its sp is its caller's (emit_call says when it may not be). */
 static E exit_ret(struct lifter *L)
 {
-	_Static_assert(NEXT == 0 && RET == 1 << 2, "exit_ret's why is (T0 == ret) << 2");
-	return exit_code(L, get64(L, L_T0),
-			 bin(L, BinaryenShlInt32(), bin(L, BinaryenEqInt64(), get64(L, L_T0), get64(L, L_RET)),
-			     c32(L, 2)), uncounted(L, 0));
+	_Static_assert(NEXT == 0 && RET == 1 << 2, "exit_ret's why is back << 2");
+	E back = bin(L, BinaryenEqInt64(), get64(L, L_T0), get64(L, L_RET));
+	if (L->written & 1ull << 2)
+		back = bin(L, BinaryenAndInt32(), back, bin(L, BinaryenEqInt64(), sp_now(L), get64(L, L_RSP)));
+	return exit_code(L, get64(L, L_T0), bin(L, BinaryenShlInt32(), back, c32(L, 2)), uncounted(L, 0));
 }
 
 /* An exit at a link address packs it, why (EXIT_WHY_BITS) and L_IC's
@@ -807,18 +826,6 @@ int lift_supports(int op)
 
 enum lift_result { LIFT_GO_ON, LIFT_ENDS, LIFT_EXITED, LIFT_CALLED,
 		   LIFT_SWITCH /* a jr through a jump table: the target in T0 */ };
-
-/* Integer register r between its local and rv_cpu. */
-static E load_x(struct lifter *L, int r)
-{
-	return BinaryenLoad(M, 8, false, (uint32_t)(CPU_X + 8 * r), 8, L->i64, get32(L, L_CPU));
-}
-
-static E store_x(struct lifter *L, int r)
-{
-	return BinaryenStore(M, 8, (uint32_t)(CPU_X + 8 * r), 8, get32(L, L_CPU), get64(L, L_X1 + r - 1),
-			     L->i64);
-}
 
 /* An instruction the runtime's interpreter runs in place (STEP_CASES):
  * rv_cpu gets the integer registers it may read or write (rd too, so that
@@ -1861,16 +1868,23 @@ static void lookup_cached(struct lifter *L)
  * which env.far runs (a call into libc through the PLT; else it exits): a
  * wasm call, with the guest state handed over through the
  * rv_cpu struct (its dirty registers written back before; after, what the
- * callee may have changed reloaded: calls_of). If the callee comes
- * back to the return address, the caller goes on; anything else (an
- * ecall, the budget, a jump elsewhere) it passes up as it is. A tail call
- * (ret -1: a jump to another function, at its entry `block`) returns what
- * the callee returns: it goes back to this function's caller. A call
- * whose frame would take the stack past STACK_BUDGET goes through the
- * runtime (the depth is a parameter: kept in memory, its increments made
- * a chain of store-to-load waits through every call): a call to a
- * function's start is checked by the function (lift_function's prologue,
- * once, not at each of its call sites), the others here. */
+ * callee may have changed reloaded: calls_of). The callee gets the return
+ * address and sp; it comes back RET only to that address with that sp
+ * (exit_ret), so the caller goes on without reading pc or sp. Anything
+ * else (an ecall, the budget, a jump elsewhere, another sp) the callee
+ * has left in rv_cpu, pc too, and the caller passes it up as it is. A
+ * tail call (ret -1: a jump to another function, at its entry `block`)
+ * returns what the callee returns: it goes back to this function's
+ * caller, so it passes on the address and sp that caller gave (a piece of
+ * a function cut at MAX_FUNC_BLOCKS falls through to the next with its
+ * frame still allocated). A callee that never writes sp does not compare
+ * it, which such a tail call may have left another; so the tail caller
+ * that writes sp compares rv_cpu's after a RET. A call whose frame would
+ * take the stack past STACK_BUDGET goes through the runtime (the depth is
+ * a parameter: kept in memory, its increments made a chain of
+ * store-to-load waits through every call): a call to a function's start
+ * is checked by the function (lift_function's prologue, once, not at each
+ * of its call sites), the others here. */
 /* Where a call's callee goes back to: the return address ret, or (a tail
  * call, ret -1) where this function's caller wants it. */
 static E back_to(struct lifter *L, int64_t ret)
@@ -1889,24 +1903,33 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
 				   callee < 0 ? exit_to(L, get64(L, L_T0), NEXT) : exit_at(L, target, NEXT, 0), NULL));
 	E depth = bin(L, BinaryenAddInt32(), get32(L, L_DEPTH), c32(L, cost));
-	E to = back_to(L, ret);
+	/* sp as the callee must bring it back: a tail call's, as this
+	 * function's caller wants it; else sp (from rv_cpu into L_A when its
+	 * local does not hold it, for env.far's compare after) */
+	int sp_local = ret < 0 || (L->valid & 1ull << 2);
+	if (!sp_local)
+		emit(L, set(L, L_A, load_x(L, 2)));
+	E rsp = ret < 0 ? get64(L, L_RSP) : sp_local ? get64(L, L_X1 + 1) : get64(L, L_A);
 	if (callee >= 0) {
 		char name[FUNC_NAME];
 		func_name(L->p, (uint32_t)callee, name);
-		E args[L_NPARAMS] = { get32(L, L_CTX), c32(L, (int32_t)block), depth, to };
+		E args[L_NPARAMS] = { get32(L, L_CTX), c32(L, (int32_t)block), depth, back_to(L, ret), rsp };
 		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, L_NPARAMS, L->i32)));
 	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
 		lookup_cached(L);
-		E args[L_NPARAMS] = { get32(L, L_CTX),
-				      lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))), depth, to };
+		E args[L_NPARAMS] = { get32(L, L_CTX), lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))),
+				      depth, back_to(L, ret), rsp };
 		E near = set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, L_NPARAMS,
 							  func_type(L), L->i32));
 		/* not here: env.far runs it in another module (libc through a
-		 * PLT), whose functions know no return address but pc's */
+		 * PLT), whose functions know no return address but pc's: back
+		 * there with sp as it was is RET */
 		E fa[3] = { get32(L, L_CTX), get64(L, L_T0), get32(L, L_DEPTH) };
 		E came = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, NEXT)),
-			     bin(L, BinaryenEqInt64(), BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)),
-				 back_to(L, ret)));
+			     bin(L, BinaryenAndInt32(),
+				 bin(L, BinaryenEqInt64(),
+				     BinaryenLoad(M, 8, false, CPU_PC, 8, L->i64, get32(L, L_CPU)), back_to(L, ret)),
+				 bin(L, BinaryenEqInt64(), load_x(L, 2), BinaryenExpressionCopy(rsp, M))));
 		E far[3] = { set(L, L_WHY, BinaryenCall(M, "far", fa, 3, L->i32)),
 			     BinaryenIf(M, bin(L, BinaryenLtSInt32(), get32(L, L_WHY), c32(L, 0)),
 					exit_to(L, get64(L, L_T0), NEXT), NULL),
@@ -1915,41 +1938,20 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 				   seq(L, far, 3), near));
 	}
 	if (ret < 0) {
+		if (L->written & 1ull << 2) { /* (back RET, but sp not the caller's: NEXT) */
+			E other = bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
+				      bin(L, BinaryenNeInt64(), load_x(L, 2), get64(L, L_RSP)));
+			E next[2] = { BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_RET), L->i64),
+				      BinaryenReturn(M, c32(L, NEXT)) };
+			emit(L, BinaryenIf(M, other, seq(L, next, 2), NULL));
+		}
 		emit(L, BinaryenReturn(M, get32(L, L_WHY)));
 		return;
 	}
-	E back = bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET));
-	if (L->keep_sp) /* (what is known of sp's range holds if sp is back too) */
-		back = bin(L, BinaryenAndInt32(), back,
-			   bin(L, BinaryenEqInt64(), load_x(L, 2), get64(L, L_X1 + 1)));
-	/* Not back here (or with another sp): the callee's state is in
-	 * rv_cpu already; the runtime goes on at its pc. Back with another
-	 * sp is NEXT: passed up as RET, this function's caller took it for
-	 * this function's return (tests/aot/link.c); and pc is set, which a
-	 * return (RET) leaves as it was: the function's "up" (lift_function)
-	 * does that, with the return address in T1, for all its call sites
-	 * (inline it took 33 bytes a call). */
-	E up = BinaryenReturn(M, get32(L, L_WHY));
-	if (L->keep_sp) {
-		/* (to "bx", renamed: as exit_code's) */
-		E to_up[2] = { set(L, L_T1, back_to(L, ret)), BinaryenBreak(M, "bx", NULL, NULL) };
-		up = seq(L, to_up, 2);
-		if (L->nups == L->capups) {
-			size_t cap = L->capups ? L->capups * 2 : 16;
-			E *u = realloc(L->ups, cap * sizeof *u);
-			if (!u)
-				L->oom = 1;
-			else
-				L->ups = u, L->capups = cap;
-		}
-		if (L->nups < L->capups)
-			L->ups[L->nups++] = to_up[1];
-	}
-	emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), back), up, NULL));
+	emit(L, BinaryenIf(M, bin(L, BinaryenNeInt32(), get32(L, L_WHY), c32(L, RET)),
+			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
 	uint64_t changed = callee < 0 ? ~0ull : L->clobbers[callee];
-	if (L->keep_sp) /* (sp is as it was: just compared) */
-		changed &= ~(1ull << 2);
-	load_state(L, changed & L->live_after);
+	load_state(L, changed & ~(1ull << 2) & L->live_after); /* (sp is as it was) */
 }
 
 /* A block's last instruction is a call that comes back to the next one
@@ -1964,7 +1966,8 @@ static int block_calls(const struct lifter *L, const struct insn *last)
 	return last->in.op == RV_OP_JAL && tb && tb->index == 0;
 }
 
-/* What a call leaves known: sp's range (emit_call checks sp came back). */
+/* What a call leaves known: sp's range (it comes back RET only with sp as
+ * it was: exit_ret). */
 static void after_call(struct facts *fa)
 {
 	struct facts sp = { .lo[2] = fa->lo[2], .span[2] = fa->span[2], .perm[2] = fa->perm[2],
@@ -2324,16 +2327,17 @@ static uint64_t fact_regs(const struct facts *fa)
 }
 
 /* Of the registers the current function uses, what a call at the end of
- * block b may change (all, through a pointer), or 0 if b does not call. */
+ * block b may change (all, through a pointer; never sp, which a call
+ * comes back with: exit_ret), or 0 if b does not call. */
 static uint64_t reloads_of(const struct lifter *L, const struct block *b)
 {
 	const struct insn *last = &L->p->insns[b->first + b->n - 1];
 	if (!block_calls(L, last))
 		return 0;
 	if (last->in.op == RV_OP_JALR)
-		return ~0ull & L->used;
+		return ~(1ull << 2) & L->used;
 	const struct block *tb = cfg_block_at(L->p, last->pc + (uint64_t)(int64_t)last->in.imm);
-	return L->clobbers[tb->func] & L->used;
+	return L->clobbers[tb->func] & ~(1ull << 2) & L->used;
 }
 
 /* The registers block b reads before it writes them; into *writes (if
@@ -2354,7 +2358,7 @@ static uint64_t reads_first(const struct program *p, const struct block *b, uint
  * backward dataflow over what the code may read, where what an exit, a
  * call or a loop's hoist block writes back counts as read (it must be the
  * register's value), and so do what the hoist block checks, and sp (a
- * call compares it after). A call reloads only the registers live after
+ * call passes it, a return compares it). A call reloads only the registers live after
  * it: the others' locals go stale, which is harmless since nothing reads
  * them until they are written (then dirty), and rv_cpu has their value.
  * Every write-back stores only registers dirty there (dirty_of), and those
@@ -2614,7 +2618,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	regs_of(L, f);
 	L->fi = fi;
 	L->sites = 0;
-	L->nups = 0;
 	L->nexits = 0;
 	L->fma = 0;
 	L->fbase = p->insns[bl[0].first].pc;
@@ -2751,7 +2754,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 			L->oom = 1;
 			goto out;
 		}
-		L->keep_sp = block_calls(L, &p->insns[b->first + b->n - 1]) && fa.perm[2];
 		L->live_after = live_after(L, fi, k, live);
 		enum lift_result r = LIFT_GO_ON;
 		for (uint32_t i = 0; i < b->n && r == LIFT_GO_ON; i++) {
@@ -2917,8 +2919,6 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	add_switch(L, f, &en, entry, -1, idx);
 	E flow = RelooperRenderAndDispose(rl, entry, L_LABEL);
 	rl = NULL;
-	for (size_t i = 0; i < L->nups; i++)
-		BinaryenBreakSetName(L->ups[i], "up");
 	/* The exits, grouped by the registers they write back: a few sets
 	 * (a function's exits before its first call, after it, in a loop),
 	 * each stored by a block of its own at the function's end; past
@@ -3026,19 +3026,8 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	if (L->oom)
 		goto out;
 
-	E whole;
-	if (!L->nups) {
-		whole = BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32);
-	} else { /* block { block up { body }; up: emit_call's way up } */
-		E up[3] = { BinaryenBlock(M, "up", L->list, (BinaryenIndex)L->n, BinaryenTypeNone()),
-			    BinaryenIf(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
-				       BinaryenStore(M, 8, CPU_PC, 8, get32(L, L_CPU), get64(L, L_T1), L->i64), NULL),
-			    BinaryenReturn(M, BinaryenSelect(M, bin(L, BinaryenEqInt32(), get32(L, L_WHY), c32(L, RET)),
-							     c32(L, NEXT), get32(L, L_WHY), L->i32)) };
-		whole = BinaryenBlock(M, NULL, up, 3, L->i32);
-	}
 	L->out[fi] = (struct lifted){
-		.body = whole,
+		.body = BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32),
 		.nvars = (BinaryenIndex)(L_COUNT - L_NPARAMS + (L->fma ? L_FMA_COUNT : 0)),
 		.sites = L->sites,
 	};
@@ -3243,11 +3232,9 @@ static void *lift_some(void *arg)
 	free(L->list);
 	free(L->exits);
 	free(L->plan);
-	free(L->ups);
 	L->list = NULL;
 	L->exits = NULL;
 	L->plan = NULL;
-	L->ups = NULL;
 	return NULL;
 }
 
@@ -3289,8 +3276,6 @@ static void lift_all(struct lifter *L0)
 		Ls[i].nexits = Ls[i].capexits = 0;
 		Ls[i].plan = NULL;
 		Ls[i].plan_cap = 0;
-		Ls[i].ups = NULL;
-		Ls[i].nups = Ls[i].capups = 0;
 		memset(&sts[i], 0, sizeof sts[i]);
 		Ls[i].st = &sts[i];
 		started[i] = !pthread_create(&th[i], attr_ok ? &attr : NULL, lift_some, &Ls[i]);
@@ -3404,9 +3389,10 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	free(names);
 	free(namebuf);
 	/* (ctx, block, the stack its callers took: 0, or env.far's caller's,
-	 * no return address: RET never comes back to the runtime) */
+	 * no return address, so no sp to come back with: RET never comes
+	 * back to the runtime) */
 	E args[L_NPARAMS] = { get32(L, 0), get32(L, 2), BinaryenLoad(M, 4, false, CTX_DEPTH, 4, L->i32, get32(L, 0)),
-			      c64(L, -1) };
+			      c64(L, -1), c64(L, 0) };
 	E call = BinaryenCallIndirect(M, "funcs", get32(L, 1), args, L_NPARAMS, func_type(L), L->i32);
 	BinaryenType rparams[3] = { L->i32, L->i32, L->i32 };
 	BinaryenAddFunction(M, "run", BinaryenTypeCreate(rparams, 3), L->i32, NULL, 0, call);
