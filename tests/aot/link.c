@@ -7,11 +7,12 @@
  * saw its own address, not what the callee left.
  *
  * Also a call that comes back to its return address with sp moved
- * (outer_sp), and calls through one pointer to a function that keeps
- * the callee-saved registers and to one that does not (call_ptr).
+ * (outer_sp), the same through a tail call (outer_tail), and calls
+ * through one pointer to a function that keeps the callee-saved
+ * registers and to one that does not (call_ptr).
  *
  * Usage: link [N]; prints the ra `after` saw, N times summed, and
- * outer_sp's and call_ptr's results summed. */
+ * outer_sp's, outer_tail's and call_ptr's results summed. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -86,6 +87,43 @@ __asm__(".text\n"
 	"	jr t0\n"
 	".size bump, .-bump\n");
 
+/* outer_tail(n): as outer_sp, but the callee (shrink) moves sp down 16
+ * and tail-calls (`j`) leave, which never writes sp and returns: a
+ * function that never writes sp does not compare it at its return, so
+ * shrink, which does, must (rv2wasm's emit_call); else outer_tail took
+ * the return for one with sp as it was, and read n at the old offset. */
+long outer_tail(long n);
+__asm__(".text\n"
+	".globl outer_tail\n"
+	".type outer_tail, @function\n"
+	"outer_tail:\n"
+	"	addi sp, sp, -32\n"
+	"	sd ra, 24(sp)\n"
+	"	sd a0, 0(sp)\n"
+	"	sd zero, 16(sp)\n"
+	"	jal ra, shrink\n"
+	"	ld a0, 16(sp)\n"
+	"	li a1, 5\n"
+	"	mul a0, a0, a1\n"
+	"	addi a0, a0, 3\n"
+	"	addi sp, sp, 16\n"
+	"	ld ra, 24(sp)\n"
+	"	addi sp, sp, 32\n"
+	"	ret\n"
+	".size outer_tail, .-outer_tail\n"
+	".globl shrink\n"
+	".type shrink, @function\n"
+	"shrink:\n"
+	"	addi sp, sp, -16\n"
+	"	j leave\n"
+	".size shrink, .-shrink\n"
+	".globl leave\n"
+	".type leave, @function\n"
+	"leave:\n"
+	"	li a2, 1\n"
+	"	ret\n"
+	".size leave, .-leave\n");
+
 /* call_ptr(fn): sets s1 to 5, calls fn through a pointer, returns s1.
  * keeps_s1 changes no callee-saved register; sets_s1 sets s1 to 42
  * (against the convention), which the caller must then read back: a
@@ -132,6 +170,10 @@ int main(int argc, char **argv)
 	for (long i = 0; i < n; i++)
 		sum += via(i);
 	printf("outer_sp: %ld\n", sum);
+	sum = 0;
+	for (long i = 0; i < n; i++)
+		sum += outer_tail(i);
+	printf("outer_tail: %ld\n", sum);
 	sum = 0;
 	for (long i = 0; i < n; i++)
 		sum += call_ptr(i % 3 ? keeps_s1 : sets_s1) * (i % 7 + 1);
