@@ -379,7 +379,8 @@ def stale(outdir):
 def link(outdir):
     """tests/aot/link.c, a musl PIE: after a call through a pointer, ra is
     what the callee left (it returned through t0 with ra changed), also
-    where the way on is into another function: what it prints is qemu's."""
+    where the way on is into another function; sp after a call is what the
+    callee left, directly or through a tail call: what it prints is qemu's."""
     case = musl_case("link", outdir)
     if not case:
         return
