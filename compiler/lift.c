@@ -214,18 +214,27 @@ static void func_name(const struct program *p, uint32_t fi, char name[FUNC_NAME]
 
 static E xr(struct lifter *L, int r) { return r ? get64(L, L_X1 + r - 1) : c64(L, 0); }
 
+/* Array v of *cap items of `size` bytes, n of them used: as it is while
+ * it has room, else doubled (first items at first), or NULL (v kept). */
+static void *grown(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return v;
+	size_t c = *cap ? *cap * 2 : first;
+	void *w = realloc(v, c * size);
+	if (w)
+		*cap = c;
+	return w;
+}
+
 static void emit(struct lifter *L, E e)
 {
-	if (L->n == L->cap) {
-		size_t cap = L->cap ? L->cap * 2 : 64;
-		E *v = realloc(L->list, cap * sizeof *v);
-		if (!v) {
-			L->oom = 1;
-			return;
-		}
-		L->list = v;
-		L->cap = cap;
+	E *v = grown(L->list, &L->cap, L->n, sizeof *v, 64);
+	if (!v) {
+		L->oom = 1;
+		return;
 	}
+	L->list = v;
 	L->list[L->n++] = e;
 }
 
@@ -310,18 +319,13 @@ static E exit_code(struct lifter *L, E pc, E code, int64_t fix)
 	/* (A branch to "bx", the block's code, then renamed: the Relooper
 	 * refuses labels its output does not define.) */
 	v[n++] = BinaryenBreak(M, "bx", NULL, NULL);
-	if (L->nexits == L->capexits) {
-		size_t cap = L->capexits ? L->capexits * 2 : 64;
-		struct exit *x = realloc(L->exits, cap * sizeof *x);
-		if (!x)
-			L->oom = 1;
-		else
-			L->exits = x, L->capexits = cap;
-	}
+	struct exit *x = grown(L->exits, &L->capexits, L->nexits, sizeof *x, 64);
 	E seq_ = seq(L, v, n);
 	assert(!(L->dirty & ~L->valid & L->used));
-	if (L->nexits < L->capexits)
-		L->exits[L->nexits++] = (struct exit){ seq_, v[n - 1], L->dirty, L->valid };
+	if (!x)
+		L->oom = 1;
+	else
+		(L->exits = x)[L->nexits++] = (struct exit){ seq_, v[n - 1], L->dirty, L->valid };
 	return seq_;
 }
 
@@ -2693,11 +2697,9 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		size_t s_; \
 		for (s_ = 0; s_ < nstubs && (stubs[s_].pc != (target) || stubs[s_].regs != (rg)); s_++) ; \
 		if (s_ == nstubs) { \
-			if (nstubs == capstubs) { \
-				void *n_ = realloc(stubs, (capstubs = capstubs ? capstubs * 2 : 8) * sizeof *stubs); \
-				if (!n_) { L->oom = 1; goto out; } \
-				stubs = n_; \
-			} \
+			void *n_ = grown(stubs, &capstubs, nstubs, sizeof *stubs, 8); \
+			if (!n_) { L->oom = 1; goto out; } \
+			stubs = n_; \
 			stubs[nstubs].pc = (target); \
 			stubs[nstubs].regs = L->dirty = L->valid = (rg); \
 			E c_ = leave_to(L, fi, (target)); \
