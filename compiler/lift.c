@@ -3271,15 +3271,13 @@ static void lift_all(struct lifter *L0)
 	pthread_attr_t attr;
 	int attr_ok = !pthread_attr_init(&attr) && !pthread_attr_setstacksize(&attr, 64u << 20);
 	for (long i = 1; i < n; i++) {
-		Ls[i] = *L0;
-		Ls[i].list = NULL;
-		Ls[i].n = Ls[i].cap = 0;
-		Ls[i].exits = NULL;
-		Ls[i].nexits = Ls[i].capexits = 0;
-		Ls[i].plan = NULL;
-		Ls[i].plan_cap = 0;
+		/* what the lifters share; the rest (buffers, counts, the
+		 * function being lifted) starts empty */
 		memset(&sts[i], 0, sizeof sts[i]);
-		Ls[i].st = &sts[i];
+		Ls[i] = (struct lifter){ .m = L0->m, .p = L0->p, .st = &sts[i], .out = L0->out, .next = L0->next,
+					 .failed = L0->failed, .i32 = L0->i32, .i64 = L0->i64,
+					 .clobbers = L0->clobbers, .direct_calls = L0->direct_calls,
+					 .cost = L0->cost };
 		started[i] = !pthread_create(&th[i], attr_ok ? &attr : NULL, lift_some, &Ls[i]);
 	}
 	lift_some(L0);
