@@ -1882,7 +1882,7 @@ static void lookup_cached(struct lifter *L)
  * caller, so it passes on the address and sp that caller gave (a piece of
  * a function cut at MAX_FUNC_BLOCKS falls through to the next with its
  * frame still allocated). A callee that never writes sp does not compare
- * it, which such a tail call may have left another; so the tail caller
+ * it, and such a tail call may have left it another; so a tail caller
  * that writes sp compares rv_cpu's after a RET. A call whose frame would
  * take the stack past STACK_BUDGET goes through the runtime (the depth is
  * a parameter: kept in memory, its increments made a chain of
