@@ -196,7 +196,7 @@ static E sext32(struct lifter *L, E v32) { return un(L, BinaryenExtendSInt32(), 
 static E lo32(struct lifter *L, E v64) { return un(L, BinaryenWrapInt64(), v64); }
 static E b2x(struct lifter *L, E cond32) { return un(L, BinaryenExtendUInt32(), cond32); }
 
-/* A lifted function's type: f(ctx, block, depth, ret) -> why. */
+/* A lifted function's type: f(ctx, block, depth, ret, rsp) -> why. */
 static BinaryenType func_type(struct lifter *L)
 {
 	BinaryenType params[L_NPARAMS] = { L->i32, L->i32, L->i32, L->i64, L->i64 };
@@ -1889,6 +1889,14 @@ static void lookup_cached(struct lifter *L)
  * store-to-load waits through every call): a call to a function's start
  * is checked by the function (lift_function's prologue, once, not at each
  * of its call sites), the others here. */
+/* Of the registers the current function uses, what a call to callee (-1:
+ * through a pointer, any) may change: never sp, which a call comes back
+ * with (exit_ret). */
+static uint64_t call_changes(const struct lifter *L, int64_t callee)
+{
+	return (callee < 0 ? ~0ull : L->clobbers[callee]) & ~(1ull << 2) & L->used;
+}
+
 /* Where a call's callee goes back to: the return address ret, or (a tail
  * call, ret -1) where this function's caller wants it. */
 static E back_to(struct lifter *L, int64_t ret)
@@ -1954,8 +1962,7 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	}
 	emit(L, BinaryenIf(M, bin(L, BinaryenNeInt32(), get32(L, L_WHY), c32(L, RET)),
 			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
-	uint64_t changed = callee < 0 ? ~0ull : L->clobbers[callee];
-	load_state(L, changed & ~(1ull << 2) & L->live_after); /* (sp is as it was) */
+	load_state(L, call_changes(L, callee) & L->live_after);
 }
 
 /* A block's last instruction is a call that comes back to the next one
@@ -2330,18 +2337,17 @@ static uint64_t fact_regs(const struct facts *fa)
 	return r;
 }
 
-/* Of the registers the current function uses, what a call at the end of
- * block b may change (all, through a pointer; never sp, which a call
- * comes back with: exit_ret), or 0 if b does not call. */
+/* What a call at the end of block b may change (call_changes), or 0 if b
+ * does not call. */
 static uint64_t reloads_of(const struct lifter *L, const struct block *b)
 {
 	const struct insn *last = &L->p->insns[b->first + b->n - 1];
 	if (!block_calls(L, last))
 		return 0;
 	if (last->in.op == RV_OP_JALR)
-		return ~(1ull << 2) & L->used;
+		return call_changes(L, -1);
 	const struct block *tb = cfg_block_at(L->p, last->pc + (uint64_t)(int64_t)last->in.imm);
-	return L->clobbers[tb->func] & ~(1ull << 2) & L->used;
+	return call_changes(L, tb->func);
 }
 
 /* The registers block b reads before it writes them; into *writes (if
@@ -2362,9 +2368,10 @@ static uint64_t reads_first(const struct program *p, const struct block *b, uint
  * backward dataflow over what the code may read, where what an exit, a
  * call or a loop's hoist block writes back counts as read (it must be the
  * register's value), and so do what the hoist block checks, and sp (a
- * call passes it, a return compares it). A call reloads only the registers live after
- * it: the others' locals go stale, which is harmless since nothing reads
- * them until they are written (then dirty), and rv_cpu has their value.
+ * call passes it, a return compares it). A call reloads only the
+ * registers live after it: the others' locals go stale, which is harmless
+ * since nothing reads them until they are written (then dirty), and
+ * rv_cpu has their value.
  * Every write-back stores only registers dirty there (dirty_of), and those
  * are live back to their last write or reload: exits in block k store
  * some of dirty[k] (counted read as k starts) and of what k writes. */
