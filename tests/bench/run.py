@@ -21,7 +21,9 @@ CFLAGS = shlex.split(os.environ.get("BENCH_CFLAGS") or "-O2 -fno-tree-vectorize 
 USAGE = """usage: tests/bench/run.sh [--list] [BENCH...]
   BENCH   benchmark names (tests/bench/NAME.c), default all
 Environment: BENCH_REPS (3) best-of count, BENCH_SCALE (1.0) work factor
-passed to every program, BENCH_TIMEOUT (900) seconds per run,
+passed to every program, BENCH_SPLIT (1: also time each run at scale 0
+and print the second table, what the scale adds to start-up and set-up;
+0: not), BENCH_TIMEOUT (900) seconds per run,
 BENCH_RUNNERS (native;qemu;friscy): ';'-separated runners, each one of
   native | qemu | friscy (= $RUNNER $FRISCY_RUNNER_ARGS, default build/bin/friscy)
   | emcc (the C source compiled to wasm by emcc, run by node: a reference)
@@ -80,6 +82,40 @@ def checksum(out):
         if line.startswith("checksum:"):
             return line[len("checksum:"):].strip()
     return None
+
+
+def print_split(cols, names, all_times, fixed_times, scale):
+    """The table again, split: seconds at scale 0 (each runner's start-up
+    and the program's set-up), and what scale adds to that, with its
+    ratios to native and aot/qemu."""
+    print("\nsplit: seconds at scale 0 (start-up and set-up) + what scale %s adds "
+          "(ratio of the added time to native's)" % scale)
+    head = "%-8s" % "bench" + "".join("%17s %6s" % (c, "ratio" if c != "native" else "") for c in cols)
+    if "aot" in cols and "qemu" in cols:
+        head += "  aot/qemu added"
+    print(head)
+    ratios = {c: [] for c in cols}
+    for n in names:
+        t, f = all_times.get(n, {}), fixed_times.get(n, {})
+        row = "%-8s" % n
+        added = {c: t[c] - f[c] for c in cols if c in t and c in f}
+        base = added.get("native")
+        for c in cols:
+            if c not in added:
+                row += "%17s %6s" % ("n/a", "")
+                continue
+            x = added[c] / base if base and base > 0 else float("nan")
+            if c != "native" and base and base > 0:
+                ratios[c].append(x)
+            row += "%7.2fs +%7.2fs %6s" % (f[c], added[c], "%.1fx" % x if c != "native" and base else "")
+        if "aot" in added and "qemu" in added and added["qemu"] > 0:
+            row += "  %13.2fx" % (added["aot"] / added["qemu"])
+        print(row)
+    gm = "%-8s" % "geomean"
+    for c in cols:
+        v = [x for x in ratios[c] if x > 0]
+        gm += "%17s %6s" % ("", "%.1fx" % math.exp(sum(map(math.log, v)) / len(v)) if v else "")
+    print(gm, flush=True)
 
 
 def main(argv):
@@ -154,7 +190,7 @@ def main(argv):
     tar = os.path.join(outdir, "bench.tar")
     harness.build_image(None, tar, os.path.join(outdir, "root"), members)
 
-    def argv_for(runner, cmd, n):
+    def argv_for(runner, cmd, n, scale):
         if runner == "native":
             return [builds[n]["native"], scale]
         if runner == "qemu":
@@ -162,6 +198,23 @@ def main(argv):
         if runner == "emcc":
             return ["node", builds[n]["emcc"], scale]
         return cmd + ["--rootfs", tar, "-w", "/", "--", "/b/" + n, scale]
+
+    def best_of(r, cmd, n, scale, sums):
+        """Best wall-clock seconds of reps runs, or None (a problem noted)."""
+        best = None
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            res = harness.run(argv_for(r, cmd, n, scale), cwd=harness.ROOT, timeout=timeout)
+            dt = time.perf_counter() - t0
+            if res.status != 0 or res.timed_out:
+                problems.append("%s under %s at scale %s: exit %d%s: %s" % (
+                    n, r, scale, res.status, " (timeout)" if res.timed_out else "",
+                    res.err.decode("utf-8", "replace")[-300:]))
+                return None
+            if sums is not None:
+                sums[r] = checksum(res.out)
+            best = dt if best is None else min(best, dt)
+        return best
 
     print("benchmarks: best of %d, scale %s, runners: %s" % (reps, scale, ", ".join(n for n, _ in runners)),
           flush=True)
@@ -175,6 +228,10 @@ def main(argv):
     rep = harness.Report()  # a benchmark passes when all its checksums agree
     rep.failed += emcc_failed
     ratios = {c: [] for c in cols}
+    # Each runner also at scale 0: its start-up and the program's fixed
+    # set-up. What the work adds to that is the second table.
+    split = scale != "0" and os.environ.get("BENCH_SPLIT", "1") != "0"
+    all_times, fixed_times = {}, {}
     for n in names:
         if n in failed_builds:
             problems.append("%s: build failed:\n%s" % (n, failed_builds[n]))
@@ -182,23 +239,17 @@ def main(argv):
             print("%-8s build failed" % n, flush=True)
             continue
         times, sums = {}, {}
+        all_times[n] = times
         for r, cmd in runners:
             if not available[r] or (r == "emcc" and "emcc" not in builds[n]):
                 continue
-            best = None
-            for _ in range(reps):
-                t0 = time.perf_counter()
-                res = harness.run(argv_for(r, cmd, n), cwd=harness.ROOT, timeout=timeout)
-                dt = time.perf_counter() - t0
-                if res.status != 0 or res.timed_out:
-                    problems.append("%s under %s: exit %d%s: %s" % (n, r, res.status,
-                                    " (timeout)" if res.timed_out else "", res.err.decode("utf-8", "replace")[-300:]))
-                    best = None
-                    break
-                sums[r] = checksum(res.out)
-                best = dt if best is None else min(best, dt)
+            best = best_of(r, cmd, n, scale, sums)
             if best is not None:
                 times[r] = best
+                if split:
+                    fixed = best_of(r, cmd, n, "0", None)
+                    if fixed is not None:
+                        fixed_times.setdefault(n, {})[r] = fixed
         row = "%-8s" % n
         base = times.get("native")
         for c in cols:
@@ -226,6 +277,8 @@ def main(argv):
         v = ratios[c]
         gm += "%10s %7s" % ("", "%.1fx" % math.exp(sum(map(math.log, v)) / len(v)) if v else "")
     print(gm)
+    if split:
+        print_split(cols, names, all_times, fixed_times, scale)
     for p in problems:
         print("PROBLEM " + p)
     return rep.finish()

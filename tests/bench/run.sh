@@ -11,8 +11,11 @@
 #     qemu-riscv64 build/tests/bench/NAME.rv64 SCALE
 #     $RUNNER $FRISCY_RUNNER_ARGS --rootfs build/tests/bench/bench.tar -w / -- /b/NAME SCALE
 # BENCH_REPS times each (default 3) and prints the best wall-clock time, the
-# ratio to native and friscy/qemu.  Every program prints a "checksum:" line;
-# a benchmark passes when all runners agree.  Last line:
+# ratio to native and friscy/qemu; then the same split into each runner's
+# time at scale 0 (its start-up and the program's set-up) and what the
+# scale adds to it, with that added time's ratios (BENCH_SPLIT=0: not).
+# Every program prints a "checksum:" line; a benchmark passes when all
+# runners agree.  Last line:
 # "N passed, M failed" (exit status 1 on a mismatch or a crash).
 #
 # Environment: BENCH_REPS, BENCH_SCALE (work factor, default 1: each
