@@ -35,6 +35,11 @@ int cfg_is_branch(int op)
 	       op == RV_OP_BLTU || op == RV_OP_BGEU;
 }
 
+int cfg_jalr_calls(const rv_insn *in)
+{
+	return in->op == RV_OP_JALR && (in->rd == 1 || in->rd == 5);
+}
+
 /* Ends a block: control goes elsewhere, or to the runtime. */
 static int ends_block(int op)
 {
@@ -92,8 +97,8 @@ static uint32_t successors(const struct program *p, const struct func *f, uint32
 		}
 		return n;
 	}
-	if (op == RV_OP_ECALL || !lift_supports(op))
-		return 0; /* (a jalr that links is a call: it goes on at the return address) */
+	if (op == RV_OP_ECALL || !lift_supports(op) || (op == RV_OP_JALR && !cfg_jalr_calls(&last->in)))
+		return 0; /* (a jalr that calls goes on at the return address) */
 	uint32_t taken = UINT32_MAX;
 	if (cfg_is_branch(op) || (op == RV_OP_JAL && !last->in.rd)) {
 		const struct block *tb = cfg_block_at(p, last->pc + (uint64_t)(int64_t)last->in.imm);

@@ -1680,7 +1680,7 @@ static enum lift_result lift_insn(struct lifter *L, const struct insn *ins, int6
 		setx(L, rd, link_pc(L, ins->pc + in->len));
 		L->dirty |= defs_of(in), L->valid |= defs_of(in); /* (an exit or call stores it) */
 		L->st->lifted++;
-		if (rd && L->direct_calls) { /* a call: direct if the target is in the module */
+		if (cfg_jalr_calls(in) && L->direct_calls) { /* direct if the target is in the module */
 			emit_call(L, -1, 0, 0, (int64_t)(ins->pc + in->len));
 			L->st->indirect_calls++;
 			return LIFT_CALLED;
@@ -1972,7 +1972,7 @@ static int block_calls(const struct lifter *L, const struct insn *last)
 	if (!L->direct_calls || !last->in.rd)
 		return 0;
 	if (last->in.op == RV_OP_JALR)
-		return 1;
+		return cfg_jalr_calls(&last->in);
 	const struct block *tb = cfg_block_at(L->p, last->pc + (uint64_t)(int64_t)last->in.imm);
 	return last->in.op == RV_OP_JAL && tb && tb->index == 0;
 }

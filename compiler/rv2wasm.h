@@ -120,6 +120,11 @@ void cfg_loops_free(struct loop_nest *ln);
 int32_t cfg_entered_inside(const struct loop_nest *ln, uint32_t k, uint32_t t);
 /* A conditional branch (beq .. bgeu). */
 int cfg_is_branch(int op);
+/* A jalr that calls: its link register is ra or t0, the ISA's hint for a
+ * call (a return-address push). Another (a PLT stub's `jalr t1, t3`,
+ * whose t1 only tells the lazy resolver the stub) is a jump: what it
+ * reaches returns to the stub's caller. */
+int cfg_jalr_calls(const rv_insn *in);
 /* Index of the instruction at pc, or -1 (binary search). */
 long cfg_find_insn(const struct program *p, uint64_t pc);
 

@@ -261,7 +261,8 @@ def count(pattern, text):
 def calls(outdir):
     """tests/aot/calls.c, stripped musl PIE: tail calls (`j f`, `jr` through
     a pointer), functions reached only through a table of pointers in the
-    data or through an address taken in the code. Compiled code makes
+    data or through an address taken in the code, libc through the PLT
+    (the stub's `jalr t1, t3` a jump, not a call). Compiled code makes
     those calls itself: the runtime enters it a few times for the run, not
     at every iteration (before: several times per iteration). Same output
     as qemu."""
