@@ -293,8 +293,12 @@ int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc)
 }
 
 /* Calls from one module into another nested at most this deep (on the
- * same host stack: the callee's frames count on from the caller's). */
-#define MAX_FAR_NEST 4
+ * same host stack: the callee's frames count on from the caller's, so
+ * the depth budget bounds the host stack, not this). A C++ throw from a
+ * program nests five (libstdc++, libgcc_s's unwinder, the personality
+ * routine, the unwinder's accessors, libc); with 4, a dynamic program's
+ * 200 throws entered compiled code 2174 times, 1862 with 16. */
+#define MAX_FAR_NEST 16
 /* The host stack this function and the call into the module take, counted
  * with the compiled frames' estimates (compiler/lift.c's STACK_BUDGET). */
 #define FAR_COST 1024
