@@ -486,6 +486,46 @@ def glibc_libs():
           "entered %d times (under 1500)" % (frac, entries),
           r.returncode == q.returncode and r.stdout == q.stdout and frac > 98.5 and
           0 < entries < 1500, r.stdout[-1000:] + r.stderr[-2000:])
+    exceptions_dynamic(glibc, libdir, mods)
+
+
+def exceptions_dynamic(glibc, libdir, mods):
+    """tests/aot/exceptions.cc as a glibc-dynamic C++ program, with
+    libstdc++.so.6 and libgcc_s.so.1 compiled too: every throw goes from
+    the program into libstdc++, on into libgcc_s's unwinder, back into
+    libstdc++'s personality routine, into libc, through PLTs (far calls
+    between modules), and lands in the program's catch blocks. Output and
+    exit status are qemu's, over 99% compiled, under 20 entries into
+    compiled code a throw (each PLT call left compiled code before: 108
+    thousand entries for 200 iterations)."""
+    outdir = os.path.join(BUILD, "tests", "aot")
+    elf = os.path.join(outdir, "exceptions-dynamic")
+    src = os.path.join(ROOT, "tests", "aot", "exceptions.cc")
+    r = subprocess.run(["riscv64-linux-gnu-g++", "-O2", src, "-o", elf], capture_output=True,
+                       text=True)
+    check("exceptions.cc built (glibc-dynamic)", r.returncode == 0, r.stderr)
+    if r.returncode:
+        return
+    libs = [os.path.realpath(os.path.join(libdir, n)) for n in ("libstdc++.so.6", "libgcc_s.so.1")]
+    bad = compile_all([elf] + libs, mods)
+    check("exceptions-dynamic, libstdc++.so.6 and libgcc_s.so.1 compiled and valid", not bad,
+          "\n".join("%s: %s" % b for b in bad))
+    tar = os.path.join(outdir, "exceptions-dynamic.tar")
+    harness.build_image(glibc + ".tar", tar, os.path.join(outdir, "exceptions-dynamic-root"),
+                        [harness.Member("t/exceptions", src=elf, mode=0o755)])
+    n = 200
+    q = subprocess.run(["qemu-riscv64", "-L", glibc, elf, str(n)], capture_output=True, text=True)
+    r = subprocess.run(NODE_RUNNER.split() + ["--aot", mods, "--stats", "--rootfs", tar, "-w", "/",
+                                              "--", "/t/exceptions", str(n)],
+                       capture_output=True, text=True)
+    m = re.search(r"\(([\d.]+)%\)", r.stderr)
+    frac = float(m.group(1)) if m else 0.0
+    entries = count(r"compiled code entered (\d+) times", r.stderr)
+    check("exceptions.cc glibc-dynamic, its C++ libraries compiled = qemu (%s), %.2f%% compiled "
+          "(over 99%%), entered %d times for %d throws (under 20 a throw)"
+          % (" ".join(re.findall(r"work=\S+", q.stdout)) or "?", frac, entries, n * 12 // 14),
+          r.returncode == q.returncode and r.stdout == q.stdout and q.stdout and frac > 99.0 and
+          0 < entries < 20 * n * 12 // 14, r.stdout[-1000:] + r.stderr[-2000:])
 
 
 def static_case(source, outdir, cc):
