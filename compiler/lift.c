@@ -778,31 +778,33 @@ static E call2(struct lifter *L, const char *fn, E a, E b)
 /* x op y for a division or remainder, of locals x and y, inline: /0 and
  * the one overflow (INT_MIN / -1) answered as RISC-V does before wasm
  * could trap. (They were functions of the module, a call each: `i % 11`
- * in a loop took 4% of its time in remw.) */
+ * in a loop took 4% of its time in remw.) A W op works on the low words
+ * (arg) and sign-extends its result (res). */
 static E div_rem(struct lifter *L, int op, int x, int y)
 {
 	int w = op == RV_OP_DIVW || op == RV_OP_DIVUW || op == RV_OP_REMW || op == RV_OP_REMUW;
 	int rem = op == RV_OP_REM || op == RV_OP_REMU || op == RV_OP_REMW || op == RV_OP_REMUW;
 	int sgn = op == RV_OP_DIV || op == RV_OP_REM || op == RV_OP_DIVW || op == RV_OP_REMW;
-	E a = w ? lo32(L, get64(L, x)) : get64(L, x), b = w ? lo32(L, get64(L, y)) : get64(L, y);
+#define arg(i) (w ? lo32(L, get64(L, i)) : get64(L, i))
+#define res(v) (w ? sext32(L, v) : (v))
 	BinaryenOp o = w ? (rem ? (sgn ? BinaryenRemSInt32() : BinaryenRemUInt32())
 			    : (sgn ? BinaryenDivSInt32() : BinaryenDivUInt32()))
 		       : (rem ? (sgn ? BinaryenRemSInt64() : BinaryenRemUInt64())
 			  : (sgn ? BinaryenDivSInt64() : BinaryenDivUInt64()));
-	E r = bin(L, o, a, b);
-	if (w)
-		r = sext32(L, r);
+	E r = res(bin(L, o, arg(x), arg(y)));
 	if (sgn) { /* INT_MIN / -1: INT_MIN, remainder 0 */
-		E ovf = w ? bin(L, BinaryenAndInt32(),
-				bin(L, BinaryenEqInt32(), lo32(L, get64(L, x)), c32(L, INT32_MIN)),
-				bin(L, BinaryenEqInt32(), lo32(L, get64(L, y)), c32(L, -1)))
-			  : bin(L, BinaryenAndInt32(), bin(L, BinaryenEqInt64(), get64(L, x), c64(L, INT64_MIN)),
-				bin(L, BinaryenEqInt64(), get64(L, y), c64(L, -1)));
-		r = BinaryenIf(M, ovf, rem ? c64(L, 0) : w ? sext32(L, lo32(L, get64(L, x))) : get64(L, x), r);
+		E ovf = bin(L, BinaryenAndInt32(),
+			    bin(L, w ? BinaryenEqInt32() : BinaryenEqInt64(), arg(x),
+				w ? c32(L, INT32_MIN) : c64(L, INT64_MIN)),
+			    bin(L, w ? BinaryenEqInt32() : BinaryenEqInt64(), arg(y),
+				w ? c32(L, -1) : c64(L, -1)));
+		r = BinaryenIf(M, ovf, rem ? c64(L, 0) : res(arg(x)), r);
 	}
 	/* /0: all ones, remainder the dividend */
-	E zero = w ? un(L, BinaryenEqZInt32(), lo32(L, get64(L, y))) : un(L, BinaryenEqZInt64(), get64(L, y));
-	return BinaryenIf(M, zero, rem ? (w ? sext32(L, lo32(L, get64(L, x))) : get64(L, x)) : c64(L, -1), r);
+	E zero = un(L, w ? BinaryenEqZInt32() : BinaryenEqZInt64(), arg(y));
+	return BinaryenIf(M, zero, rem ? res(arg(x)) : c64(L, -1), r);
+#undef arg
+#undef res
 }
 
 /* The operations that are functions of the module (lift_helpers). */
