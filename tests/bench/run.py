@@ -107,7 +107,8 @@ def print_split(cols, names, all_times, fixed_times, scale):
             x = added[c] / base if base and base > 0 else float("nan")
             if c != "native" and base and base > 0:
                 ratios[c].append(x)
-            row += "%7.2fs +%7.2fs %6s" % (f[c], added[c], "%.1fx" % x if c != "native" and base else "")
+            row += "%7.2fs +%7.2fs %6s" % (f[c], added[c],
+                                           "%.1fx" % x if c != "native" and base and base > 0 else "")
         if "aot" in added and "qemu" in added and added["qemu"] > 0:
             row += "  %13.2fx" % (added["aot"] / added["qemu"])
         print(row)
