@@ -166,13 +166,15 @@ test: deps
 # interpreted and in wasm compiled by rv2wasm (node --aot), and, for
 # reference, their C compiled straight to wasm by emcc (what wasm reaches
 # from the source here), in one run; then rv2wasm's compile cost, and the
-# wasm build's size, start-up and fork+exec.
+# wasm build's size, start-up and fork+exec, and short commands of dynamic
+# programs (busybox, glibc) compiled, interpreted and under qemu.
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bin/friscy $(BUILD)/bin/rv2wasm web images
 	python3 tests/bench/compile.py $(BUILD)
 	BENCH_RUNNERS="native;qemu;friscy;wasm=node $(BUILD)/web/friscy.mjs run;aot=node $(BUILD)/web/friscy.mjs run --aot $(BUILD)/tests/bench/aot;emcc" \
 		sh tests/bench/run.sh
 	node tests/bench/web.mjs $(BUILD)
+	python3 tests/bench/startup.py $(BUILD)
 
 # The busybox container: its shell, a pipeline, and a few applets.
 DEMO := $(BUILD)/bin/friscy --rootfs $(BUILD)/images/busybox.tar

@@ -28,11 +28,16 @@ async function loadNodeModules() {
 		import('node:fs'), import('node:tty'), import('node:url'), import('node:crypto'),
 		import('node:path'), import('node:v8')]);
 	// V8 tiers a wasm function up to TurboFan once it has run about this
-	// many bytes of code (default 1.8 million): glibc's printf functions
-	// got there within one run's last printf, and node waits at exit for
-	// a TurboFan compile in progress (nbody 0: 0.40 -> 0.26 s with 9
-	// million). Before any module is compiled; node only (a page cannot).
-	v8.setFlagsFromString('--wasm-tiering-budget=9000000');
+	// many bytes of code (default 1.8 million), and node waits at exit
+	// for every TurboFan compile in progress. Short runs got there in
+	// code that is hot only while they start: glibc's printf functions
+	// within one run's last printf (nbody 0: 0.40 -> 0.26 s with 9
+	// million), ld.so's relocation of libc.so.6 in every glibc-dynamic
+	// program (hello: 0.50 -> 0.36 s with 50 million). Long runs tier up
+	// a few tens of milliseconds later: the CPU benchmarks at scale 0.3
+	// and 1 ran within noise of 9 million. Before any module is
+	// compiled; node only (a page cannot).
+	v8.setFlagsFromString('--wasm-tiering-budget=50000000');
 	return { fs, tty, url, crypto, path };
 }
 
