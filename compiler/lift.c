@@ -1874,24 +1874,25 @@ static void site_names(uint32_t fi, uint32_t k, char pc[32], char fb[32])
  * found): a call through a pointer mostly goes to the same place each
  * time (qsort's comparator). What the lookup finds depends only on the
  * module and the link address, so long as T0 lies in the mapping being
- * run (ctx's start and end). */
+ * run (ctx's start and end); outside it, the lookup finds nothing (-1,
+ * without asking: a call into another module, libc through a PLT). */
 static void lookup_cached(struct lifter *L)
 {
 	char pc[32], fb[32];
 	site_names(L->fi, L->sites++, pc, fb);
-	E hit = bin(L, BinaryenAndInt32(),
-		    bin(L, BinaryenEqInt64(), link_of(L, get64(L, L_T0)), BinaryenGlobalGet(M, pc, L->i64)),
-		    bin(L, BinaryenAndInt32(),
-			bin(L, BinaryenGeUInt64(), get64(L, L_T0),
-			    BinaryenLoad(M, 8, false, CTX_START, 8, L->i64, get32(L, L_CTX))),
-			bin(L, BinaryenLtUInt64(), get64(L, L_T0),
-			    BinaryenLoad(M, 8, false, CTX_END, 8, L->i64, get32(L, L_CTX)))));
+	E in = bin(L, BinaryenAndInt32(),
+		   bin(L, BinaryenGeUInt64(), get64(L, L_T0),
+		       BinaryenLoad(M, 8, false, CTX_START, 8, L->i64, get32(L, L_CTX))),
+		   bin(L, BinaryenLtUInt64(), get64(L, L_T0),
+		       BinaryenLoad(M, 8, false, CTX_END, 8, L->i64, get32(L, L_CTX))));
+	E hit = bin(L, BinaryenEqInt64(), link_of(L, get64(L, L_T0)), BinaryenGlobalGet(M, pc, L->i64));
 	E la[2] = { get32(L, L_CTX), get64(L, L_T0) };
 	E keep[2] = { BinaryenGlobalSet(M, pc, link_of(L, get64(L, L_T0))),
 		      BinaryenGlobalSet(M, fb, get64(L, L_T1)) };
 	E miss[2] = { set(L, L_T1, BinaryenCall(M, "lookup", la, 2, L->i64)),
 		      BinaryenIf(M, bin(L, BinaryenGeSInt64(), get64(L, L_T1), c64(L, 0)), seq(L, keep, 2), NULL) };
-	emit(L, BinaryenIf(M, hit, set(L, L_T1, BinaryenGlobalGet(M, fb, L->i64)), seq(L, miss, 2)));
+	E near = BinaryenIf(M, hit, set(L, L_T1, BinaryenGlobalGet(M, fb, L->i64)), seq(L, miss, 2));
+	emit(L, BinaryenIf(M, in, near, set(L, L_T1, c64(L, -1))));
 }
 
 /* A call: a jal with a link register to the start of a function of this

@@ -36,9 +36,19 @@ struct aot_map {
 	struct aot_module *mod;
 };
 
+/* env.far's cache of the calls it made (a PLT call goes to the same few
+ * places again and again): pc -> its map (an index), function and block.
+ * Emptied whenever the maps change. */
+#define FAR_CACHE 64
+struct far_slot {
+	uint64_t pc;             /* 0: empty */
+	uint32_t map, func, block;
+};
+
 struct aot_space {
 	struct aot_map *map;
 	size_t n, cap;
+	struct far_slot far[FAR_CACHE];
 };
 
 static size_t hash_pc(uint64_t pc, size_t cap)
@@ -194,6 +204,7 @@ void aot_unmap(rv_mem *m, uint64_t start, uint64_t end)
 	struct aot_space *sp = m->aot;
 	if (!sp)
 		return;
+	memset(sp->far, 0, sizeof sp->far);
 	size_t n = sp->n, k = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct aot_map a = sp->map[i];
@@ -262,7 +273,7 @@ void aot_map(rt *r, rv_mem *m, uint64_t start, uint64_t end, uint64_t off,
 		m->aot_free = space_free;
 		m->aot_clone = space_clone;
 	}
-	aot_unmap(m, start, end);
+	aot_unmap(m, start, end); /* (and empties the far cache) */
 	if (space_grow(sp) < 0)
 		return;
 	sp->map[sp->n++] = (struct aot_map){ start, end, bias, mod };
@@ -306,11 +317,19 @@ int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc)
 int aot_far(struct aot_ctx *ctx, uint64_t pc, uint32_t depth)
 {
 	rt *r = (rt *)(uintptr_t)ctx->rt;
-	const struct aot_space *sp = ((rv_mem *)(uintptr_t)ctx->mem)->aot;
-	const struct aot_map *mp = NULL;
-	uint32_t func, block;
-	if (ctx->far >= MAX_FAR_NEST || !sp || find_entry(sp, pc, &mp, &func, &block) != 1)
+	struct aot_space *sp = ((rv_mem *)(uintptr_t)ctx->mem)->aot;
+	if (ctx->far >= MAX_FAR_NEST || !sp)
 		return -1;
+	struct far_slot *s = &sp->far[(pc >> 1) & (FAR_CACHE - 1)];
+	if (s->pc != pc) {
+		const struct aot_map *m = NULL;
+		uint32_t func, block;
+		if (!pc || find_entry(sp, pc, &m, &func, &block) != 1)
+			return -1;
+		*s = (struct far_slot){ pc, (uint32_t)(m - sp->map), func, block };
+	}
+	const struct aot_map *mp = &sp->map[s->map];
+	uint32_t func = s->func, block = s->block;
 	uint64_t bias = ctx->bias, start = ctx->start, end = ctx->end;
 	uint32_t map = ctx->map;
 	ctx->bias = mp->bias;
