@@ -20,7 +20,8 @@
  *           block, in address order, three ULEB128s: half its link
  *           address less the entry's before (0 before the first), its
  *           function less the entry's before's (functions come in address
- *           order), its block index
+ *           order), its block index times 2, plus 1 if its function keeps
+ *           KEPT (struct lifted); env.lookup returns that bit as bit 62
  *   custom  "friscy.abi": u32 AOT_ABI_VERSION (include/aot_abi.h)
  * ctx points at struct aot_ctx in the runtime's memory:
  *   +0 cpu (rv_cpu *)  +4 arena base  +8 pageprot  +16 arena size (u64)
@@ -114,6 +115,7 @@ struct lifted {
 	BinaryenExpressionRef body;
 	BinaryenIndex nvars;
 	uint32_t sites;           /* its calls through a pointer (lookup_cached) */
+	int keeps;                /* it calls nothing and uses none of KEPT */
 };
 
 struct lifter {
@@ -148,6 +150,7 @@ struct lifter {
 	uint64_t fbase;           /* the current function's first address (exit_at) */
 	int in_loop;              /* the block being lifted is in a loop */
 	int calls;                /* the current function calls */
+	int wasm_calls;           /* it makes wasm calls (emit_call), tail calls too */
 	int fma;                  /* it uses L_FMA (an inline fused multiply-add, a
 				     run of double arithmetic) */
 	int32_t pending;          /* instructions that retired (or will, if the
@@ -1848,6 +1851,18 @@ static void load_state(struct lifter *L, uint64_t regs)
  * does not know: the most a function under that size can take. A larger
  * function counts the rest itself, at its start (lift_function). */
 #define INDIRECT_COST FRAME_COST(63, 1023, 0)
+
+/* The registers the ABI has a callee keep: gp, tp, s0-s11, fs0-fs11. A
+ * function that calls nothing and uses none of them (a comparator,
+ * mostly) is marked in the entry table (keeps); a call through a pointer
+ * that finds such a function leaves the caller's dirty ones unstored and
+ * reloads none of them (emit_call): qsort's loop around its comparator
+ * has a dozen. That is known only at run time (the mark comes with the
+ * lookup), so the dataflows take it that such a call keeps them, and
+ * the call, finding another function, stores them before and reloads
+ * them after. */
+#define KEPT 0x0ffc03000ffc0318ull
+#define KEEPS_SHIFT 62
 static int32_t frame_cost(const struct lifter *L, const struct func *f)
 {
 	uint64_t insns = 0, calls = 0;
@@ -1933,12 +1948,39 @@ static E back_to(struct lifter *L, int64_t ret)
 	return ret < 0 ? get64(L, L_RET) : link_pc(L, (uint64_t)ret);
 }
 
+/* What fn (store_regs, load_regs) would emit for regs, as one expression. */
+static E regs_of_as_one(struct lifter *L, void (*fn)(struct lifter *, uint64_t), uint64_t regs)
+{
+	size_t mark = L->n;
+	fn(L, regs);
+	E e = seq(L, L->list + mark, L->n - mark);
+	L->n = mark;
+	return e;
+}
+
+/* The function env.lookup found (T1) keeps KEPT (a miss, -1, does not). */
+static E keeps(struct lifter *L)
+{
+	return bin(L, BinaryenEqInt64(), bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, KEEPS_SHIFT)),
+		   c64(L, 1));
+}
+
 static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t target, int64_t ret)
 {
 	assert(!(L->dirty & ~L->valid & L->used));
 	count_pending(L);
-	store_state(L, L->dirty);
-	L->dirty = 0;
+	L->wasm_calls = 1;
+	/* Through a pointer (not a tail call): KEPT's dirty registers stay
+	 * dirty, stored now only if the function found does not keep them
+	 * (then reloaded after, those valid: the dataflows take them as
+	 * kept), or after, if it leaves otherwise than back here (KEPT). */
+	uint64_t late = callee < 0 && ret >= 0 ? L->dirty & KEPT : 0, kept = L->valid & KEPT & L->used;
+	if (callee < 0) /* T1 := env.lookup(T0): function | block << 32 | keeps << 62, or -1 */
+		lookup_cached(L);
+	store_state(L, L->dirty & ~late);
+	if (late)
+		emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), keeps(L)), regs_of_as_one(L, store_regs, late), NULL));
+	L->dirty = late;
 	int32_t cost = callee < 0 ? INDIRECT_COST : L->cost[callee];
 	if (callee < 0 || block)
 		emit(L, BinaryenIf(M, bin(L, BinaryenGtUInt32(), get32(L, L_DEPTH), c32(L, STACK_BUDGET - cost)),
@@ -1956,10 +1998,10 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		func_name(L->p, (uint32_t)callee, name);
 		E args[L_NPARAMS] = { get32(L, L_CTX), c32(L, (int32_t)block), depth, back_to(L, ret), rsp };
 		emit(L, set(L, L_WHY, BinaryenCall(M, name, args, L_NPARAMS, L->i32)));
-	} else { /* T1 := env.lookup(T0): function | block << 32, or -1 */
-		lookup_cached(L);
-		E args[L_NPARAMS] = { get32(L, L_CTX), lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))),
-				      depth, back_to(L, ret), rsp };
+	} else {
+		E fblock = bin(L, BinaryenAndInt32(), lo32(L, bin(L, BinaryenShrUInt64(), get64(L, L_T1), c64(L, 32))),
+			       c32(L, (1 << (KEEPS_SHIFT - 32)) - 1));
+		E args[L_NPARAMS] = { get32(L, L_CTX), fblock, depth, back_to(L, ret), rsp };
 		E near = set(L, L_WHY, BinaryenCallIndirect(M, "funcs", lo32(L, get64(L, L_T1)), args, L_NPARAMS,
 							  func_type(L), L->i32));
 		/* not here: env.far runs it in another module (libc through a
@@ -1989,9 +2031,21 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 		emit(L, BinaryenReturn(M, get32(L, L_WHY)));
 		return;
 	}
-	emit(L, BinaryenIf(M, bin(L, BinaryenNeInt32(), get32(L, L_WHY), c32(L, RET)),
-			   BinaryenReturn(M, get32(L, L_WHY)), NULL));
-	load_state(L, call_changes(L, callee) & L->live_after);
+	E out = BinaryenReturn(M, get32(L, L_WHY));
+	if (late) {
+		E away[2] = { BinaryenIf(M, keeps(L), regs_of_as_one(L, store_regs, late), NULL), out };
+		out = seq(L, away, 2);
+	}
+	emit(L, BinaryenIf(M, bin(L, BinaryenNeInt32(), get32(L, L_WHY), c32(L, RET)), out, NULL));
+	uint64_t changes = call_changes(L, callee);
+	if (callee < 0) {
+		load_state(L, changes & ~KEPT & L->live_after);
+		if (changes & kept)
+			emit(L, BinaryenIf(M, un(L, BinaryenEqZInt32(), keeps(L)),
+					   regs_of_as_one(L, load_regs, changes & kept), NULL));
+	} else {
+		load_state(L, changes & L->live_after);
+	}
 }
 
 /* A block's last instruction is a call that comes back to the next one
@@ -2312,7 +2366,8 @@ static void regs_of(struct lifter *L, const struct func *f)
 
 /* The registers dirty as each block of function fi starts, into in[]
  * (a forward dataflow: what any block going on to it may have left
- * dirty; a call leaves none; entries from the runtime start clean), and
+ * dirty; a call leaves none, one through a pointer none but KEPT;
+ * entries from the runtime start clean), and
  * sync[]: per header of a loop that calls, what the ways into the loop
  * from outside (through its hoist block: edge_to) have dirty. That block
  * writes them back, once, so that the calls in the loop do not, each
@@ -2341,8 +2396,9 @@ static int dirty_of(const struct lifter *L, uint32_t fi, const struct loop_nest 
 			uint64_t out = in[k];
 			for (uint32_t i = b->first; i < b->first + b->n; i++)
 				out |= defs_of(&p->insns[i].in);
-			if (block_calls(L, &p->insns[b->first + b->n - 1]))
-				out = 0;
+			const struct insn *last = &p->insns[b->first + b->n - 1];
+			if (block_calls(L, last))
+				out = last->in.op == RV_OP_JALR ? out & KEPT : 0;
 			uint32_t n = successors(L, fi, k, to);
 			for (uint32_t i = 0; i < n; i++) {
 				uint32_t t = to[i];
@@ -2374,7 +2430,7 @@ static uint64_t reloads_of(const struct lifter *L, const struct block *b)
 	if (!block_calls(L, last))
 		return 0;
 	if (last->in.op == RV_OP_JALR)
-		return call_changes(L, -1);
+		return call_changes(L, -1) & ~KEPT;
 	const struct block *tb = cfg_block_at(L->p, last->pc + (uint64_t)(int64_t)last->in.imm);
 	return call_changes(L, tb->func);
 }
@@ -2661,7 +2717,7 @@ static int lift_function(struct lifter *L, uint32_t fi)
 	L->nexits = 0;
 	L->fma = 0;
 	L->fbase = p->insns[bl[0].first].pc;
-	L->calls = 0;
+	L->calls = L->wasm_calls = 0;
 	for (uint32_t k = 0; k < f->nblocks && !L->calls; k++)
 		L->calls = block_calls(L, &p->insns[bl[k].first + bl[k].n - 1]);
 	struct entries en = { 0 };
@@ -3068,7 +3124,9 @@ static int lift_function(struct lifter *L, uint32_t fi)
 		.body = BinaryenBlock(M, NULL, L->list, (BinaryenIndex)L->n, L->i32),
 		.nvars = (BinaryenIndex)(L_COUNT - L_NPARAMS + (L->fma ? L_FMA_COUNT : 0)),
 		.sites = L->sites,
+		.keeps = !L->wasm_calls && !(L->used & KEPT),
 	};
+	L->st->keeps += (size_t)L->out[fi].keeps;
 out:
 	if (rl)
 		RelooperRenderAndDispose(rl, RelooperAddBlock(rl, BinaryenNop(M)), L_LABEL);
@@ -3369,7 +3427,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 		func_name(p, fi, name);
 		BinaryenAddFunction(M, name, func_type(L), L->i32, vars, L->out[fi].nvars, L->out[fi].body);
 	}
-	free(L->out);
+	/* (L->out's keeps go in the entry table, below) */
 
 	/* run(ctx, func, block): through a table of every function. */
 	const char **names = malloc((p->nfuncs ? p->nfuncs : 1) * sizeof *names);
@@ -3377,6 +3435,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	if (!names || !namebuf) {
 		free(names);
 		free(namebuf);
+		free(L->out);
 		BinaryenModuleDispose(M);
 		snprintf(err, cap, "out of memory");
 		return NULL;
@@ -3405,6 +3464,7 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 	 * u64 and two u32s took 16 (busybox's module 3.8% smaller). */
 	uint8_t *sec = malloc(4 + p->nentries * 3 * ULEB64_MAX);
 	if (!sec) {
+		free(L->out);
 		BinaryenModuleDispose(M);
 		snprintf(err, cap, "out of memory");
 		return NULL;
@@ -3421,11 +3481,12 @@ void *lift_program(const struct program *p, struct lift_stats *st, char *err, si
 		assert(pc >= last_pc && !(pc & 1) && p->blocks[i].func >= last_func);
 		len += uleb(sec + len, (pc - last_pc) / 2);
 		len += uleb(sec + len, p->blocks[i].func - last_func);
-		len += uleb(sec + len, p->blocks[i].index);
+		len += uleb(sec + len, 2 * (uint64_t)p->blocks[i].index + (uint64_t)L->out[p->blocks[i].func].keeps);
 		last_pc = pc;
 		last_func = p->blocks[i].func;
 	}
 	BinaryenAddCustomSection(M, "friscy.entries", (const char *)sec, (BinaryenIndex)len);
+	free(L->out);
 	uint8_t abi[4] = { AOT_ABI_VERSION & 255, AOT_ABI_VERSION >> 8 & 255, AOT_ABI_VERSION >> 16 & 255,
 			   AOT_ABI_VERSION >> 24 };
 	BinaryenAddCustomSection(M, "friscy.abi", (const char *)abi, 4);

@@ -264,9 +264,10 @@ static int run(const char *in, const char *out, int opt, int stats, int wat, dou
 		SAY("  code: %llu executable bytes, %zu instructions, %zu undecodable halfwords\n",
 			(unsigned long long)ec.exec_bytes, p.ninsns, p.illegal);
 		SAY("  functions: %zu (%zu leaves: no loop, no call; their start checks no budget; "
-			"%zu huge: registers in locals within a block only), "
+			"%zu huge: registers in locals within a block only; %zu keep the callee-saved "
+			"registers: no call, none of them used), "
 			"blocks: %zu (%zu entered inside a loop, not at its header: irreducible code)\n",
-			p.nfuncs, ls.leaves, ls.by_block, p.nblocks, ls.inner_entries);
+			p.nfuncs, ls.leaves, ls.by_block, ls.keeps, p.nblocks, ls.inner_entries);
 		SAY("  indirect jumps (jalr): %zu: %zu calls (direct when env.lookup finds the target in "
 			"the module), %zu jumps through jump tables resolved (%zu targets), %zu through "
 			"tables of label addresses (their %zu targets made entries, %zu of them taken "

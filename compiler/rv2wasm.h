@@ -167,6 +167,9 @@ struct lift_stats {
 				    block takes as known */
 	size_t leaves;           /* functions whose start has no budget check (lift.c's is_leaf) */
 	size_t by_block;         /* functions lifted by_block (lift.c's BY_BLOCK_MIN) */
+	size_t keeps;            /* functions that keep the ABI's callee-saved registers
+				    (lift.c's KEPT): calls through a pointer to them
+				    store and reload none of those */
 	size_t inner_entries;    /* blocks that edges enter loops at, not at their headers
 				    (irreducible code: routed through the loop's dispatch) */
 	size_t fp_runs, fp_run_ops; /* runs of double arithmetic lifted as one (lift.c's

@@ -20,8 +20,10 @@
  *   8  aot_ctx.left, what compiled code counts down, in place of .limit;
  *      rv_cpu's instret is the runtime's (env.step sees limit - left)
  *   9  friscy.entries in ULEB128s, each entry's numbers less the one's
- *      before (compiler/lift.c) */
-#define AOT_ABI_VERSION 9
+ *      before (compiler/lift.c)
+ *  10  an entry's block number is 2 * block + keeps (its function keeps
+ *      the ABI's callee-saved registers), env.lookup's bit 62 */
+#define AOT_ABI_VERSION 10
 
 /* Why a module's function returned. */
 enum { AOT_NEXT = 0, AOT_ECALL = 1, AOT_INTERP = 2, AOT_BUDGET = 3 };

@@ -24,8 +24,13 @@ struct aot_module {
 	int handle;
 	size_t cap;              /* power of two */
 	uint64_t *pc;            /* 0: empty slot (no code lives at 0) */
-	uint32_t *func, *block;
+	uint32_t *func, *block;  /* block: its index | KEEPS if its function keeps
+				    the ABI's callee-saved registers (compiler/lift.c's
+				    KEPT: a call through a pointer need not store or
+				    reload them) */
 };
+
+#define KEEPS (1u << 31)
 
 static struct aot_module **modules;
 static size_t nmodules;
@@ -56,6 +61,7 @@ static size_t hash_pc(uint64_t pc, size_t cap)
 	return (size_t)((pc >> 1) * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
 }
 
+/* The entry at pc: 1 with its function and block (and KEEPS), or 0. */
 static int module_lookup(const struct aot_module *mod, uint64_t pc, uint32_t *func,
 			 uint32_t *block)
 {
@@ -134,7 +140,7 @@ static struct aot_module *module_for(rt *r, int handle)
 			i = (i + 1) & (cap - 1);
 		mod->pc[i] = pc;
 		mod->func[i] = f;
-		mod->block[i] = b;
+		mod->block[i] = (uint32_t)(b >> 1) | (b & 1 ? KEEPS : 0); /* (2 * block + keeps) */
 	}
 	free(sec);
 	modules[nmodules++] = mod;
@@ -289,7 +295,10 @@ static int find_entry(const struct aot_space *sp, uint64_t pc, const struct aot_
 		if (pc < a->start || pc >= a->end)
 			continue;
 		*mp = a;
-		return module_lookup(a->mod, pc - a->bias, func, block);
+		if (!module_lookup(a->mod, pc - a->bias, func, block))
+			return 0;
+		*block &= ~KEEPS;
+		return 1;
 	}
 	return -1;
 }
@@ -300,7 +309,8 @@ int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc)
 	uint32_t func, block;
 	if (pc < a->start || pc >= a->end || !module_lookup(a->mod, pc - a->bias, &func, &block))
 		return -1;
-	return (int64_t)((uint64_t)block << 32 | func);
+	/* (bit 62: KEEPS) */
+	return (int64_t)((uint64_t)(block & KEEPS) << 31 | (uint64_t)(block & ~KEEPS) << 32 | func);
 }
 
 /* Calls from one module into another nested at most this deep (on the

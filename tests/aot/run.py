@@ -184,6 +184,7 @@ def main():
     known(benchdir)
     stale(benchdir)
     link(benchdir)
+    kept(benchdir)
     fma(benchdir)
     fpruns(benchdir)
     leaf(benchdir)
@@ -387,6 +388,24 @@ def link(outdir):
         return
     elf, tar, _ = case
     compiled_as_qemu("link.c", elf, tar, "link", "20000")
+
+
+def kept(outdir):
+    """tests/aot/kept.c, a musl PIE: calls through a pointer from a loop
+    whose values are in s1-s3, dirty at each call, to functions that keep
+    the ABI's callee-saved registers (the caller leaves them unstored and
+    does not reload them), also where the callee makes a system call or
+    the budget runs out in it (the caller writes them back on its way
+    out), and to ones that do not (one changes s3 against the ABI: the
+    caller reloads it): what it prints is qemu's."""
+    case = musl_case("kept", outdir)
+    if not case:
+        return
+    elf, tar, r = case
+    m = re.search(r"(\d+) keep the callee-saved registers", r)
+    check("rv2wasm marks kept.c's functions that keep the callee-saved registers (%s)"
+          % (m.group(0) if m else "none"), m and int(m.group(1)) >= 3, r)
+    compiled_as_qemu("kept.c", elf, tar, "kept", "30000")
 
 
 def fma(outdir):
