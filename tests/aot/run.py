@@ -506,6 +506,41 @@ def glibc_libs():
           r.returncode == q.returncode and r.stdout == q.stdout and frac > 98.5 and
           0 < entries < 1500, r.stdout[-1000:] + r.stderr[-2000:])
     exceptions_dynamic(glibc, libdir, mods)
+    far_cache(glibc, mods)
+
+
+def far_cache(glibc, mods):
+    """tests/aot/farcache.c, glibc-dynamic: calls through a pointer into a
+    library loaded by dlopen (env.far's way, which caches the entries it
+    found), the library unloaded and another loaded in its place, the same
+    code but for a constant and no module compiled from it: qemu's output
+    (a cache outliving the mapping ran the first library's compiled code
+    at the second's address)."""
+    outdir = os.path.join(BUILD, "tests", "aot")
+    src = os.path.join(ROOT, "tests", "aot")
+    elf = os.path.join(outdir, "farcache")
+    libs = [os.path.join(outdir, "libfar_%s.so" % v) for v in "ab"]
+    cmds = [["riscv64-linux-gnu-gcc", "-O2", os.path.join(src, "farcache.c"), "-o", elf]]
+    cmds += [["riscv64-linux-gnu-gcc", "-O2", "-shared", "-fPIC", "-DVALUE=%d" % (i + 1),
+              os.path.join(src, "farlib.c"), "-o", lib] for i, lib in enumerate(libs)]
+    errs = [r.stderr for r in (subprocess.run(c, capture_output=True, text=True) for c in cmds)
+            if r.returncode]
+    check("farcache.c and its libraries built (glibc-dynamic)", not errs, "\n".join(errs))
+    if errs:
+        return
+    bad = compile_all([elf, libs[0]], mods)
+    check("farcache and libfar_a.so compiled and valid (libfar_b.so not)", not bad,
+          "\n".join("%s: %s" % b for b in bad))
+    tar, root = os.path.join(outdir, "farcache.tar"), os.path.join(outdir, "farcache-root")
+    harness.build_image(glibc + ".tar", tar, root,
+                        [harness.Member("t/farcache", src=elf, mode=0o755)] +
+                        [harness.Member("t/" + os.path.basename(lib), src=lib) for lib in libs])
+    q = subprocess.run(["qemu-riscv64", "-L", root, elf, "6"], capture_output=True, text=True)
+    r = subprocess.run(NODE_RUNNER.split() + ["--aot", mods, "--stats", "--rootfs", tar, "-w", "/",
+                                              "--", "/t/farcache", "6"], capture_output=True, text=True)
+    check("farcache.c, a library unloaded and another loaded in its place = qemu (%s)"
+          % q.stdout.strip().replace("\n", "; "),
+          r.returncode == q.returncode == 0 and r.stdout == q.stdout, r.stdout + r.stderr[-2000:])
 
 
 def exceptions_dynamic(glibc, libdir, mods):
