@@ -6,7 +6,8 @@
  *                                           instruction at cpu->pc (emit_step)
  *           env.fpu(ctx, op, regs) -> i32   an F/D operation (emit_fpu)
  *           env.lookup(ctx, pc i64) -> i64  function | block << 32 of the entry
- *                                           at pc in this module, or -1 (emit_call)
+ *                                           at pc in this module (| 1 << 62: its
+ *                                           function keeps KEPT), or -1 (emit_call)
  *           env.far(ctx, pc i64, depth) -> i32
  *                                           run the entry at pc in another module:
  *                                           why, or -1 (emit_call)

@@ -52,7 +52,9 @@ int aot_fpu(struct aot_ctx *ctx, uint32_t op, uint32_t regs);
 /* A module's env.lookup: a call through a register (jalr) to pc, an
  * absolute address. If pc is an entry of the module being run, at the
  * same mapping, its function | block << 32, which the module calls
- * directly; else -1 (the module exits, and the runtime looks pc up). */
+ * directly, | 1 << 62 if that function keeps the ABI's callee-saved
+ * registers (the entry table's mark: compiler/lift.c's KEPT); else -1
+ * (the module exits, and the runtime looks pc up). */
 int64_t aot_lookup(struct aot_ctx *ctx, uint64_t pc);
 
 /* A module's env.far: a call through a register to pc that env.lookup
