@@ -1864,6 +1864,7 @@ static void load_state(struct lifter *L, uint64_t regs)
  * them after. */
 #define KEPT 0x0ffc03000ffc0318ull
 #define KEEPS_SHIFT 62
+
 static int32_t frame_cost(const struct lifter *L, const struct func *f)
 {
 	uint64_t insns = 0, calls = 0;
@@ -1971,10 +1972,11 @@ static void emit_call(struct lifter *L, int64_t callee, uint32_t block, uint64_t
 	assert(!(L->dirty & ~L->valid & L->used));
 	count_pending(L);
 	L->wasm_calls = 1;
-	/* Through a pointer (not a tail call): KEPT's dirty registers stay
-	 * dirty, stored now only if the function found does not keep them
-	 * (then reloaded after, those valid: the dataflows take them as
-	 * kept), or after, if it leaves otherwise than back here (KEPT). */
+	/* Through a pointer (not a tail call): KEPT's dirty registers (late)
+	 * stay dirty. They are stored now only if the function found does
+	 * not keep them (and then the valid ones reloaded after: the
+	 * dataflows take them as kept), or after the call, if one that keeps
+	 * them leaves otherwise than back here. */
 	uint64_t late = callee < 0 && ret >= 0 ? L->dirty & KEPT : 0, kept = L->valid & KEPT & L->used;
 	if (callee < 0) /* T1 := env.lookup(T0): function | block << 32 | keeps << 62, or -1 */
 		lookup_cached(L);

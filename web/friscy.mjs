@@ -33,7 +33,8 @@ async function loadNodeModules() {
 	// code that is hot only while they start: glibc's printf functions
 	// within one run's last printf (nbody 0: 0.40 -> 0.26 s with 9
 	// million), ld.so's relocation of libc.so.6 in every glibc-dynamic
-	// program (hello: 0.50 -> 0.36 s with 50 million). Long runs tier up
+	// program (a hello world: 0.73 -> 0.43 s with 50 million, median of
+	// 7). Long runs tier up
 	// a few tens of milliseconds later: the CPU benchmarks at scale 0.3
 	// and 1 ran within noise of 9 million. Before any module is
 	// compiled; node only (a page cannot).
